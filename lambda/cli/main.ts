@@ -1,0 +1,65 @@
+/**
+ * `backstop <command>`: dispatches to one module per command under ./commands/. Every command
+ * returns its exit code: 0 success, 1 failure, 2 bad input (DESIGN.md §9).
+ */
+import { type CommandIo, ExitCode, errorLine, exitCodeFor, processIo } from './io.ts';
+
+/** A CLI command: parses its own arguments and returns an exit code. */
+export type Command = (argv: string[], io: CommandIo) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  reserve: {
+    summary: 'compute the required reserve of a MarketSnapshot file',
+    load: async () => (await import('./commands/reserve.ts')).reserveCommand,
+  },
+  snapshot: {
+    summary: 'build a MarketSnapshot from venue data for a fund config',
+    load: async () => (await import('./commands/snapshot.ts')).snapshotCommand,
+  },
+  run: {
+    summary: 'one full recalibration: ingest, recalibrate, reserve, persist, alert',
+    load: async () => (await import('./commands/run.ts')).runCommand,
+  },
+  history: {
+    summary: 'list stored runs, newest first',
+    load: async () => (await import('./commands/history.ts')).historyCommand,
+  },
+  report: {
+    summary: 'write a self-contained HTML report of a fund',
+    load: async () => (await import('./commands/report.ts')).reportCommand,
+  },
+  replay: {
+    summary: 'recompute a stored run and check it matches',
+    load: async () => (await import('./commands/replay.ts')).replayCommand,
+  },
+  backtest: {
+    summary: 'backtest the model on price history (VaR/ES exceedances, Kupiec, Christoffersen)',
+    load: async () => (await import('./commands/backtest.ts')).backtestCommand,
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: backstop <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'backstop <command> --help' for a command's options.\n`;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage());
+    return name === undefined ? ExitCode.BadInput : ExitCode.Ok;
+  }
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
+    io.stderr(`backstop: unknown command '${name}'\n${usage()}`);
+    return ExitCode.BadInput;
+  }
+  try {
+    const command = await entry.load();
+    return await command(rest, io);
+  } catch (error) {
+    io.stderr(`${errorLine(error)}\n`);
+    return exitCodeFor(error);
+  }
+}

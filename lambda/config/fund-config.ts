@@ -1,0 +1,203 @@
+/**
+ * FundConfig (DESIGN.md §3.1): one JSON file per fund under config/funds/. The job, the CLI and the
+ * CDK app all validate it with this one schema.
+ */
+import { z } from 'zod';
+import {
+  CoverageThresholdsSchema,
+  LargeAccountSchema,
+  LeverageBucketSchema,
+  SHARE_SUM_TOLERANCE,
+  StressScenarioSchema,
+} from '../model/schemas.ts';
+
+/** Venues with adapters in v1. */
+export const VenueSchema = z.enum(['deribit', 'binance', 'bybit', 'okx']);
+
+/**
+ * One implied-vol source in a market's fallback chain. `dvol` = Deribit's DVOL index;
+ * `atm-options` = 30-day ATM IV from a venue's options chain; `realized` = EWMA of daily returns.
+ */
+export const VolSourceSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('dvol'), currency: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal('atm-options'),
+    venue: VenueSchema,
+    /** Underlying as the venue names it: `BTC` (Deribit currency, Bybit baseCoin), `BTC-USD` (OKX family). */
+    underlying: z.string().min(1),
+  }),
+  z.strictObject({ type: z.literal('realized') }),
+]);
+
+/** Where the fund's balance comes from. Unavailable ⇒ status UNKNOWN, never zero. */
+export const BalanceSourceSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('static'), amountUsd: z.number().finite().gte(0) }),
+  z.strictObject({
+    type: z.literal('venue-pool'),
+    venue: z.enum(['binance', 'bybit', 'okx']),
+    /** Pools to sum: Binance/Bybit pool symbol lists or OKX instFamily values. */
+    pools: z.array(z.string().min(1)).min(1),
+    /** Coins to include; all coins of the pools when absent. */
+    coins: z.array(z.string().min(1)).optional(),
+    /** A pool update older than this is flagged stale. */
+    maxAgeHours: z.number().positive().default(36),
+  }),
+  z.strictObject({
+    type: z.literal('ssm'),
+    parameterName: z.string().min(1),
+    region: z.string().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('evm'),
+    rpcUrl: z.url(),
+    address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+    /** ERC-20 contract; the chain's native coin when absent. */
+    token: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/)
+      .optional(),
+    /** Price of one token in USD: a fixed value (stablecoins) or a configured market's price. */
+    price: z.union([
+      z.strictObject({ fixedUsd: z.number().positive() }),
+      z.strictObject({ marketId: z.string().min(1) }),
+    ]),
+  }),
+]);
+
+/** One perpetual market the fund backs. */
+export const FundMarketSchema = z.strictObject({
+  id: z.string().min(1),
+  venue: VenueSchema,
+  /** The venue's own instrument name: BTCUSDT, BTC-PERPETUAL, BTC-USDT-SWAP. */
+  symbol: z.string().min(1),
+  volSource: z.array(VolSourceSchema).min(1),
+  maintenanceMargin: z.number().gte(0).lt(1),
+  leverageProfile: z
+    .array(LeverageBucketSchema)
+    .min(1)
+    .refine((b) => Math.abs(b.reduce((a, x) => a + x.share, 0) - 1) <= SHARE_SUM_TOLERANCE, {
+      message: 'shares must sum to 1',
+    })
+    .optional(),
+  historyDays: z.number().int().min(10).max(1000).default(90),
+});
+
+/** Model parameters of a fund; the seed defaults to one derived from fundId + asOf. */
+export const FundModelSchema = z.strictObject({
+  horizonHours: z.number().positive().default(1),
+  confidence: z.number().gt(0).lt(1).default(0.999),
+  tailDof: z.number().gt(2).nullable().default(3),
+  paths: z.number().int().min(100).max(50_000_000).default(1_000_000),
+  seed: z.number().int().min(0).optional(),
+  impactCoefficient: z.number().min(0).default(1),
+  buffer: z.number().min(0).default(0.25),
+  /** Floor on any market's IV (decimal), on top of the realized-vol floor. */
+  volFloor: z.number().min(0).default(0.2),
+  /** Leverage profile for markets that do not override it. */
+  defaultLeverageProfile: z.array(LeverageBucketSchema).min(1),
+  stressScenarios: z.array(StressScenarioSchema),
+  largestAccounts: z.array(LargeAccountSchema).optional(),
+  releaseMultiple: z.number().min(1).default(1.5),
+});
+
+/** Staleness handling when a venue does not answer. */
+export const FundDataSchema = z.strictObject({
+  /** Use the last good observation if younger than this. */
+  maxStaleMinutes: z.number().int().positive().default(120),
+  /** Relative IV increase applied to a stale market (0.25 = IV × 1.25). */
+  stalePenalty: z.number().min(0).default(0.25),
+  /** Per-venue base URL overrides (testnets, proxies); env vars override these. */
+  baseUrls: z
+    .partialRecord(z.enum(['deribit', 'binance', 'binanceOptions', 'bybit', 'okx']), z.url())
+    .default({}),
+});
+
+/** Alert policy settings (DESIGN.md §7). */
+export const FundAlertsSchema = z.strictObject({
+  thresholds: CoverageThresholdsSchema.default({ warnBelow: 1, breachBelow: 0.8 }),
+  /** Hysteresis: coverage must clear a threshold by this much (absolute ratio) to move back up. */
+  hysteresis: z.number().min(0).max(0.5).default(0.02),
+  reminderHours: z.number().positive().default(6),
+  drawdown: z
+    .strictObject({
+      windowHours: z.number().positive().default(8),
+      warn: z.number().gt(0).lt(1).default(0.1),
+      breach: z.number().gt(0).lt(1).default(0.25),
+    })
+    .default({ windowHours: 8, warn: 0.1, breach: 0.25 }),
+});
+
+/** How often the deployed job runs this fund (EventBridge Scheduler). */
+export const FundScheduleSchema = z.strictObject({
+  /** `rate(15 minutes)` or `cron(0/15 * * * ? *)`. */
+  expression: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be rate(...) or cron(...)'),
+  timeZone: z.string().default('UTC'),
+  /** Minutes between runs, for the "no successful run in two intervals" alarm. */
+  intervalMinutes: z.number().int().positive(),
+});
+
+/** Who hears about it when deployed. */
+export const FundNotificationsSchema = z.strictObject({
+  emails: z.array(z.email()).default([]),
+  slack: z.strictObject({ workspaceId: z.string().min(1), channelId: z.string().min(1) }).optional(),
+});
+
+/** A fund's whole configuration. */
+export const FundConfigSchema = z
+  .strictObject({
+    fundId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes'),
+    description: z.string().default(''),
+    balance: BalanceSourceSchema,
+    markets: z.array(FundMarketSchema).min(1).max(500),
+    model: FundModelSchema,
+    data: FundDataSchema.default({ maxStaleMinutes: 120, stalePenalty: 0.25, baseUrls: {} }),
+    alerts: FundAlertsSchema.default({
+      thresholds: { warnBelow: 1, breachBelow: 0.8 },
+      hysteresis: 0.02,
+      reminderHours: 6,
+      drawdown: { windowHours: 8, warn: 0.1, breach: 0.25 },
+    }),
+    schedule: FundScheduleSchema.default({
+      expression: 'rate(15 minutes)',
+      timeZone: 'UTC',
+      intervalMinutes: 15,
+    }),
+    notifications: FundNotificationsSchema.default({ emails: [] }),
+    /** Optional retention of stored runs, in days (DynamoDB TTL on `expiresAt`). */
+    retentionDays: z.number().int().positive().optional(),
+  })
+  .superRefine((c, ctx) => {
+    const ids = new Set<string>();
+    c.markets.forEach((m, i) => {
+      if (ids.has(m.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['markets', i, 'id'],
+          message: 'duplicate market id',
+          input: m.id,
+        });
+      ids.add(m.id);
+    });
+    c.model.stressScenarios.forEach((s, k) => {
+      for (const id of Object.keys(s.shocks)) {
+        if (id !== '*' && !ids.has(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['model', 'stressScenarios', k, 'shocks', id],
+            message: 'unknown market id',
+            input: id,
+          });
+        }
+      }
+    });
+  });
+
+export type Venue = z.infer<typeof VenueSchema>;
+export type VolSource = z.infer<typeof VolSourceSchema>;
+export type BalanceSource = z.infer<typeof BalanceSourceSchema>;
+export type FundMarket = z.infer<typeof FundMarketSchema>;
+export type FundAlerts = z.infer<typeof FundAlertsSchema>;
+/** A validated FundConfig, defaults applied. */
+export type FundConfig = z.infer<typeof FundConfigSchema>;
+/** A FundConfig as written in JSON, before defaults. */
+export type FundConfigInput = z.input<typeof FundConfigSchema>;
