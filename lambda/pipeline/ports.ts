@@ -36,6 +36,11 @@ export interface IngestOutcome {
   readonly snapshot: MarketSnapshot;
   readonly observations: readonly Observation[];
   readonly flags: readonly DataFlag[];
+  /**
+   * How long venue fetching and recalibration took, in milliseconds, when the source measures them
+   * separately; the pipeline records them as its `ingest` and `recalibrate` steps.
+   */
+  readonly timings?: { readonly ingestMs: number; readonly recalibrateMs: number };
 }
 
 /** Builds a MarketSnapshot for a fund at `asOf` (venue adapters + recalibration). */
