@@ -138,6 +138,12 @@ export interface SnapshotStore {
     fundId: string,
     query?: { from?: string; to?: string; limit?: number; cursor?: string },
   ): Promise<{ runs: StoredRun[]; cursor?: string }>;
+  /**
+   * Compact views of the runs in `[from, to]` (inclusive), newest first, without decoding the stored
+   * snapshots — for balance history (drawdown alerts), listings and charts. All pages are read;
+   * `limit` caps the count.
+   */
+  summaries(fundId: string, query?: { from?: string; to?: string; limit?: number }): Promise<RunSummary[]>;
   getAlertState(fundId: string): Promise<AlertState | null>;
   /** Writes `next` if the stored version is still `next.version - 1` (or absent for version 1). */
   putAlertState(next: AlertState): Promise<{ won: boolean }>;
