@@ -1,0 +1,122 @@
+/**
+ * The reserve engine (DESIGN.md §4): Monte Carlo ES, deterministic stress and cover-2 combine into the
+ * required reserve, its coverage, status and recommendation. Pure: no I/O, no clock (a timer may be
+ * injected), no ambient randomness — same snapshot and seed, same result bit for bit.
+ */
+import { coverageRatio, coverageStatus, coverageThresholds, recommend } from './coverage.ts';
+import { prepareCorrelation } from './linalg/psd-repair.ts';
+import { buildLiquidationBook, impactTable } from './liquidation-book.ts';
+import { runMonteCarlo } from './monte-carlo.ts';
+import type { MarketSnapshot, ReserveResult } from './schemas.ts';
+import { cover2, runStress } from './stress.ts';
+
+/** Version of the model's equations and conventions, stored with every result. */
+export const MODEL_VERSION = '1.0.0';
+/** Hours per year: τ = horizonHours / 8760. */
+const HOURS_PER_YEAR = 8760;
+/** ES standard error above this fraction of ES earns a warning. */
+const ES_PRECISION_WARNING = 0.1;
+
+/** Hooks of {@link computeReserve}: progress for long runs and a timer for `monteCarlo.seconds`. */
+export interface ComputeReserveOptions {
+  /** Called every 65 536 paths and once at the end with (paths done, total paths). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Seconds from any origin (e.g. `() => performance.now() / 1000`); without it seconds is 0. */
+  readonly timer?: () => number;
+}
+
+/**
+ * Computes the ReserveResult of a validated snapshot (see `validateSnapshot`).
+ *
+ * requiredReserveUsd = (1 + buffer)·max(ES, worst stress loss, cover-2); all USD, losses positive.
+ *
+ * @throws InvalidInputError (field `correlation`) when the correlation is too far from PSD to repair
+ * @example
+ * const result = computeReserve(snapshot, { timer: () => performance.now() / 1000 });
+ */
+export function computeReserve(snapshot: MarketSnapshot, options: ComputeReserveOptions = {}): ReserveResult {
+  const { model, markets } = snapshot;
+  const correlation = prepareCorrelation(snapshot.correlation);
+  const books = markets.map((m) => buildLiquidationBook(m, model.impactCoefficient));
+  const ids = markets.map((m) => m.id);
+  const tau = model.horizonHours / HOURS_PER_YEAR;
+
+  const started = options.timer?.() ?? 0;
+  const mc = runMonteCarlo({
+    books,
+    impacts: books.map((b) => impactTable(b, 1)),
+    windowVols: Float64Array.from(markets, (m) => m.impliedVol * Math.sqrt(tau)),
+    cholesky: correlation.cholesky,
+    tailDof: model.tailDof,
+    paths: model.paths,
+    seed: model.seed,
+    confidence: model.confidence,
+    onProgress: options.onProgress,
+  });
+  const seconds = options.timer === undefined ? 0 : Math.max(0, options.timer() - started);
+
+  const stress = runStress(model.stressScenarios, ids, books);
+  const worstStress = stress.worstIndex < 0 ? 0 : (stress.results[stress.worstIndex]?.lossUsd ?? 0);
+  const cover2Usd = cover2(model.largestAccounts, stress);
+
+  const base = Math.max(mc.esUsd, worstStress, cover2Usd ?? 0);
+  const binding: ReserveResult['binding'] =
+    base === mc.esUsd ? 'expectedShortfall' : base === worstStress ? 'stress' : 'cover2';
+  const requiredReserveUsd = (1 + model.buffer) * base;
+  const balance = snapshot.fundBalanceUsd;
+  const coverage = coverageStatus(balance, requiredReserveUsd, coverageThresholds(model));
+
+  return {
+    fundId: snapshot.fundId,
+    asOf: snapshot.asOf,
+    modelVersion: MODEL_VERSION,
+    fundBalanceUsd: balance,
+    requiredReserveUsd,
+    coverageRatio: coverageRatio(balance, requiredReserveUsd),
+    coverageStatus: coverage,
+    status: snapshot.dataQuality?.degraded === true ? 'DEGRADED' : coverage,
+    monteCarlo: {
+      paths: model.paths,
+      seed: model.seed,
+      confidence: model.confidence,
+      tailDof: model.tailDof,
+      varUsd: mc.varUsd,
+      esUsd: mc.esUsd,
+      esStdErrorUsd: mc.esStdErrorUsd,
+      tailCount: mc.tailCount,
+      seconds,
+    },
+    stress: stress.results,
+    cover2Usd,
+    byMarket: ids.map((id, i) => ({
+      id,
+      esContributionUsd: mc.esContributions[i]!,
+      worstStressLossUsd: stress.worstIndex < 0 ? 0 : (stress.results[stress.worstIndex]?.byMarket[id] ?? 0),
+    })),
+    binding,
+    recommendation: recommend(snapshot, requiredReserveUsd),
+    warnings: [...correlation.warnings, ...resultWarnings(snapshot, mc.esUsd, mc.esStdErrorUsd, cover2Usd)],
+  };
+}
+
+function resultWarnings(
+  snapshot: MarketSnapshot,
+  esUsd: number,
+  esStdErrorUsd: number,
+  cover2Usd: number | null,
+): string[] {
+  const warnings: string[] = [];
+  if (snapshot.fundBalanceUsd === null) {
+    warnings.push('fund balance unknown: status UNKNOWN, shortfall counts the whole requirement');
+  }
+  if (esUsd > 0 && esStdErrorUsd > ES_PRECISION_WARNING * esUsd) {
+    warnings.push(
+      `ES standard error is ${((100 * esStdErrorUsd) / esUsd).toFixed(0)}% of ES: run more paths before relying on it`,
+    );
+  }
+  const accounts = snapshot.model.largestAccounts ?? [];
+  if (accounts.length > 0 && cover2Usd === null) {
+    warnings.push('cover-2 not computed: largestAccounts need at least one stress scenario');
+  }
+  return warnings;
+}
