@@ -90,6 +90,12 @@ export interface AlertState {
   readonly fundId: string;
   /** Current effective status (with hysteresis applied). */
   readonly status: RunStatus;
+  /**
+   * Effective status from coverage alone (OK/WARN/BREACH/UNKNOWN, hysteresis applied) — kept apart
+   * from `status` because a DEGRADED run still alerts on coverage, and hysteresis needs the last
+   * coverage status across degraded runs. Absent on states written before it existed.
+   */
+  readonly coverageStatus?: RunStatus;
   readonly since: string;
   /** Last time a notification of each `kind:status` was sent, e.g. `COVERAGE:WARN`. */
   readonly lastNotified: Readonly<Record<string, string>>;
