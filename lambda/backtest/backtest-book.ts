@@ -1,0 +1,100 @@
+/**
+ * The book whose losses the backtest forecasts and realises: per market the fund's maintenance margin
+ * and leverage profile, an open interest and a daily volume held fixed over the whole history, and the
+ * fund's model parameters. Holding the book fixed isolates the model (vol, tails, correlation,
+ * cascade) from changes in the book's size, which the backtest cannot know for past days.
+ */
+import type { FundConfig } from '../config/fund-config.ts';
+import type { LeverageBucket, StressScenario } from '../model/schemas.ts';
+
+/** One market of the backtest book. */
+export interface BookMarket {
+  readonly id: string;
+  readonly maintenanceMargin: number;
+  readonly leverageProfile: readonly LeverageBucket[];
+  /** One-side open interest, USD, held fixed. */
+  readonly openInterestUsd: number;
+  /** Daily volume, USD, held fixed (sets the price impact of liquidations). */
+  readonly dailyVolumeUsd: number;
+}
+
+/** The book and the model settings the backtest uses. */
+export interface BacktestBook {
+  readonly fundId: string;
+  /** Where the book came from, for the report (`config/funds/demo.json`, `built-in`). */
+  readonly source: string;
+  readonly markets: readonly BookMarket[];
+  readonly tailDof: number | null;
+  readonly impactCoefficient: number;
+  /** Floor on the vol fed to the model (the recalibration's `volFloor`), annualised decimal. */
+  readonly volFloor: number;
+  /** The fund's stress library, kept for calibration; the backtest itself runs only Monte Carlo. */
+  readonly stressScenarios: readonly StressScenario[];
+}
+
+/**
+ * Reference size of the backtest book: $1B one-side OI per market with daily volume twice that
+ * (OI/volume ≈ 0.5, the order of the major perp venues). Losses scale with OI; only the impact term
+ * depends on the ratio, so results read as "per $1B of OI".
+ */
+export const REFERENCE_OI_USD = 1e9;
+export const REFERENCE_VOLUME_USD = 2e9;
+
+/** DESIGN.md §3.2 default leverage profile (the model's assumption when a venue does not know its book). */
+export const DESIGN_LEVERAGE_PROFILE: readonly LeverageBucket[] = [
+  { margin: 0.01, share: 0.02 },
+  { margin: 0.02, share: 0.05 },
+  { margin: 0.04, share: 0.13 },
+  { margin: 0.1, share: 0.3 },
+  { margin: 0.2, share: 0.25 },
+  { margin: 0.5, share: 0.25 },
+];
+
+/**
+ * The built-in book, used when no fund config is available: the DESIGN.md §4 defaults (ν = 3, k = 1,
+ * 0.5% maintenance margin, the default leverage profile, 20% vol floor) on the given market ids.
+ */
+export function builtInBook(marketIds: readonly string[]): BacktestBook {
+  return {
+    fundId: 'backtest-built-in',
+    source: 'built-in',
+    markets: marketIds.map((id) => ({
+      id,
+      maintenanceMargin: 0.005,
+      leverageProfile: DESIGN_LEVERAGE_PROFILE,
+      openInterestUsd: REFERENCE_OI_USD,
+      dailyVolumeUsd: REFERENCE_VOLUME_USD,
+    })),
+    tailDof: 3,
+    impactCoefficient: 1,
+    volFloor: 0.2,
+    stressScenarios: [],
+  };
+}
+
+/**
+ * The backtest book of a fund config, restricted to the given market ids (in that order), at the
+ * reference size.
+ */
+export function bookFromFund(fund: FundConfig, marketIds: readonly string[], source: string): BacktestBook {
+  const byId = new Map(fund.markets.map((m) => [m.id, m]));
+  return {
+    fundId: fund.fundId,
+    source,
+    markets: marketIds.map((id) => {
+      const m = byId.get(id);
+      if (m === undefined) throw new RangeError(`market ${id} is not in fund ${fund.fundId}`);
+      return {
+        id,
+        maintenanceMargin: m.maintenanceMargin,
+        leverageProfile: m.leverageProfile ?? fund.model.defaultLeverageProfile,
+        openInterestUsd: REFERENCE_OI_USD,
+        dailyVolumeUsd: REFERENCE_VOLUME_USD,
+      };
+    }),
+    tailDof: fund.model.tailDof,
+    impactCoefficient: fund.model.impactCoefficient,
+    volFloor: fund.model.volFloor,
+    stressScenarios: fund.model.stressScenarios,
+  };
+}
