@@ -1,0 +1,70 @@
+/**
+ * The recalibrate function's environment, read and validated ONCE at cold start: fund configs
+ * (`BACKSTOP_FUNDS`, base64 gzip JSON), table and topic names, and optional venue base-URL
+ * overrides. A missing or malformed variable fails the cold start with one line naming it, rather
+ * than every invocation failing somewhere deep inside.
+ */
+import { z } from 'zod';
+import type { FundConfig } from '../config/fund-config.ts';
+import { decodeFundsFromEnv, FUNDS_ENV_VAR } from '../config/fund-env.ts';
+import { parseOrThrow } from '../model/validation.ts';
+
+/** Venue base-URL overrides the market source reads (testnets, proxies, the replay server). */
+export const VENUE_URL_ENV_VARS = [
+  'BACKSTOP_DERIBIT_URL',
+  'BACKSTOP_BINANCE_URL',
+  'BACKSTOP_BINANCE_OPTIONS_URL',
+  'BACKSTOP_BYBIT_URL',
+  'BACKSTOP_OKX_URL',
+] as const;
+
+const venueUrls = Object.fromEntries(VENUE_URL_ENV_VARS.map((name) => [name, z.url().optional()])) as Record<
+  (typeof VENUE_URL_ENV_VARS)[number],
+  z.ZodOptional<z.ZodURL>
+>;
+
+/** The variables the function needs; anything else in the environment is ignored. */
+export const HandlerEnvSchema = z.object({
+  [FUNDS_ENV_VAR]: z.string().min(1),
+  BACKSTOP_TABLE_NAME: z.string().min(3).max(255),
+  BACKSTOP_TOPIC_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'must be an SNS topic ARN'),
+  BACKSTOP_IDEMPOTENCY_TABLE_NAME: z.string().min(3).max(255),
+  ...venueUrls,
+});
+
+/** The validated environment. */
+export interface HandlerEnvironment {
+  /** Fund configs by fundId. */
+  readonly funds: ReadonlyMap<string, FundConfig>;
+  readonly tableName: string;
+  readonly topicArn: string;
+  readonly idempotencyTableName: string;
+  /** The venue URL overrides that were set, for `createVenueMarketSource({ env })`. */
+  readonly venueEnv: Readonly<Record<string, string>>;
+}
+
+/**
+ * Validates the environment and decodes the fund configs.
+ *
+ * @throws InvalidInputError naming the variable (and, for fund configs, the fund index and field)
+ */
+export function readHandlerEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+): HandlerEnvironment {
+  const parsed = parseOrThrow(HandlerEnvSchema, env, 'environment');
+  const funds = new Map(decodeFundsFromEnv(parsed[FUNDS_ENV_VAR]).map((f) => [f.fundId, f]));
+  const venueEnv: Record<string, string> = {};
+  for (const name of VENUE_URL_ENV_VARS) {
+    const value = parsed[name];
+    if (value !== undefined) venueEnv[name] = value;
+  }
+  return {
+    funds,
+    tableName: parsed.BACKSTOP_TABLE_NAME,
+    topicArn: parsed.BACKSTOP_TOPIC_ARN,
+    idempotencyTableName: parsed.BACKSTOP_IDEMPOTENCY_TABLE_NAME,
+    venueEnv,
+  };
+}

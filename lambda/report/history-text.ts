@@ -1,0 +1,39 @@
+/**
+ * `backstop history` as text: a coverage sparkline (oldest → newest) over a table of runs, newest
+ * first, with the figures a treasury team compares between runs.
+ */
+
+import { formatPercent, formatTable, formatUsd } from '../cli/render/format.ts';
+import type { RunSummary } from '../pipeline/ports.ts';
+import { sparkline } from './sparkline.ts';
+
+/**
+ * Renders runs of one fund.
+ *
+ * @param runs - newest first, as the store returns them
+ */
+export function renderHistory(fundId: string, runs: readonly RunSummary[]): string {
+  if (runs.length === 0) return `${fundId}: no stored runs yet (run \`backstop run\` first)\n`;
+  const chronological = [...runs].reverse();
+  const coverage = chronological.map((r) => r.coverageRatio);
+  const known = coverage.filter((c): c is number => c !== null);
+  const range =
+    known.length === 0
+      ? 'coverage unknown'
+      : `min ${formatPercent(Math.min(...known))}, max ${formatPercent(Math.max(...known))}`;
+  const header = ['asOf', 'status', 'balance', 'required', 'coverage'];
+  const rows = runs.map((r) => [
+    r.asOf,
+    r.status,
+    formatUsd(r.fundBalanceUsd),
+    formatUsd(r.requiredReserveUsd),
+    formatPercent(r.coverageRatio),
+  ]);
+  return [
+    `${fundId}: ${runs.length} run${runs.length === 1 ? '' : 's'}, newest first`,
+    `coverage ${sparkline(coverage)}  (oldest → newest; ${range})`,
+    '',
+    formatTable(header, rows, ['left', 'left', 'right', 'right', 'right']),
+    '',
+  ].join('\n');
+}

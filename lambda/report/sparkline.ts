@@ -1,0 +1,30 @@
+/**
+ * A one-line chart of a series (`▁▂▃▄▅▆▇█`) for terminals: the history listing shows how coverage
+ * moved across runs at a glance.
+ */
+
+/** The eight block levels, lowest first. */
+export const SPARK_LEVELS = '▁▂▃▄▅▆▇█';
+
+/**
+ * Maps each value linearly between the series' minimum (▁) and maximum (█); a flat series is drawn
+ * at mid height (▄), and an unknown value (null) as a space so gaps stay visible.
+ *
+ * @param values - oldest first
+ * @example
+ * sparkline([0.5, 1, 1.5]); // '▁▅█' (1 sits half way: level round(3.5) = 4)
+ */
+export function sparkline(values: readonly (number | null)[]): string {
+  const known = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (known.length === 0) return ' '.repeat(values.length);
+  const min = Math.min(...known);
+  const max = Math.max(...known);
+  const top = SPARK_LEVELS.length - 1;
+  return values
+    .map((v) => {
+      if (v === null || !Number.isFinite(v)) return ' ';
+      const level = max === min ? 3 : Math.round(((v - min) / (max - min)) * top);
+      return SPARK_LEVELS[level];
+    })
+    .join('');
+}
