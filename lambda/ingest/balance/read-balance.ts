@@ -1,0 +1,79 @@
+/**
+ * Dispatches a fund's configured balance source. Any failure becomes `null` + a
+ * BALANCE_UNAVAILABLE flag: the run's status is then UNKNOWN, never a zero balance.
+ */
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { BalanceSource } from '../../config/fund-config.ts';
+import type { DataFlag, Observation } from '../../pipeline/ports.ts';
+import type { VenueHttpClient } from '../http/venue-http-client.ts';
+import { observation } from '../venues/venue-adapter.ts';
+import type { PriceBook } from './balance-reading.ts';
+import { readEvmBalance } from './evm-balance.ts';
+import { readSsmBalance } from './ssm-balance.ts';
+import { readVenuePool } from './venue-pool.ts';
+
+/** What the balance readers need from the outside. */
+export interface BalanceDeps {
+  /** HTTP clients of the venues with insurance-fund endpoints. */
+  readonly venueHttp: Readonly<Record<'binance' | 'bybit' | 'okx', VenueHttpClient>>;
+  /** JSON-RPC client for an EVM source's `rpcUrl`. */
+  readonly evmHttp: (rpcUrl: string) => VenueHttpClient;
+  /** SSM client for an `ssm` source (created lazily by the caller when absent). */
+  readonly ssm: (region: string | undefined) => SSMClient;
+}
+
+/** A balance or null, with the audit trail either way. */
+export interface BalanceOutcome {
+  readonly fundBalanceUsd: number | null;
+  readonly observations: readonly Observation[];
+  readonly flags: readonly DataFlag[];
+}
+
+/** Reads the configured balance; never throws. */
+export async function readBalance(
+  source: BalanceSource,
+  deps: BalanceDeps,
+  prices: PriceBook,
+  asOf: Date,
+  now: Date,
+): Promise<BalanceOutcome> {
+  try {
+    switch (source.type) {
+      case 'static':
+        return {
+          fundBalanceUsd: source.amountUsd,
+          observations: [
+            observation({
+              marketId: null,
+              venue: 'config',
+              endpoint: 'balance.amountUsd',
+              field: 'fundBalance',
+              rawValue: source.amountUsd,
+              rawUnit: 'USD',
+              normalised: source.amountUsd,
+              fetchedAt: now.toISOString(),
+            }),
+          ],
+          flags: [],
+        };
+      case 'venue-pool': {
+        const r = await readVenuePool(deps.venueHttp[source.venue], source, prices, asOf);
+        return { fundBalanceUsd: r.amountUsd, observations: r.observations, flags: r.flags };
+      }
+      case 'ssm': {
+        const r = await readSsmBalance(deps.ssm(source.region), source.parameterName, now);
+        return { fundBalanceUsd: r.amountUsd, observations: r.observations, flags: r.flags };
+      }
+      case 'evm': {
+        const r = await readEvmBalance(deps.evmHttp(source.rpcUrl), source, prices, now);
+        return { fundBalanceUsd: r.amountUsd, observations: r.observations, flags: r.flags };
+      }
+    }
+  } catch (error) {
+    return {
+      fundBalanceUsd: null,
+      observations: [],
+      flags: [{ code: 'BALANCE_UNAVAILABLE', detail: `${source.type}: ${(error as Error).message}` }],
+    };
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Recalibration proper (pure, DESIGN.md §5): turns what the venues answered into a MarketSnapshot.
+ * Vol = the chain's winner floored at the realized EWMA vol and `model.volFloor`; correlation = EWMA
+ * (λ = 0.97) of daily log returns, gaps filled from the last snapshot (or 1, the conservative
+ * choice), PSD-repaired; markets without fresh data are stale-filled; every choice is flagged and
+ * recorded in the market's provenance.
+ */
+import type { FundConfig, FundMarket } from '../../config/fund-config.ts';
+import {
+  type MarketSnapshot,
+  MarketSnapshotSchema,
+  SNAPSHOT_SCHEMA_VERSION,
+  type SnapshotMarket,
+} from '../../model/schemas.ts';
+import { parseOrThrow } from '../../model/validation.ts';
+import type { DataFlag } from '../../pipeline/ports.ts';
+import { MarketDataUnavailableError } from '../ingest-errors.ts';
+import type { PerpQuote } from '../venues/venue-adapter.ts';
+import type { VolChoice } from '../vol/vol-chain.ts';
+import { ewmaCorrelation } from './correlation.ts';
+import { repairCorrelation } from './psd-repair.ts';
+import { checkOiJump, quoteProblems } from './sanity.ts';
+import { defaultSeed } from './seed.ts';
+import { staleFill } from './stale-fill.ts';
+
+/** What was fetched for one market (any part may be missing). */
+export interface MarketFetch {
+  readonly fundMarket: FundMarket;
+  readonly quote: PerpQuote | undefined;
+  /** Why the quote is missing. */
+  readonly quoteError: string | undefined;
+  /** Daily log returns keyed by UTC day, undefined when candles failed. */
+  readonly returns: Map<number, number> | undefined;
+  readonly realizedVol: number | undefined;
+  readonly vol: VolChoice | undefined;
+  readonly flags: readonly DataFlag[];
+}
+
+/** The latest stored snapshot, for stale fill and correlation gaps. */
+export interface LastGood {
+  readonly asOf: string;
+  readonly snapshot: MarketSnapshot;
+}
+
+/** The assembled snapshot and every flag raised on the way. */
+export interface Assembled {
+  readonly snapshot: MarketSnapshot;
+  readonly flags: DataFlag[];
+}
+
+function freshMarket(
+  f: MarketFetch,
+  quote: PerpQuote,
+  vol: VolChoice,
+  config: FundConfig,
+  last: SnapshotMarket | undefined,
+  flags: DataFlag[],
+): SnapshotMarket {
+  const m = f.fundMarket;
+  const floor = Math.max(f.realizedVol ?? 0, config.model.volFloor);
+  const impliedVol = Math.max(vol.vol, floor);
+  const volFloorBound = impliedVol > vol.vol;
+  if (volFloorBound) {
+    const by = (f.realizedVol ?? 0) >= config.model.volFloor ? 'realized EWMA vol' : 'model.volFloor';
+    flags.push({
+      marketId: m.id,
+      code: 'VOL_FLOOR_BOUND',
+      detail: `${vol.source} IV ${vol.vol.toFixed(4)} floored at ${impliedVol.toFixed(4)} (${by})`,
+    });
+  }
+  const oi = checkOiJump(quote.openInterestUsd, last?.openInterestUsd);
+  if (oi.problem !== undefined) flags.push({ marketId: m.id, code: 'SANITY_OI_JUMP', detail: oi.problem });
+  const marketFlags = flags.filter((x) => x.marketId === m.id).map((x) => x.code);
+  return {
+    id: m.id,
+    priceUsd: quote.priceUsd,
+    openInterestUsd: oi.oiUsd,
+    dailyVolumeUsd: quote.dailyVolumeUsd,
+    impliedVol,
+    maintenanceMargin: m.maintenanceMargin,
+    leverageProfile: m.leverageProfile ?? config.model.defaultLeverageProfile,
+    provenance: {
+      venue: m.venue,
+      symbol: m.symbol,
+      volSource: vol.source,
+      sourceVol: vol.vol,
+      volFloorBound,
+      ...(f.realizedVol === undefined ? {} : { realizedVol: f.realizedVol }),
+      stale: false,
+      flags: [...new Set(marketFlags)],
+    },
+  };
+}
+
+/** Fresh correlations where two markets share enough days, else the last snapshot's, else 1. */
+function correlationOf(
+  fetches: readonly MarketFetch[],
+  usedFresh: readonly boolean[],
+  last: LastGood | null,
+  flags: DataFlag[],
+): number[][] {
+  const ids = fetches.map((f) => f.fundMarket.id);
+  const fresh = ewmaCorrelation(fetches.map((f, i) => (usedFresh[i] ? f.returns : undefined)));
+  const lastIndex = new Map(last?.snapshot.markets.map((m, i) => [m.id, i]) ?? []);
+  const filled: string[] = [];
+  const matrix = fresh.map((row, i) =>
+    row.map((rho, j) => {
+      if (rho !== undefined) return rho;
+      const li = lastIndex.get(ids[i] as string);
+      const lj = lastIndex.get(ids[j] as string);
+      const old = li === undefined || lj === undefined ? undefined : last?.snapshot.correlation[li]?.[lj];
+      if (i < j)
+        filled.push(
+          `${ids[i]}/${ids[j]}=${old === undefined ? '1 (no history)' : `${old.toFixed(3)} (last run)`}`,
+        );
+      return old ?? 1;
+    }),
+  );
+  if (filled.length > 0) {
+    flags.push({
+      code: 'CORRELATION_FILLED',
+      detail: `${filled.length} pair(s) without enough common days: ${filled.slice(0, 10).join(', ')}${filled.length > 10 ? ', …' : ''}`,
+    });
+  }
+  const repaired = repairCorrelation(matrix);
+  if (repaired.repaired) {
+    flags.push({
+      code: 'CORRELATION_REPAIRED',
+      detail: `not positive semi-definite (min eigenvalue ${repaired.minEigenvalue.toExponential(3)}); eigenvalues clipped`,
+    });
+  }
+  return repaired.matrix;
+}
+
+/**
+ * Builds and validates the snapshot.
+ * @throws MarketDataUnavailableError when a market has neither fresh data nor a last observation
+ */
+export function assembleSnapshot(args: {
+  config: FundConfig;
+  asOf: string;
+  fetches: readonly MarketFetch[];
+  fundBalanceUsd: number | null;
+  balanceFlags: readonly DataFlag[];
+  lastGood: LastGood | null;
+}): Assembled {
+  const { config, asOf, fetches, lastGood } = args;
+  const flags: DataFlag[] = [];
+  let degraded = false;
+  const lastById = new Map(lastGood?.snapshot.markets.map((m) => [m.id, m]) ?? []);
+  const usedFresh: boolean[] = [];
+  const markets = fetches.map((f) => {
+    flags.push(...f.flags);
+    const m = f.fundMarket;
+    const last = lastById.get(m.id);
+    const problems = f.quote === undefined ? [f.quoteError ?? 'no quote'] : quoteProblems(f.quote);
+    if (f.quote !== undefined && problems.length > 0) {
+      flags.push({ marketId: m.id, code: 'SANITY_QUOTE', detail: problems.join('; ') });
+    }
+    if (f.vol === undefined && problems.length === 0)
+      problems.push('no implied-vol source answered and no realized vol');
+    if (problems.length === 0 && f.quote !== undefined && f.vol !== undefined) {
+      usedFresh.push(true);
+      return freshMarket(f, f.quote, f.vol, config, last, flags);
+    }
+    usedFresh.push(false);
+    if (last === undefined || lastGood === null) {
+      throw new MarketDataUnavailableError(m.id, { cause: new Error(problems.join('; ')) });
+    }
+    const fill = staleFill({
+      fundMarket: m,
+      leverageProfile: m.leverageProfile ?? config.model.defaultLeverageProfile,
+      last,
+      lastAsOf: lastGood.asOf,
+      asOf,
+      maxStaleMinutes: config.data.maxStaleMinutes,
+      stalePenalty: config.data.stalePenalty,
+      reason: problems.join('; '),
+    });
+    flags.push(fill.flag);
+    degraded ||= fill.expired;
+    return fill.market;
+  });
+  const correlation = correlationOf(fetches, usedFresh, lastGood, flags);
+  flags.push(...args.balanceFlags);
+  const model = config.model;
+  const snapshot = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    fundId: config.fundId,
+    asOf,
+    fundBalanceUsd: args.fundBalanceUsd,
+    markets,
+    correlation,
+    model: {
+      horizonHours: model.horizonHours,
+      confidence: model.confidence,
+      tailDof: model.tailDof,
+      paths: model.paths,
+      seed: model.seed ?? defaultSeed(config.fundId, asOf),
+      impactCoefficient: model.impactCoefficient,
+      buffer: model.buffer,
+      stressScenarios: model.stressScenarios,
+      ...(model.largestAccounts === undefined ? {} : { largestAccounts: model.largestAccounts }),
+      releaseMultiple: model.releaseMultiple,
+      thresholds: config.alerts.thresholds,
+    },
+    dataQuality: {
+      degraded,
+      flags: flags.map((f) => (f.marketId === undefined ? { code: f.code, detail: f.detail } : { ...f })),
+    },
+  };
+  return {
+    snapshot: parseOrThrow(MarketSnapshotSchema, snapshot, `snapshot of ${config.fundId} at ${asOf}`),
+    flags,
+  };
+}

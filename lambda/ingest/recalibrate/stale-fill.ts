@@ -1,0 +1,71 @@
+/**
+ * Stale fill (pure, DESIGN.md §6): a market whose venue did not answer, or answered nonsense, reuses
+ * its last good observation with IV raised by the staleness penalty. Within `maxStaleMinutes` of
+ * the original observation it is flagged STALE_FILLED; beyond it the snapshot is DEGRADED
+ * (STALE_EXPIRED) but the market stays in — dropping it would lower the reserve.
+ */
+import type { FundMarket } from '../../config/fund-config.ts';
+import type { LeverageBucket, SnapshotMarket } from '../../model/schemas.ts';
+import type { DataFlag } from '../../pipeline/ports.ts';
+import { MAX_IMPLIED_VOL } from './sanity.ts';
+
+/** A stale-filled market and how it was filled. */
+export interface StaleFill {
+  readonly market: SnapshotMarket;
+  readonly flag: DataFlag;
+  /** True when the last good observation is older than `maxStaleMinutes` (snapshot DEGRADED). */
+  readonly expired: boolean;
+}
+
+/**
+ * Fills `fundMarket` from `last` (a market of the latest stored snapshot taken at `lastAsOf`).
+ * The penalty applies to the last *unpenalised* IV and age counts from the original observation,
+ * so a market stale for several runs is neither penalised twice nor kept fresh forever.
+ */
+export function staleFill(args: {
+  fundMarket: FundMarket;
+  leverageProfile: LeverageBucket[];
+  last: SnapshotMarket;
+  lastAsOf: string;
+  asOf: string;
+  maxStaleMinutes: number;
+  stalePenalty: number;
+  reason: string;
+}): StaleFill {
+  const { fundMarket, last } = args;
+  const prov = (last.provenance ?? {}) as Record<string, unknown>;
+  const staleSince = typeof prov.staleSince === 'string' ? prov.staleSince : args.lastAsOf;
+  const unpenalised = typeof prov.unpenalisedVol === 'number' ? prov.unpenalisedVol : last.impliedVol;
+  const ageMinutes = (Date.parse(args.asOf) - Date.parse(staleSince)) / 60_000;
+  const expired = ageMinutes > args.maxStaleMinutes;
+  const impliedVol = Math.min(MAX_IMPLIED_VOL, unpenalised * (1 + args.stalePenalty));
+  const flag: DataFlag = {
+    marketId: fundMarket.id,
+    code: expired ? 'STALE_EXPIRED' : 'STALE_FILLED',
+    detail: `${args.reason}; using data from ${staleSince} (${ageMinutes.toFixed(0)} min old${
+      expired ? `, older than ${args.maxStaleMinutes} min` : ''
+    }), IV ${unpenalised.toFixed(4)} raised by ${args.stalePenalty * 100}% to ${impliedVol.toFixed(4)}`,
+  };
+  return {
+    expired,
+    flag,
+    market: {
+      id: fundMarket.id,
+      priceUsd: last.priceUsd,
+      openInterestUsd: last.openInterestUsd,
+      dailyVolumeUsd: last.dailyVolumeUsd,
+      impliedVol,
+      maintenanceMargin: fundMarket.maintenanceMargin,
+      leverageProfile: args.leverageProfile,
+      provenance: {
+        venue: fundMarket.venue,
+        symbol: fundMarket.symbol,
+        volSource: 'stale',
+        stale: true,
+        staleSince,
+        unpenalisedVol: unpenalised,
+        flags: [flag.code],
+      },
+    },
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * The venue replay server: one HTTP server on 127.0.0.1 (random port) serving recorded venue
+ * responses from fixtures/venues/ by method, path and query, with per-route fault injection (delay,
+ * status, Retry-After, truncated / malformed / schema-violating bodies) and a JSON-RPC endpoint for
+ * EVM balances. The tests and the CLI's offline default use it, so the offline path runs exactly the
+ * adapter code that talks to the live venues.
+ *
+ * File naming (documented in fixtures/venues/README.md): a GET to `/<venue>/<path>?<query>` is served
+ * from `fixtures/venues/<venue>/<path>/<query>.json`, where `<query>` is the request's parameters
+ * minus the volatile ones ({@link VOLATILE_PARAMS}), sorted by name, as `k=v` joined by `&`, or `_`
+ * when none remain. POST `/evm` answers JSON-RPC from `fixtures/venues/evm/rpc.json`.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { VenueApi } from '../base-urls.ts';
+
+/**
+ * Time-window and page-size parameters. Adapters derive them from asOf, so ignoring them lets one
+ * recorded file answer any asOf; the adapters themselves cut candles to completed days before asOf.
+ */
+export const VOLATILE_PARAMS: ReadonlySet<string> = new Set([
+  'start_timestamp',
+  'end_timestamp',
+  'startTime',
+  'endTime',
+  'start',
+  'end',
+  'after',
+  'before',
+  'limit',
+]);
+
+/** The URL prefix of each venue API on the replay server; the first segment names the fixture folder. */
+export const REPLAY_PREFIXES: Readonly<Record<VenueApi, string>> = {
+  deribit: '/deribit/api/v2',
+  binance: '/binance',
+  binanceOptions: '/binance-options',
+  bybit: '/bybit',
+  okx: '/okx',
+};
+
+/** Which requests a fault applies to: method (any when absent), exact path, and a subset of the query. */
+export interface FaultRoute {
+  readonly method?: string;
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
+}
+
+/** What to do to matching requests. */
+export interface Fault {
+  /** Wait before answering (to exercise client timeouts). */
+  readonly delayMs?: number;
+  /** Answer with this status instead of the fixture. */
+  readonly status?: number;
+  readonly retryAfterSeconds?: number;
+  /** Damage the body: cut in half, not JSON, or valid JSON of the wrong shape. */
+  readonly body?: 'truncated' | 'malformed' | 'schema-violation';
+  /** Apply to the next N matching requests only; every request when absent. */
+  readonly times?: number;
+}
+
+/** One request as the server saw it. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+}
+
+/** A running replay server. */
+export interface ReplayServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Base URL of every venue API on this server. */
+  readonly baseUrls: Record<VenueApi, string>;
+  /** The `BACKSTOP_*_URL` variables pointing at this server. */
+  env(): Record<string, string>;
+  setFault(route: FaultRoute, fault: Fault): void;
+  clearFaults(): void;
+  requests(): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** fixtures/venues/ of this repository. */
+export const DEFAULT_FIXTURES_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../fixtures/venues',
+);
+
+/** The fixture file name for a query: non-volatile params sorted, `k=v` joined by `&`, `_` if none. */
+export function fixtureQueryName(query: Readonly<Record<string, string>>): string {
+  const kept = Object.entries(query)
+    .filter(([k]) => !VOLATILE_PARAMS.has(k))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`);
+  return kept.length === 0 ? '_' : kept.join('&');
+}
+
+interface ActiveFault {
+  readonly route: FaultRoute;
+  readonly fault: Fault;
+  remaining: number;
+}
+
+function matches(route: FaultRoute, req: RecordedRequest): boolean {
+  if (route.method !== undefined && route.method.toUpperCase() !== req.method) return false;
+  if (route.path !== req.path) return false;
+  return Object.entries(route.query ?? {}).every(([k, v]) => req.query[k] === v);
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Key of a JSON-RPC call in rpc.json: method and lower-cased params, space-separated. */
+export function rpcKey(method: string, params: unknown[]): string {
+  const parts = params.flatMap((p) =>
+    typeof p === 'object' && p !== null
+      ? Object.values(p as Record<string, unknown>).map(String)
+      : [String(p)],
+  );
+  return [method, ...parts.filter((p) => p !== 'latest')].join(' ').toLowerCase();
+}
+
+/**
+ * Starts the replay server on 127.0.0.1 with a random port.
+ * @example
+ * const replay = await startReplayServer();
+ * const source = createVenueMarketSource({ baseUrls: replay.baseUrls });
+ * // …
+ * await replay.close();
+ */
+export async function startReplayServer(options: { fixturesDir?: string } = {}): Promise<ReplayServer> {
+  const root = resolve(options.fixturesDir ?? DEFAULT_FIXTURES_DIR);
+  let faults: ActiveFault[] = [];
+  const log: RecordedRequest[] = [];
+
+  async function fixtureBody(req: RecordedRequest, raw: string): Promise<{ status: number; body: string }> {
+    if (req.method === 'POST' && req.path === '/evm') {
+      const rpc = JSON.parse(await readFile(join(root, 'evm', 'rpc.json'), 'utf8')) as Record<string, string>;
+      let call: { id?: unknown; method?: string; params?: unknown[] };
+      try {
+        call = JSON.parse(raw);
+      } catch {
+        return {
+          status: 200,
+          body: JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error' } }),
+        };
+      }
+      const result = rpc[rpcKey(call.method ?? '', call.params ?? [])];
+      const answer =
+        result === undefined
+          ? {
+              jsonrpc: '2.0',
+              id: call.id ?? null,
+              error: { code: -32000, message: `no recorded answer for ${call.method}` },
+            }
+          : { jsonrpc: '2.0', id: call.id ?? null, result };
+      return { status: 200, body: JSON.stringify(answer) };
+    }
+    const file = resolve(root, `.${req.path}`, `${fixtureQueryName(req.query)}.json`);
+    if (!file.startsWith(root + sep)) return { status: 400, body: '{"error":"bad path"}' };
+    try {
+      return { status: 200, body: await readFile(file, 'utf8') };
+    } catch {
+      return { status: 404, body: JSON.stringify({ error: `no fixture ${file.slice(root.length + 1)}` }) };
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const recorded: RecordedRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+    };
+    log.push(recorded);
+    const raw = await readBody(req);
+    const active = faults.find((f) => f.remaining > 0 && matches(f.route, recorded));
+    if (active !== undefined) active.remaining -= 1;
+    const fault = active?.fault;
+    if (fault?.delayMs !== undefined) {
+      await new Promise((r) => setTimeout(r, fault.delayMs));
+      if (res.destroyed) return;
+    }
+    if (fault?.status !== undefined) {
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+      send(res, fault.status, JSON.stringify({ error: `injected ${fault.status}` }), headers);
+      return;
+    }
+    const { status, body } = await fixtureBody(recorded, raw);
+    if (fault?.body === 'truncated') send(res, status, body.slice(0, Math.floor(body.length / 2)));
+    else if (fault?.body === 'malformed') send(res, status, '<html><body>502 Bad Gateway</body></html>');
+    else if (fault?.body === 'schema-violation')
+      send(res, status, JSON.stringify({ unexpected: 'shape', data: null }));
+    else send(res, status, body);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, JSON.stringify({ error: String(error) }));
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const baseUrls = Object.fromEntries(
+    Object.entries(REPLAY_PREFIXES).map(([api, prefix]) => [api, `${url}${prefix}`]),
+  ) as Record<VenueApi, string>;
+  return {
+    url,
+    baseUrls,
+    env: () => ({
+      BACKSTOP_DERIBIT_URL: baseUrls.deribit,
+      BACKSTOP_BINANCE_URL: baseUrls.binance,
+      BACKSTOP_BINANCE_OPTIONS_URL: baseUrls.binanceOptions,
+      BACKSTOP_BYBIT_URL: baseUrls.bybit,
+      BACKSTOP_OKX_URL: baseUrls.okx,
+    }),
+    setFault: (route, fault) => {
+      faults.push({ route, fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
+    },
+    clearFaults: () => {
+      faults = [];
+    },
+    requests: () => [...log],
+    close: () =>
+      new Promise<void>((ok, fail) => {
+        server.close((error) => (error === undefined ? ok() : fail(error)));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * The MarketSource port (lambda/pipeline/ports.ts) backed by the public venue APIs: fetches every
+ * market in parallel (per-venue concurrency caps), reads the fund balance, and recalibrates into a
+ * validated MarketSnapshot. The same code runs against the live venues and the replay server; only
+ * the base URLs differ.
+ */
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { FundConfig, FundMarket } from '../config/fund-config.ts';
+import { InvalidInputError } from '../model/validation.ts';
+import type {
+  Clock,
+  DataFlag,
+  IngestOutcome,
+  MarketSource,
+  Observation,
+  StoredRun,
+} from '../pipeline/ports.ts';
+import { priceBook } from './balance/balance-reading.ts';
+import { readBalance } from './balance/read-balance.ts';
+import { resolveBaseUrls, VENUE_APIS, VENUE_CONCURRENCY, type VenueApi } from './base-urls.ts';
+import { VenueHttpClient } from './http/venue-http-client.ts';
+import { assembleSnapshot, type MarketFetch } from './recalibrate/assemble-snapshot.ts';
+import { returnsByDay } from './recalibrate/correlation.ts';
+import { BinanceAdapter } from './venues/binance.ts';
+import { BybitAdapter } from './venues/bybit.ts';
+import { DeribitAdapter } from './venues/deribit.ts';
+import { OkxAdapter } from './venues/okx.ts';
+import type { OptionsVenue, VenueAdapter } from './venues/venue-adapter.ts';
+import { atmIv30d } from './vol/atm-iv.ts';
+import { ewmaVol, logReturns } from './vol/realized.ts';
+import { resolveVol } from './vol/vol-chain.ts';
+
+/** Options of {@link createVenueMarketSource}. */
+export interface VenueMarketSourceOptions {
+  /** Environment for `BACKSTOP_*_URL` overrides (highest precedence). */
+  readonly env?: Record<string, string | undefined>;
+  /** Base URLs that override the fund config's `data.baseUrls`. */
+  readonly baseUrls?: Partial<Record<VenueApi, string>>;
+  /** Per-request timeout. @default 10000 */
+  readonly timeoutMs?: number;
+  /** Retries per request. @default 3 */
+  readonly maxRetries?: number;
+  /** SSM client for `ssm` balance sources (one per region is created when absent). */
+  readonly ssmClient?: SSMClient;
+  readonly fetch?: typeof fetch;
+  readonly clock?: Clock;
+  /** Backoff sleep; tests inject an instant one. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1). */
+  readonly random?: () => number;
+}
+
+interface Venues {
+  readonly http: Record<VenueApi, VenueHttpClient>;
+  readonly adapters: Record<FundMarket['venue'], VenueAdapter & OptionsVenue>;
+  readonly deribit: DeribitAdapter;
+}
+
+/**
+ * Creates the venue-backed MarketSource.
+ * @example
+ * const source = createVenueMarketSource({ env: process.env });
+ * const { snapshot, flags } = await source.collect(config, new Date().toISOString(), lastRun);
+ */
+export function createVenueMarketSource(options: VenueMarketSourceOptions = {}): MarketSource {
+  const clock = options.clock ?? { now: () => new Date() };
+  const ssmClients = new Map<string, SSMClient>();
+  const client = (venue: string, baseUrl: string, concurrency: number) =>
+    new VenueHttpClient({
+      venue,
+      baseUrl,
+      concurrency,
+      now: () => clock.now(),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+
+  function venuesFor(config: FundConfig): Venues {
+    const urls = resolveBaseUrls(options.env ?? {}, options.baseUrls ?? {}, config.data.baseUrls);
+    const http = Object.fromEntries(
+      VENUE_APIS.map((api) => [api, client(api, urls[api], VENUE_CONCURRENCY[api])]),
+    ) as Record<VenueApi, VenueHttpClient>;
+    const deribit = new DeribitAdapter(http.deribit);
+    return {
+      http,
+      deribit,
+      adapters: {
+        deribit,
+        binance: new BinanceAdapter(http.binance, http.binanceOptions),
+        bybit: new BybitAdapter(http.bybit),
+        okx: new OkxAdapter(http.okx),
+      },
+    };
+  }
+
+  async function fetchMarket(
+    m: FundMarket,
+    venues: Venues,
+    asOf: Date,
+    observations: Observation[],
+    cache: Map<string, Promise<number | undefined>>,
+  ): Promise<MarketFetch & { baseCoin?: string }> {
+    const flags: DataFlag[] = [];
+    const adapter = venues.adapters[m.venue];
+    const [quote, candles] = await Promise.allSettled([
+      adapter.perpQuote(m.symbol, m.id),
+      adapter.dailyCloses(m.symbol, m.historyDays, asOf, m.id),
+    ]);
+    if (quote.status === 'fulfilled') observations.push(...quote.value.observations);
+    let returns: Map<number, number> | undefined;
+    let realizedVol: number | undefined;
+    if (candles.status === 'fulfilled') {
+      observations.push(...candles.value.observations);
+      returns = returnsByDay(candles.value.closes);
+      realizedVol = ewmaVol(logReturns(candles.value.closes.map((c) => c.close)));
+    } else {
+      flags.push({ marketId: m.id, code: 'CANDLES_MISSING', detail: (candles.reason as Error).message });
+    }
+    // Many markets share one chain (BTC options back BTC perps on every venue): fetch each once per run.
+    const once = (key: string, read: () => Promise<number | undefined>) => {
+      let p = cache.get(key);
+      if (p === undefined) {
+        p = read();
+        cache.set(key, p);
+      }
+      return p;
+    };
+    const { choice, flags: volFlags } = await resolveVol(
+      m.volSource,
+      {
+        realized: realizedVol,
+        dvol: (currency) =>
+          once(`dvol:${currency}`, async () => {
+            const r = await venues.deribit.dvol(currency, asOf, m.id);
+            observations.push(...r.observations);
+            return r.vol;
+          }) as Promise<number>,
+        atmOptions: (venue, underlying) =>
+          once(`atm:${venue}:${underlying}`, async () => {
+            const chain = await venues.adapters[venue as FundMarket['venue']].optionChain(underlying, m.id);
+            observations.push(...chain.observations);
+            return atmIv30d(chain.quotes, asOf.getTime())?.iv;
+          }),
+      },
+      m.id,
+    );
+    flags.push(...volFlags);
+    if (quote.status === 'rejected')
+      flags.push({ marketId: m.id, code: 'QUOTE_FAILED', detail: (quote.reason as Error).message });
+    return {
+      fundMarket: m,
+      quote: quote.status === 'fulfilled' ? quote.value : undefined,
+      quoteError: quote.status === 'rejected' ? (quote.reason as Error).message : undefined,
+      returns,
+      realizedVol,
+      vol: choice,
+      flags,
+      ...(quote.status === 'fulfilled' ? { baseCoin: quote.value.baseCoin } : {}),
+    };
+  }
+
+  return {
+    async collect(config: FundConfig, asOf: string, lastGood: StoredRun | null): Promise<IngestOutcome> {
+      const asOfDate = new Date(asOf);
+      if (Number.isNaN(asOfDate.getTime())) {
+        throw new InvalidInputError(
+          `asOf: expected an ISO-8601 timestamp, got ${JSON.stringify(asOf)}`,
+          'asOf',
+        );
+      }
+      const started = performance.now();
+      const venues = venuesFor(config);
+      const observations: Observation[] = [];
+      const cache = new Map<string, Promise<number | undefined>>();
+      const fetches = await Promise.all(
+        config.markets.map((m) => fetchMarket(m, venues, asOfDate, observations, cache)),
+      );
+
+      const coinPrices = new Map<string, number>();
+      const marketPrices = new Map<string, number>();
+      for (const f of fetches) {
+        if (f.quote === undefined) continue;
+        marketPrices.set(f.fundMarket.id, f.quote.priceUsd);
+        if (!coinPrices.has(f.quote.baseCoin.toUpperCase()))
+          coinPrices.set(f.quote.baseCoin.toUpperCase(), f.quote.priceUsd);
+      }
+      for (const m of lastGood?.snapshot.markets ?? [])
+        if (!marketPrices.has(m.id)) marketPrices.set(m.id, m.priceUsd);
+      const balance = await readBalance(
+        config.balance,
+        {
+          venueHttp: venues.http,
+          evmHttp: (rpcUrl) => client('evm', rpcUrl, 2),
+          ssm: (region) => {
+            if (options.ssmClient !== undefined) return options.ssmClient;
+            const key = region ?? '';
+            let c = ssmClients.get(key);
+            if (c === undefined) {
+              c = new SSMClient(region === undefined ? {} : { region });
+              ssmClients.set(key, c);
+            }
+            return c;
+          },
+        },
+        priceBook(coinPrices, marketPrices),
+        asOfDate,
+        clock.now(),
+      );
+      observations.push(...balance.observations);
+      const fetched = performance.now();
+
+      const assembled = assembleSnapshot({
+        config,
+        asOf,
+        fetches,
+        fundBalanceUsd: balance.fundBalanceUsd,
+        balanceFlags: balance.flags,
+        lastGood: lastGood === null ? null : { asOf: lastGood.asOf, snapshot: lastGood.snapshot },
+      });
+      return {
+        snapshot: assembled.snapshot,
+        observations,
+        flags: assembled.flags,
+        timings: { ingestMs: fetched - started, recalibrateMs: performance.now() - fetched },
+      };
+    },
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * What every venue adapter returns, already normalised (USD, decimals, oldest-first candles), with
+ * the raw numbers kept as observations for the audit trail.
+ */
+import { z } from 'zod';
+import type { Observation } from '../../pipeline/ports.ts';
+import { VenueResponseError } from '../http/errors.ts';
+
+/** A perpetual's current numbers. `openInterestUsd` is ONE side. */
+export interface PerpQuote {
+  readonly priceUsd: number;
+  readonly openInterestUsd: number;
+  readonly dailyVolumeUsd: number;
+  /** Base coin of the contract (`BTC`), for pricing insurance-fund coins. */
+  readonly baseCoin: string;
+  readonly observations: readonly Observation[];
+}
+
+/** One daily close, keyed by the UTC day's start in epoch ms. */
+export interface DailyClose {
+  readonly dayMs: number;
+  readonly close: number;
+}
+
+/** Daily closes, oldest first, and where they came from. */
+export interface DailyCloses {
+  readonly closes: readonly DailyClose[];
+  readonly observations: readonly Observation[];
+}
+
+/** One option quote, normalised: IV as a decimal, expiry in epoch ms. */
+export interface OptionQuote {
+  readonly instrument: string;
+  readonly expiryMs: number;
+  readonly strike: number;
+  readonly kind: 'C' | 'P';
+  /** Mark implied vol, decimal (0.52 = 52%). */
+  readonly markIv: number;
+  /** Open interest in contracts; null when the venue's endpoint does not give it. */
+  readonly openInterest: number | null;
+  readonly hasBid: boolean;
+  /** Forward / underlying price for this expiry, USD. */
+  readonly forward: number;
+}
+
+/** An options chain and the observations of its fetch. */
+export interface OptionChain {
+  readonly quotes: readonly OptionQuote[];
+  readonly observations: readonly Observation[];
+}
+
+/** A single IV reading (DVOL-like index), decimal. */
+export interface VolReading {
+  readonly vol: number;
+  readonly observations: readonly Observation[];
+}
+
+/** A venue's market-data adapter. */
+export interface VenueAdapter {
+  readonly venue: string;
+  /** Price, one-side OI and 24h volume of a perpetual, in USD. */
+  perpQuote(symbol: string, marketId: string): Promise<PerpQuote>;
+  /** The last `days` + 1 completed daily closes before `asOf`, oldest first. */
+  dailyCloses(symbol: string, days: number, asOf: Date, marketId: string): Promise<DailyCloses>;
+}
+
+/** A venue that lists options (for 30-day ATM IV). */
+export interface OptionsVenue {
+  optionChain(underlying: string, marketId: string): Promise<OptionChain>;
+}
+
+/** A decimal number sent as a string (Bybit, OKX, Binance). Kept as a string for the raw record. */
+export const NumericString = z.string().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/, 'expected a numeric string');
+
+/** Epoch-ms timestamp sent as a string (Bybit, OKX). */
+export const MsString = z.string().regex(/^\d{10,14}$/, 'expected epoch milliseconds as a string');
+
+/** Builds an observation record. */
+export function observation(
+  fields: Omit<Observation, 'venueTimestamp'> & { venueTimestamp?: number | string | null },
+): Observation {
+  const ts = fields.venueTimestamp;
+  const venueTimestamp =
+    ts === undefined || ts === null || ts === '' ? null : new Date(Number(ts)).toISOString();
+  return { ...fields, venueTimestamp };
+}
+
+/** Start of the UTC day containing `ms`. */
+export function utcDay(ms: number): number {
+  return Math.floor(ms / 86_400_000) * 86_400_000;
+}
+
+/**
+ * Keeps completed days strictly before `asOf`'s day, one close per day (last wins), oldest first,
+ * at most `days + 1` of them — so `days` log returns.
+ */
+export function completedCloses(rows: readonly DailyClose[], days: number, asOf: Date): DailyClose[] {
+  const today = utcDay(asOf.getTime());
+  const byDay = new Map<number, number>();
+  for (const row of rows) {
+    const day = utcDay(row.dayMs);
+    if (day < today && Number.isFinite(row.close) && row.close > 0) byDay.set(day, row.close);
+  }
+  return [...byDay.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .slice(-(days + 1))
+    .map(([dayMs, close]) => ({ dayMs, close }));
+}
+
+const MONTHS: Record<string, number> = {
+  JAN: 0,
+  FEB: 1,
+  MAR: 2,
+  APR: 3,
+  MAY: 4,
+  JUN: 5,
+  JUL: 6,
+  AUG: 7,
+  SEP: 8,
+  OCT: 9,
+  NOV: 10,
+  DEC: 11,
+};
+
+/** Options expire at 08:00 UTC on every venue here. */
+const EXPIRY_HOUR_UTC = 8;
+
+/** Parses `27NOV26` (Deribit, Bybit) or `261127` (OKX, Binance) into the 08:00 UTC expiry, ms. */
+export function parseExpiry(code: string): number | undefined {
+  let m = /^(\d{1,2})([A-Z]{3})(\d{2})$/.exec(code);
+  if (m !== null) {
+    const month = MONTHS[m[2] ?? ''];
+    if (month === undefined) return undefined;
+    return Date.UTC(2000 + Number(m[3]), month, Number(m[1]), EXPIRY_HOUR_UTC);
+  }
+  m = /^(\d{2})(\d{2})(\d{2})$/.exec(code);
+  if (m !== null) return Date.UTC(2000 + Number(m[1]), Number(m[2]) - 1, Number(m[3]), EXPIRY_HOUR_UTC);
+  return undefined;
+}
+
+/**
+ * Splits an option name into expiry, strike and kind. The expiry code is the part right after the
+ * underlying prefix: `BTC-27NOV26-95000-C`, `BTC-USD-261127-95000-C`, `BTC-261127-95000-C`,
+ * `BTC-27NOV26-95000-C-USDT`.
+ */
+export function parseOptionName(
+  name: string,
+): { expiryMs: number; strike: number; kind: 'C' | 'P' } | undefined {
+  const parts = name.split('-');
+  const kindIndex = parts.findIndex((p, i) => i >= 2 && (p === 'C' || p === 'P'));
+  if (kindIndex < 2) return undefined;
+  const strike = Number(parts[kindIndex - 1]);
+  const expiryMs = parseExpiry(parts[kindIndex - 2] ?? '');
+  if (expiryMs === undefined || !Number.isFinite(strike) || strike <= 0) return undefined;
+  return { expiryMs, strike, kind: parts[kindIndex] as 'C' | 'P' };
+}
+
+/** Converts a venue string to a number, or throws a content error naming the field. */
+export function toNumber(
+  raw: string | number,
+  field: string,
+  context: { venue: string; endpoint: string; marketId?: string },
+): number {
+  const n = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isFinite(n))
+    throw new VenueResponseError(context, 'content', `${field} is not a number: ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** The first element of a list, or a content error when the venue returned none. */
+export function single<T>(
+  list: readonly T[],
+  what: string,
+  context: { venue: string; endpoint: string; marketId?: string },
+): T {
+  const first = list[0];
+  if (first === undefined) throw new VenueResponseError(context, 'content', `no ${what} in the answer`);
+  return first;
+}
