@@ -1,0 +1,211 @@
+/**
+ * The house Lambda function: every Backstop function gets the same runtime, architecture, bundling,
+ * tracing and log handling, and gets permissions only through the `bind*` helpers, which grant the
+ * exact actions the code uses on exactly one resource and pass that resource's name in the
+ * environment in the same call — so a permission and the variable that uses it cannot drift apart.
+ */
+import { type Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, type CfnFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { LAMBDA_ENV_LIMIT_BYTES } from '../../lambda/config/fund-env.ts';
+
+/**
+ * A deploy-time value (a table name, an ARN) is not known at synth; count it at the longest it can
+ * be, so the 4 KB check never passes a function that Lambda would then refuse.
+ */
+export const UNRESOLVED_ENV_VALUE_BYTES = 256;
+
+/** DynamoDB data-plane actions a binding may grant; no table management, no scans. */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:BatchWriteItem'
+  | 'dynamodb:ConditionCheckItem';
+
+/** KMS actions a writer and reader of data encrypted under a customer-managed key needs. */
+const KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'];
+
+/** Props of {@link BackstopFunction}. */
+export interface BackstopFunctionProps {
+  /** Absolute path of the TypeScript entry file. */
+  readonly entry: string;
+  /** Name of the exported handler. @default 'handler' */
+  readonly handler?: string;
+  /** Root of the npm project (holds package-lock.json). */
+  readonly projectRoot: string;
+  readonly description: string;
+  /** MB; CPU is allocated in proportion (1769 MB = 1 vCPU). */
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly logRetention: RetentionDays;
+  /** Removal policy of the log group. */
+  readonly logRemovalPolicy: RemovalPolicy;
+  /** Environment besides what the `bind*` helpers add. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Where asynchronous invocations that failed after Lambda's retries go. */
+  readonly onFailure: IQueue;
+  /** Retries of a failed asynchronous invocation (0-2). @default 2 */
+  readonly retryAttempts?: number;
+  /** How long Lambda keeps an asynchronous invocation it could not run yet (60 s - 6 h). */
+  readonly maxEventAge: Duration;
+}
+
+/** Node 24 on arm64, ESM bundle with source maps, X-Ray, JSON logs into an explicit log group. */
+export class BackstopFunction extends NodejsFunction {
+  /** Keys already granted: one statement per key, however many resources it protects. */
+  private readonly grantedKeys = new Set<IKey>();
+
+  constructor(scope: Construct, id: string, props: BackstopFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    // An own role instead of the default one with AWSLambdaBasicExecutionRole: that managed policy
+    // lets the function write to every log group in the account; this one may write to its own only.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${id} function`,
+    });
+    logGroup.grantWrite(role);
+    super(scope, id, {
+      entry: props.entry,
+      handler: props.handler ?? 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      tracing: Tracing.ACTIVE,
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      // Stack traces point into the TypeScript sources rather than the minified bundle.
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      onFailure: new SqsDestination(props.onFailure),
+      retryAttempts: props.retryAttempts ?? 2,
+      maxEventAge: props.maxEventAge,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        platform: 'node',
+        mainFields: ['module', 'main'],
+        // ESM output cannot `require`; CommonJS dependencies bundled into it still do.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.EXTERNAL,
+        sourcesContent: false,
+        // The deployed SDK is the one the tests ran against, not whatever the runtime ships.
+        bundleAwsSDK: true,
+        externalModules: [],
+      },
+    });
+    this.node.addValidation({ validate: () => this.validateEnvironmentSize() });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) do not support resource-level permissions',
+    });
+  }
+
+  /**
+   * Grants exactly `actions` on `table` (and its key, when it has one) and passes its name in
+   * `envVar`.
+   *
+   * @example
+   * fn.bindTable(table, 'BACKSTOP_TABLE_NAME', ['dynamodb:GetItem', 'dynamodb:PutItem']);
+   */
+  bindTable(table: Table, envVar: string, actions: readonly TableAction[]): this {
+    table.grant(this, ...actions);
+    if (table.encryptionKey !== undefined) this.grantKey(table.encryptionKey);
+    this.addEnvironment(envVar, table.tableName);
+    return this;
+  }
+
+  /** Grants `sns:Publish` on `topic` (and its key) and passes its ARN in `envVar`. */
+  bindTopic(topic: ITopic, envVar: string): this {
+    this.addToRolePolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    if (topic.masterKey !== undefined) this.grantKey(topic.masterKey);
+    this.addEnvironment(envVar, topic.topicArn);
+    return this;
+  }
+
+  /**
+   * Grants `ssm:GetParameter` on the named parameters (a treasury-maintained fund balance). Names
+   * may start with `/` or not, as SSM accepts both.
+   */
+  bindParameters(names: readonly { name: string; region?: string }[]): this {
+    if (names.length === 0) return this;
+    const stack = Stack.of(this);
+    const resources = names.map(({ name, region }) =>
+      stack.formatArn({
+        service: 'ssm',
+        resource: 'parameter',
+        resourceName: name.replace(/^\//, ''),
+        ...(region === undefined ? {} : { region }),
+      }),
+    );
+    this.addToRolePolicy(new PolicyStatement({ actions: ['ssm:GetParameter'], resources }));
+    return this;
+  }
+
+  private grantKey(key: IKey): void {
+    if (this.grantedKeys.has(key)) return;
+    this.grantedKeys.add(key);
+    key.grant(this, ...KEY_ACTIONS);
+    Validations.of(this.role!).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'SNS server-side encryption and DynamoDB customer-managed keys document kms:GenerateDataKey* for ' +
+        'writers; the statement is limited to the one Backstop key',
+    });
+  }
+
+  /**
+   * Lambda refuses a function whose environment exceeds 4 KB in total. Checked at synth, where the
+   * fix (fewer or smaller fund configs per stage) is still cheap.
+   */
+  private validateEnvironmentSize(): string[] {
+    const cfn = this.node.defaultChild as CfnFunction;
+    const env = Stack.of(this).resolve(cfn.environment) as
+      | { variables?: Record<string, unknown> }
+      | undefined;
+    const bytes = environmentBytes(env?.variables ?? {});
+    if (bytes <= LAMBDA_ENV_LIMIT_BYTES) return [];
+    return [
+      `function environment is ${bytes} bytes, over lambda's ${LAMBDA_ENV_LIMIT_BYTES}-byte limit ` +
+        `(BACKSTOP_FUNDS carries every fund config of the stage, gzip + base64): deploy fewer funds in ` +
+        'this stage (config/stages/<stage>.json "funds") or split them across stages',
+    ];
+  }
+}
+
+/**
+ * Bytes of a Lambda environment: keys plus values, UTF-8; a value that is still a CloudFormation
+ * expression counts as {@link UNRESOLVED_ENV_VALUE_BYTES}.
+ */
+export function environmentBytes(variables: Readonly<Record<string, unknown>>): number {
+  let total = 0;
+  for (const [key, value] of Object.entries(variables)) {
+    total += Buffer.byteLength(key, 'utf8');
+    total +=
+      typeof value === 'string' && !Token.isUnresolved(value)
+        ? Buffer.byteLength(value, 'utf8')
+        : UNRESOLVED_ENV_VALUE_BYTES;
+  }
+  return total;
+}

@@ -1,0 +1,243 @@
+/**
+ * The stateless half of Backstop: the recalibration function, its idempotency table, one schedule
+ * per fund, the alarms and dashboards, and who hears the alert topic. Everything here can be
+ * destroyed and redeployed without losing a stored run.
+ */
+import { fileURLToPath } from 'node:url';
+import { type CfnElement, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type IAlarm, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { encodeFundsForEnv, FUNDS_ENV_VAR } from '../lambda/config/fund-env.ts';
+import { AlertChannels } from './constructs/alert-channels.ts';
+import { BackstopFunction } from './constructs/backstop-function.ts';
+import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
+import { FundMonitoring } from './constructs/fund-monitoring.ts';
+import { FundSchedule } from './constructs/fund-schedule.ts';
+import type { DeployedFund } from './deployment-config.ts';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './run-metrics.ts';
+
+/** The handler every schedule invokes (lambda/handlers/recalibrate.ts, export `handler`). */
+export const RECALIBRATE_ENTRY = fileURLToPath(new URL('../lambda/handlers/recalibrate.ts', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Sized from the benchmark: the engine runs 10⁶ paths × 10 markets in about 1 s on one core and is
+ * single-threaded, so memory buys CPU, not space (the path buffers are ~100 MB). 2048 MB is just
+ * over one full vCPU (1769 MB = 1 vCPU); more would add a second core the engine cannot use.
+ */
+export const RECALIBRATE_MEMORY_MB = 2048;
+/**
+ * Venue calls dominate the worst case: four venues with a 10 s timeout and three attempts each, in
+ * parallel, then the Monte Carlo (a few seconds) and the store. 120 s leaves room for a slow day and
+ * stays far below the shortest schedule interval, so runs of one fund never overlap.
+ */
+export const RECALIBRATE_TIMEOUT = Duration.seconds(120);
+
+/** Environment variable names the handler reads. */
+export const FunctionEnv = {
+  funds: FUNDS_ENV_VAR,
+  table: 'BACKSTOP_TABLE_NAME',
+  topic: 'BACKSTOP_TOPIC_ARN',
+  idempotencyTable: 'BACKSTOP_IDEMPOTENCY_TABLE_NAME',
+} as const;
+
+/** Props of {@link BackstopStatelessStack}. */
+export interface BackstopStatelessStackProps extends StackProps {
+  readonly stage: string;
+  readonly funds: readonly DeployedFund[];
+  /** The function's log retention, days (a value CloudWatch Logs accepts). */
+  readonly logRetentionDays: number;
+  /** From the stateful stack. */
+  readonly table: Table;
+  readonly topic: ITopic;
+  /** The handler's entry file. @default {@link RECALIBRATE_ENTRY} */
+  readonly entry?: string;
+}
+
+/** Function, schedules, alarms, dashboards and subscriptions for one stage. */
+export class BackstopStatelessStack extends Stack {
+  readonly recalibrate: BackstopFunction;
+  readonly idempotencyTable: Table;
+  readonly schedules: ReadonlyMap<string, FundSchedule>;
+  readonly monitoring: ReadonlyMap<string, FundMonitoring>;
+
+  constructor(scope: Construct, id: string, props: BackstopStatelessStackProps) {
+    super(scope, id, props);
+    const funds = props.funds.map((f) => f.config);
+    const shortestInterval = Math.min(...funds.map((f) => f.schedule.intervalMinutes));
+
+    const scheduleDlq = new DeadLetterQueue(this, 'ScheduleDeadLetterQueue', {
+      purpose: 'scheduler ticks that could not be delivered to the function',
+    });
+    const failedRuns = new DeadLetterQueue(this, 'FailedRunQueue', {
+      purpose: 'recalibration runs that failed after Lambda retried them (on-failure destination)',
+    });
+    const undeliveredEmail = new DeadLetterQueue(this, 'UndeliveredAlertQueue', {
+      purpose: 'alert emails SNS gave up delivering',
+    });
+
+    // Transient: Powertools keeps a record per tick for the idempotency window, then TTL removes it.
+    // Losing it only lets an in-flight duplicate tick run again, and the snapshot write is itself
+    // conditional (attribute_not_exists), so DESTROY loses nothing worth a backup.
+    this.idempotencyTable = new Table(this, 'IdempotencyTable', {
+      partitionKey: { name: 'id', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiration',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.idempotencyTable).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-DDB3',
+      reason:
+        'idempotency records live for one tick and expire by TTL; snapshots (the audit trail) are in the ' +
+        'stateful table, which has point-in-time recovery',
+    });
+
+    this.recalibrate = new BackstopFunction(this, 'RecalibrateFunction', {
+      entry: props.entry ?? RECALIBRATE_ENTRY,
+      projectRoot: PROJECT_ROOT,
+      description: `Backstop ${props.stage}: recalibrates and recomputes each fund's required reserve`,
+      memorySize: RECALIBRATE_MEMORY_MB,
+      timeout: RECALIBRATE_TIMEOUT,
+      logRetention: props.logRetentionDays as RetentionDays,
+      logRemovalPolicy: RemovalPolicy.RETAIN,
+      onFailure: failedRuns,
+      // A run that has waited longer than the shortest interval is superseded by the next tick.
+      maxEventAge: Duration.minutes(Math.min(Math.max(shortestInterval, 1), 360)),
+      environment: {
+        [FunctionEnv.funds]: encodeFundsForEnv(props.funds.map((f) => f.input)),
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      },
+    });
+    this.recalibrate
+      .bindTable(props.table, FunctionEnv.table, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+      ])
+      .bindTable(this.idempotencyTable, FunctionEnv.idempotencyTable, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ])
+      .bindTopic(props.topic, FunctionEnv.topic)
+      .bindParameters(
+        funds.flatMap((f) =>
+          f.balance.type === 'ssm'
+            ? [{ name: f.balance.parameterName, ...(f.balance.region ? { region: f.balance.region } : {}) }]
+            : [],
+        ),
+      );
+    Validations.of(this.recalibrate).acknowledge({
+      id: 'Serverless::Serverless-LambdaDLQ',
+      reason:
+        'asynchronous failures go to an on-failure destination (FailedRunQueue), which supersedes a ' +
+        'dead-letter queue and also records the error',
+    });
+
+    const alarmAction = new SnsAction(props.topic);
+    const sharedAlarms = this.sharedAlarms(alarmAction, [
+      [scheduleDlq, 'ScheduleDeadLetterAlarm', 'scheduler ticks were not delivered to the function'],
+      [failedRuns, 'FailedRunAlarm', 'recalibration runs failed after all retries'],
+      [undeliveredEmail, 'UndeliveredAlertAlarm', 'alert emails could not be delivered'],
+    ]);
+
+    // One role for every schedule, granted invoke on this function alone.
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'Lets EventBridge Scheduler invoke the recalibration function',
+    });
+    const functionLogicalId = this.getLogicalId(this.recalibrate.node.defaultChild as CfnElement);
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      reason:
+        "Lambda's invoke grant covers the function's own versions and aliases (ARN:*); no other function",
+    });
+
+    const schedules = new Map<string, FundSchedule>();
+    const monitoring = new Map<string, FundMonitoring>();
+    for (const fund of funds) {
+      // The fund id is the construct id: stable while the fund exists, unique by the config rules.
+      const id = `Fund-${fund.fundId}`;
+      schedules.set(
+        fund.fundId,
+        new FundSchedule(this, `${id}-Schedule`, {
+          fund,
+          target: this.recalibrate,
+          role: schedulerRole,
+          deadLetterQueue: scheduleDlq,
+        }),
+      );
+      monitoring.set(
+        fund.fundId,
+        new FundMonitoring(this, `${id}-Monitoring`, {
+          fund,
+          stage: props.stage,
+          alarmAction,
+          sharedAlarms,
+          functionDuration: this.recalibrate.metricDuration(),
+        }),
+      );
+    }
+    this.schedules = schedules;
+    this.monitoring = monitoring;
+
+    new AlertChannels(this, 'AlertChannels', {
+      stage: props.stage,
+      topic: props.topic,
+      funds,
+      deadLetterQueue: undeliveredEmail,
+    });
+  }
+
+  /** Function errors and throttles, and any message in a dead-letter queue. */
+  private sharedAlarms(action: SnsAction, queues: readonly [DeadLetterQueue, string, string][]): IAlarm[] {
+    const period = Duration.minutes(5);
+    const alarms = [
+      new Alarm(this, 'FunctionErrorAlarm', {
+        alarmDescription:
+          'Backstop: the recalibration function failed. See docs/OPERATIONS.md#function-errors.',
+        metric: this.recalibrate.metricErrors({ period, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(this, 'FunctionThrottleAlarm', {
+        alarmDescription:
+          'Backstop: the recalibration function was throttled. See docs/OPERATIONS.md#throttles.',
+        metric: this.recalibrate.metricThrottles({ period, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      ...queues.map(
+        ([queue, id, what]) =>
+          new Alarm(this, id, {
+            alarmDescription: `Backstop: ${what}. See docs/OPERATIONS.md#dead-letter-queues.`,
+            metric: queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+            threshold: 1,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluationPeriods: 1,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
+      ),
+    ];
+    for (const alarm of alarms) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    return alarms;
+  }
+}
