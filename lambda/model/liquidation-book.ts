@@ -54,16 +54,36 @@ export function buildLiquidationBook(market: SnapshotMarket, impactCoefficient: 
 }
 
 /**
- * Impact I(Q_j) for j = 0..buckets liquidated buckets at liquidity factor λ: the square-root law
- * k·(σ/√365)·√(Q_j/(V·λ)) with Q_j = OI·cumShare[j].
+ * The cascade of a book at one liquidity factor λ, in closed form.
+ *
+ * `impact[j]` = I(Q_j) = k·(σ/√365)·√(Q_j/(V·λ)) with Q_j = OI·cumShare[j], the impact of the j
+ * lowest-threshold buckets. The iteration of DESIGN.md §4 from x0 liquidates at least j buckets iff
+ * every earlier bucket c < j is reached, t_c ≤ x0 + I(Q_c) (thresholds never exceed the long cap
+ * of 1, since margins ≤ 1): so `breaks[j−1]` = max over c < j of (t_c − I(Q_c)) is the smallest x0
+ * that liquidates j buckets, and a path costs a few comparisons instead of rounds of iteration.
  */
-export function impactTable(book: LiquidationBook, liquidityFactor: number): Float64Array {
-  const table = new Float64Array(book.bucketCount + 1);
-  for (let j = 0; j <= book.bucketCount; j++) {
-    table[j] =
+export interface CascadeTable {
+  /** breaks[j−1]: the smallest adverse move x0 at which the cascade liquidates ≥ j buckets. */
+  readonly breaks: Float64Array;
+  /** impact[j]: price impact of liquidating the j lowest-threshold buckets (length buckets + 1). */
+  readonly impact: Float64Array;
+}
+
+/** Builds the {@link CascadeTable} of `book` at liquidity factor λ ∈ (0, 1]. */
+export function cascadeTable(book: LiquidationBook, liquidityFactor: number): CascadeTable {
+  const n = book.bucketCount;
+  const impact = new Float64Array(n + 1);
+  const breaks = new Float64Array(n);
+  let reach = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j <= n; j++) {
+    impact[j] =
       book.impactPerRootUsd * Math.sqrt((book.openInterestUsd * book.cumShare[j]!) / liquidityFactor);
+    if (j < n) {
+      reach = Math.max(reach, book.thresholds[j]! - impact[j]!);
+      breaks[j] = reach;
+    }
   }
-  return table;
+  return { breaks, impact };
 }
 
 /**
@@ -72,25 +92,16 @@ export function impactTable(book: LiquidationBook, liquidityFactor: number): Flo
  *
  * @param x0 - adverse move (≥ 0)
  * @param cap - largest possible move: 1 for longs (a price cannot go below zero), Infinity for shorts
- * @param impact - {@link impactTable} for the scenario's liquidity factor
- * @returns the final adverse move x
+ * @returns the final adverse move x = min(x0 + I(Q*), cap), Q* the notional of the final set
  */
-export function cascadeMove(book: LiquidationBook, x0: number, cap: number, impact: Float64Array): number {
-  const thresholds = book.thresholds;
+export function cascadeMove(book: LiquidationBook, table: CascadeTable, x0: number, cap: number): number {
+  const breaks = table.breaks;
   const n = book.bucketCount;
   let j = 0;
-  while (j < n && thresholds[j]! <= x0) j++;
-  let x = x0;
-  // Impact grows with the liquidated set and x ≥ x0, so the set only grows: at most n rounds.
-  while (j > 0) {
-    x = x0 + impact[j]!;
-    if (x > cap) x = cap;
-    let next = j;
-    while (next < n && thresholds[next]! <= x) next++;
-    if (next === j) break;
-    j = next;
-  }
-  return x;
+  while (j < n && breaks[j]! <= x0) j++;
+  if (j === 0) return x0;
+  const x = x0 + table.impact[j]!;
+  return Math.min(x, cap);
 }
 
 /** Bad debt OI·Σ share_b·max(0, x − margin_b) of the losing side after a final move x. */
@@ -102,21 +113,4 @@ export function badDebt(book: LiquidationBook, x: number): number {
   if (c === 0) return 0;
   const perUnit = x * book.cumShare[c]! - book.cumShareMargin[c]!;
   return perUnit > 0 ? book.openInterestUsd * perUnit : 0;
-}
-
-/**
- * The fund's loss on one market for a simple return r over the window: the losing side (longs when
- * r < 0, shorts when r > 0) goes through the cascade and owes its bad debt.
- */
-export function marketLoss(book: LiquidationBook, r: number, impact: Float64Array): number {
-  if (r < 0) {
-    const x0 = r < -1 ? 1 : -r;
-    if (x0 < book.thresholds[0]!) return 0;
-    return badDebt(book, cascadeMove(book, x0, 1, impact));
-  }
-  if (r > 0) {
-    if (r < book.thresholds[0]!) return 0;
-    return badDebt(book, cascadeMove(book, r, Number.POSITIVE_INFINITY, impact));
-  }
-  return 0;
 }

@@ -5,7 +5,7 @@
  */
 import { coverageRatio, coverageStatus, coverageThresholds, recommend } from './coverage.ts';
 import { prepareCorrelation } from './linalg/psd-repair.ts';
-import { buildLiquidationBook, impactTable } from './liquidation-book.ts';
+import { buildLiquidationBook, cascadeTable } from './liquidation-book.ts';
 import { runMonteCarlo } from './monte-carlo.ts';
 import type { MarketSnapshot, ReserveResult } from './schemas.ts';
 import { cover2, runStress } from './stress.ts';
@@ -44,7 +44,7 @@ export function computeReserve(snapshot: MarketSnapshot, options: ComputeReserve
   const started = options.timer?.() ?? 0;
   const mc = runMonteCarlo({
     books,
-    impacts: books.map((b) => impactTable(b, 1)),
+    tables: books.map((b) => cascadeTable(b, 1)),
     windowVols: Float64Array.from(markets, (m) => m.impliedVol * Math.sqrt(tau)),
     cholesky: correlation.cholesky,
     tailDof: model.tailDof,

@@ -6,7 +6,7 @@ import {
   badDebt,
   buildLiquidationBook,
   cascadeMove,
-  impactTable,
+  cascadeTable,
   type LiquidationBook,
 } from './liquidation-book.ts';
 import type { MarketSnapshot } from './schemas.ts';
@@ -23,10 +23,10 @@ export interface MarketMove {
 /** A book's loss under one simple return `r` at liquidity factor λ, through the cascade. */
 export function shockMarket(book: LiquidationBook, r: number, liquidityFactor: number): MarketMove {
   if (r === 0) return { side: null, move: 0, lossUsd: 0 };
-  const impact = impactTable(book, liquidityFactor);
   const side = r < 0 ? 'long' : 'short';
   const x0 = r < 0 ? Math.min(-r, 1) : r;
-  const move = cascadeMove(book, x0, side === 'long' ? 1 : Number.POSITIVE_INFINITY, impact);
+  const table = cascadeTable(book, liquidityFactor);
+  const move = cascadeMove(book, table, x0, side === 'long' ? 1 : Number.POSITIVE_INFINITY);
   return { side, move, lossUsd: badDebt(book, move) };
 }
 

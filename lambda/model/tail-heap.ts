@@ -49,8 +49,10 @@ export class TailHeap {
   /**
    * Offers a path's total loss and its per-market losses (read only when the path is kept). Ties
    * with the smallest kept loss are not admitted, so the first of equal losses is kept.
+   *
+   * @returns the new admission threshold ({@link floor}), so a caller can skip calls cheaply
    */
-  offer(total: number, perMarket: Float64Array): void {
+  offer(total: number, perMarket: Float64Array): number {
     let slot: number;
     if (this.size < this.capacity) {
       slot = this.size;
@@ -59,13 +61,14 @@ export class TailHeap {
       this.siftUp(this.size);
       this.size++;
     } else {
-      if (!(total > this.totals[0]!)) return;
+      if (!(total > this.totals[0]!)) return this.floor;
       slot = this.slots[0]!;
       this.totals[0] = total;
       this.siftDown(0);
     }
     const base = slot * this.width;
     for (let i = 0; i < this.width; i++) this.components[base + i] = perMarket[i]!;
+    return this.floor;
   }
 
   /** The smallest kept total (the admission threshold once full), or −Infinity when not full. */

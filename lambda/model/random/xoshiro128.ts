@@ -33,6 +33,28 @@ function splitMix64Words(seed: number, count: number): number[] {
 }
 
 /**
+ * One xoshiro128** step on the four words at `state[offset..offset+3]`, returning the output word as a
+ * signed 32-bit integer. A free function over a typed array so the Monte Carlo kernel can keep every
+ * stream in one buffer; {@link Xoshiro128} uses the same step.
+ */
+export function xoshiroNext(state: Int32Array, offset: number): number {
+  const s0 = state[offset]!;
+  const s1 = state[offset + 1]!;
+  const s2 = state[offset + 2]!;
+  const s3 = state[offset + 3]!;
+  const m = Math.imul(s1, 5);
+  const result = Math.imul((m << 7) | (m >>> 25), 9);
+  const t = s1 << 9;
+  const n2 = s2 ^ s0;
+  const n3 = s3 ^ s1;
+  state[offset] = s0 ^ n3;
+  state[offset + 1] = s1 ^ n2;
+  state[offset + 2] = n2 ^ t;
+  state[offset + 3] = (n3 << 11) | (n3 >>> 21);
+  return result;
+}
+
+/**
  * The xoshiro128** generator.
  *
  * @example
@@ -40,16 +62,11 @@ function splitMix64Words(seed: number, count: number): number[] {
  * const u = rng.nextDouble(); // in [0, 1)
  */
 export class Xoshiro128 {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  /** The four state words (signed view of the unsigned words). */
+  readonly state: Int32Array;
 
   private constructor(s0: number, s1: number, s2: number, s3: number) {
-    this.s0 = s0 | 0;
-    this.s1 = s1 | 0;
-    this.s2 = s2 | 0;
-    this.s3 = s3 | 0;
+    this.state = Int32Array.of(s0, s1, s2, s3);
   }
 
   /** A generator seeded from an integer in [0, 2^53) through SplitMix64. */
@@ -59,7 +76,7 @@ export class Xoshiro128 {
     }
     const [a = 0, b = 0, c = 0, d = 0] = splitMix64Words(seed, 4);
     // SplitMix64 never yields four zero words from consecutive outputs, but the state must not be zero.
-    return new Xoshiro128(a, b, c, d === 0 && a === 0 && b === 0 && c === 0 ? 1 : d);
+    return new Xoshiro128(a, b, c, a === 0 && b === 0 && c === 0 && d === 0 ? 1 : d);
   }
 
   /** A generator resuming exactly from a state returned by {@link getState}. */
@@ -72,45 +89,29 @@ export class Xoshiro128 {
 
   /** The current state as four unsigned 32-bit words (JSON-serialisable). */
   getState(): Xoshiro128State {
-    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+    const s = this.state;
+    return [s[0]! >>> 0, s[1]! >>> 0, s[2]! >>> 0, s[3]! >>> 0];
   }
 
   /** An independent copy at the same position. */
   clone(): Xoshiro128 {
-    return new Xoshiro128(this.s0, this.s1, this.s2, this.s3);
+    const s = this.state;
+    return new Xoshiro128(s[0]!, s[1]!, s[2]!, s[3]!);
   }
 
   /** The next word as a signed 32-bit integer (the raw output; see {@link nextUint32}). */
   nextInt32(): number {
-    const s0 = this.s0;
-    const s1 = this.s1;
-    const s2 = this.s2;
-    const s3 = this.s3;
-    const m = Math.imul(s1, 5);
-    const result = Math.imul((m << 7) | (m >>> 25), 9);
-    const t = s1 << 9;
-    const n2 = s2 ^ s0;
-    const n3 = s3 ^ s1;
-    this.s1 = s1 ^ n2;
-    this.s0 = s0 ^ n3;
-    this.s2 = n2 ^ t;
-    this.s3 = (n3 << 11) | (n3 >>> 21);
-    return result;
+    return xoshiroNext(this.state, 0);
   }
 
   /** The next word as an unsigned 32-bit integer. */
   nextUint32(): number {
-    return this.nextInt32() >>> 0;
+    return xoshiroNext(this.state, 0) >>> 0;
   }
 
   /** A uniform double in [0, 1) with 32 bits of resolution. */
   nextDouble(): number {
-    return (this.nextInt32() >>> 0) / TWO_POW_32;
-  }
-
-  /** A uniform double in (−1, 1) (never exactly −1) with 32 bits of resolution. */
-  nextSignedDouble(): number {
-    return (this.nextInt32() + 0.5) / 2147483648;
+    return (xoshiroNext(this.state, 0) >>> 0) / TWO_POW_32;
   }
 
   /**
@@ -118,6 +119,7 @@ export class Xoshiro128 {
    * seeded generator gives non-overlapping streams for up to 2^64 draws each.
    */
   jump(): void {
+    const s = this.state;
     let a = 0;
     let b = 0;
     let c = 0;
@@ -125,17 +127,17 @@ export class Xoshiro128 {
     for (const word of JUMP) {
       for (let bit = 0; bit < 32; bit++) {
         if ((word >>> bit) & 1) {
-          a ^= this.s0;
-          b ^= this.s1;
-          c ^= this.s2;
-          d ^= this.s3;
+          a ^= s[0]!;
+          b ^= s[1]!;
+          c ^= s[2]!;
+          d ^= s[3]!;
         }
-        this.nextInt32();
+        xoshiroNext(s, 0);
       }
     }
-    this.s0 = a;
-    this.s1 = b;
-    this.s2 = c;
-    this.s3 = d;
+    s[0] = a;
+    s[1] = b;
+    s[2] = c;
+    s[3] = d;
   }
 }
