@@ -1,0 +1,169 @@
+/**
+ * `backstop backtest --prices FILE[,FILE…] [--from DATE] [--to DATE] [--fund FILE] [--map FILE=MARKET,…]
+ * [--confidence A] [--paths N] [--seed S] [--json] [--html FILE]`: the model's one-day VaR/ES on daily
+ * price history against the realised loss of the same book, with the verdict a risk committee reads.
+ */
+import { existsSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { type BacktestBook, bookFromFund, builtInBook } from '../../backtest/backtest-book.ts';
+import { summarizeBacktest } from '../../backtest/backtest-summary.ts';
+import { renderBacktestText } from '../../backtest/backtest-text.ts';
+import { exceedanceHtmlPage } from '../../backtest/exceedance-chart.ts';
+import { assetOfFileName, mapFilesToMarkets, parseMapOption } from '../../backtest/market-mapping.ts';
+import { modelRiskEngine } from '../../backtest/model-risk-engine.ts';
+import { parseTimeCell, readPriceCsv } from '../../backtest/price-csv.ts';
+import { alignDaily } from '../../backtest/price-panel.ts';
+import { DEFAULT_BACKTEST_SETTINGS, runBacktest } from '../../backtest/run-backtest.ts';
+import { loadFundConfig } from '../../config/load-fund-config.ts';
+import { Xoshiro128 } from '../../model/random/xoshiro128.ts';
+import { InvalidInputError } from '../../model/validation.ts';
+import { type CommandIo, ExitCode, intOption, parseOptions } from '../io.ts';
+
+/** The fund used when `--fund` is not given (the built-in book when this file does not exist). */
+export const DEFAULT_FUND_PATH = 'config/funds/demo.json';
+
+const USAGE = `usage: backstop backtest --prices FILE[,FILE...] [options]
+
+Backtests the model's one-day VaR and ES of the fund's loss on daily close history: for every day a
+snapshot from data up to that day only (EWMA vol as the IV proxy, EWMA correlation, the fund's leverage
+profile on a fixed $1B-OI-per-market book), then the realised loss under the next day's actual move.
+  --prices FILE[,FILE...]  daily price CSVs (a time column and a close column), one per market
+  --map FILE=MARKET,...    which fund market each file prices (default: asset in the file name, else order)
+  --fund FILE              fund config (default ${DEFAULT_FUND_PATH}; a built-in book if it is absent)
+  --from DATE, --to DATE   first / last realised day (YYYY-MM-DD, inclusive)
+  --confidence A           VaR/ES confidence (default ${DEFAULT_BACKTEST_SETTINGS.confidence})
+  --paths N                Monte Carlo paths per day (default ${DEFAULT_BACKTEST_SETTINGS.paths})
+  --seed S                 base seed (default ${DEFAULT_BACKTEST_SETTINGS.seed})
+  --json                   print the summary and every day as JSON
+  --html FILE              also write an HTML page with the exceedance chart
+`;
+
+function dateOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? parseTimeCell(value) : undefined;
+  if (ms === undefined) {
+    throw new InvalidInputError(`--${name}: expected a date YYYY-MM-DD, got ${JSON.stringify(value)}`, name);
+  }
+  return ms;
+}
+
+function confidenceOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_BACKTEST_SETTINGS.confidence;
+  const a = Number(value);
+  if (!(a > 0.5 && a < 1)) {
+    throw new InvalidInputError(
+      `--confidence: expected a number in (0.5, 1), got ${JSON.stringify(value)}`,
+      'confidence',
+    );
+  }
+  return a;
+}
+
+async function loadBook(
+  fundOption: string | undefined,
+  files: readonly string[],
+  mapOption: string | undefined,
+  cwd: string,
+): Promise<{ book: BacktestBook; marketIds: string[] }> {
+  const explicit = mapOption === undefined ? undefined : parseMapOption(mapOption);
+  const fundPath = resolve(cwd, fundOption ?? DEFAULT_FUND_PATH);
+  if (fundOption === undefined && !existsSync(fundPath)) {
+    const marketIds = files.map((f) => {
+      const asset = assetOfFileName(f);
+      return (
+        explicit?.get(f) ??
+        explicit?.get(basename(f)) ??
+        (asset === undefined ? basename(f).replace(/\.[^.]*$/, '') : `${asset}-PERP`)
+      );
+    });
+    return { book: builtInBook(marketIds), marketIds };
+  }
+  const fund = await loadFundConfig(fundPath);
+  const marketIds = mapFilesToMarkets(files, fund.markets, explicit);
+  return { book: bookFromFund(fund, marketIds, fundOption ?? DEFAULT_FUND_PATH), marketIds };
+}
+
+/** Writes a file completely or not at all (temporary file, then rename). */
+async function writeWhole(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, text, 'utf8');
+  await rename(tmp, path);
+}
+
+/** The `backtest` command; returns the exit code (0 ok, 2 bad input, 1 failure). */
+export async function backtestCommand(argv: string[], io: CommandIo): Promise<number> {
+  const { values } = parseOptions(
+    argv,
+    {
+      prices: { type: 'string' },
+      map: { type: 'string' },
+      fund: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      confidence: { type: 'string' },
+      paths: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      html: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    'backtest',
+  );
+  if (values.help) {
+    io.stdout(USAGE);
+    return ExitCode.Ok;
+  }
+  if (values.prices === undefined || values.prices.trim() === '') {
+    throw new InvalidInputError('backstop backtest: --prices FILE[,FILE...] is required', 'prices');
+  }
+  const files = values.prices.split(',').map((f) => f.trim());
+  const settings = {
+    ...DEFAULT_BACKTEST_SETTINGS,
+    confidence: confidenceOption(values.confidence),
+    paths: intOption(values.paths, 'paths', 100) ?? DEFAULT_BACKTEST_SETTINGS.paths,
+    seed: intOption(values.seed, 'seed', 0) ?? DEFAULT_BACKTEST_SETTINGS.seed,
+  };
+  const fromMs = dateOption(values.from, 'from');
+  const toMs = dateOption(values.to, 'to');
+  const { book, marketIds } = await loadBook(values.fund, files, values.map, io.cwd);
+  const series = await Promise.all(files.map((f) => readPriceCsv(resolve(io.cwd, f), f)));
+  // The first forecast needs the warm-up before it, so the range cut starts warm-up days earlier.
+  const range = {
+    ...(fromMs === undefined ? {} : { fromMs: fromMs - (settings.warmupDays + 1) * 86_400_000 }),
+    ...(toMs === undefined ? {} : { toMs }),
+  };
+  const panel = alignDaily(
+    series.map((s, i) => ({ marketId: marketIds[i] ?? s.file, series: s })),
+    range,
+    settings.warmupDays + 2,
+  );
+  const progress = io.stderrIsTty
+    ? (done: number, total: number) => {
+        if (done % 100 === 0 || done === total) io.stderr(`\rbacktest ${done} / ${total} days`);
+        if (done === total) io.stderr('\n');
+      }
+    : undefined;
+  const run = runBacktest(panel, book, modelRiskEngine, settings, progress);
+  const rng = Xoshiro128.fromSeed(settings.seed);
+  const summary = summarizeBacktest(run, book.tailDof, () => rng.nextDouble());
+  const text = renderBacktestText(summary, book, files);
+  if (values.html !== undefined) {
+    const title = `Backstop backtest ${summary.from} → ${summary.to} (${marketIds.join(' + ')})`;
+    await writeWhole(resolve(io.cwd, values.html), exceedanceHtmlPage(run.days, title, text));
+  }
+  if (values.json) {
+    const { worstDays, ...rest } = summary;
+    const json = {
+      files,
+      book: { source: book.source, fundId: book.fundId, markets: book.markets, tailDof: book.tailDof },
+      settings,
+      summary: { ...rest, worstDays: worstDays.map((d) => d.date) },
+      days: run.days,
+    };
+    io.stdout(`${JSON.stringify(json, (_, v) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : v))}\n`);
+  } else {
+    io.stdout(text);
+  }
+  return ExitCode.Ok;
+}

@@ -1,0 +1,138 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandIo } from '../../../lambda/cli/io.ts';
+import { main } from '../../../lambda/cli/main.ts';
+
+const PRICES = resolve(import.meta.dirname, '../../../fixtures/prices');
+const BTC = join(PRICES, 'binance_btcusdt_daily.csv');
+const ETH = join(PRICES, 'binance_ethusdt_daily.csv');
+
+function captureIo(cwd: string): CommandIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+    stderrIsTty: false,
+    cwd,
+    env: {},
+  };
+  return io;
+}
+
+const FUND = {
+  fundId: 'test-fund',
+  balance: { type: 'static', amountUsd: 1e8 },
+  markets: [
+    {
+      id: 'ETH-X',
+      venue: 'binance',
+      symbol: 'ETHUSDT',
+      volSource: [{ type: 'realized' }],
+      maintenanceMargin: 0.005,
+    },
+    {
+      id: 'BTC-X',
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      volSource: [{ type: 'realized' }],
+      maintenanceMargin: 0.004,
+    },
+  ],
+  model: {
+    tailDof: 3,
+    defaultLeverageProfile: [
+      { margin: 0.02, share: 0.5 },
+      { margin: 0.1, share: 0.5 },
+    ],
+    stressScenarios: [],
+  },
+};
+
+describe('backstop backtest', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'backstop-backtest-'));
+    await writeFile(join(dir, 'fund.json'), JSON.stringify(FUND));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const range = ['--from', '2020-01-01', '--to', '2020-06-30', '--paths', '2000'];
+
+  it('prints JSON whose summary agrees with its days, maps files by asset and evaluates the range', async () => {
+    const io = captureIo(dir);
+    const code = await main(
+      ['backtest', '--prices', `${BTC},${ETH}`, '--fund', 'fund.json', ...range, '--json'],
+      io,
+    );
+    expect(io.err).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(io.out);
+    expect(out.book.markets.map((m: { id: string }) => m.id)).toEqual(['BTC-X', 'ETH-X']);
+    expect(out.book.markets[0]).toMatchObject({ maintenanceMargin: 0.004, openInterestUsd: 1e9 });
+    expect(out.days).toHaveLength(182);
+    expect(out.days[0].date).toBe('2020-01-01');
+    expect(out.days.at(-1).date).toBe('2020-06-30');
+    const hits = out.days.filter((d: { exceeded: boolean }) => d.exceeded).length;
+    expect(out.summary.exceedances).toBe(hits);
+    expect(out.summary.expectedExceedances).toBeCloseTo(1.82, 10);
+    const march12 = out.days.find((d: { date: string }) => d.date === '2020-03-12');
+    // BTC closed 7,934.52 on 2020-03-11 and 4,800.00 on 2020-03-12 (fixture file; README check value).
+    expect(march12.returns['BTC-X']).toBeCloseTo(4800 / 7934.52 - 1, 6);
+    expect(march12.exceeded).toBe(true);
+    expect(out.summary.worstDays[0]).toBe('2020-03-12');
+  });
+
+  it('prints a readable verdict and writes the HTML chart page', async () => {
+    const io = captureIo(dir);
+    const code = await main(
+      ['backtest', '--prices', `${BTC},${ETH}`, '--fund', 'fund.json', ...range, '--html', 'chart.html'],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(io.out).toMatch(/^Backtest 2020-01-01 → 2020-06-30: 182 one-day forecasts at 99\.0%/);
+    expect(io.out).toMatch(/Verdict: (GREEN|YELLOW|RED) — /);
+    expect(io.out).toContain('Kupiec POF');
+    expect(io.out).toMatch(/\n {2}2020-03-12 .* yes /);
+    const html = await readFile(join(dir, 'chart.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('2020-03-12: loss $');
+  });
+
+  it('uses the built-in book with asset-named markets when no fund file exists', async () => {
+    const io = captureIo(dir);
+    const code = await main(['backtest', '--prices', BTC, ...range, '--json'], io);
+    expect(code).toBe(0);
+    const out = JSON.parse(io.out);
+    expect(out.book.source).toBe('built-in');
+    expect(out.book.markets.map((m: { id: string }) => m.id)).toEqual(['BTC-PERP']);
+    expect(out.book.tailDof).toBe(3);
+  });
+
+  it.each([
+    [['--from', '2020-01-01'], 'backstop backtest: --prices FILE[,FILE...] is required'],
+    [['--prices', BTC, '--from', '2020/01/01'], '--from: expected a date YYYY-MM-DD, got "2020/01/01"'],
+    [['--prices', BTC, '--confidence', '1.5'], '--confidence: expected a number in (0.5, 1), got "1.5"'],
+    [['--prices', BTC, '--fund', 'fund.json', '--map', `${BTC}=NOPE`], '--map: unknown market "NOPE"'],
+    [['--prices', 'missing.csv'], 'prices missing.csv: cannot read file (ENOENT)'],
+    [
+      ['--prices', BTC, '--from', '2030-01-01'],
+      'backtest: expected at least 62 days common to all price files',
+    ],
+  ])('rejects bad input %j with exit code 2 and one line', async (args, message) => {
+    const io = captureIo(dir);
+    const code = await main(['backtest', ...args], io);
+    expect(code).toBe(2);
+    expect(io.out).toBe('');
+    expect(io.err).toContain(message);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
+  });
+});
