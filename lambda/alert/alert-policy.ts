@@ -190,10 +190,10 @@ function previousCoverageStatus(previous: AlertState | null): RunStatus | null {
   return previous.status === 'DEGRADED' ? null : previous.status;
 }
 
-/** `3 flags: STALE_FILLED SOL-PERP, MISSING XRP-PERP, …` (at most three named). */
+/** `3 flags: STALE_FILLED SOL-PERP, MISSING XRP-PERP, ...` (at most three named; ASCII for SNS subjects). */
 function describeFlags(flags: readonly DataFlag[]): string {
   if (flags.length === 0) return 'no detail';
   const named = flags.slice(0, 3).map((f) => (f.marketId === undefined ? f.code : `${f.code} ${f.marketId}`));
-  const more = flags.length > 3 ? ', …' : '';
+  const more = flags.length > 3 ? ', ...' : '';
   return `${flags.length} flag${flags.length === 1 ? '' : 's'}: ${named.join(', ')}${more}`;
 }

@@ -1,11 +1,15 @@
 /** Errors of the snapshot store. */
+import { InvalidInputError } from '../model/validation.ts';
 
-/** The store was constructed with bad options (shown in the message). */
-export class StoreOptionsError extends Error {
+/**
+ * The store was constructed with bad options (shown in the message). An InvalidInputError, so a CLI
+ * given a bad `--table` exits 2.
+ */
+export class StoreOptionsError extends InvalidInputError {
   readonly option: string;
 
   constructor(option: string, message: string) {
-    super(`DynamoSnapshotStore: ${option}: ${message}`);
+    super(`DynamoSnapshotStore: ${option}: ${message}`, option);
     this.name = 'StoreOptionsError';
     this.option = option;
   }

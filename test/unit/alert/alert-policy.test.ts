@@ -234,7 +234,7 @@ describe('evaluateAlerts transitions and timings', () => {
         status: 'DEGRADED',
         reason: 'data',
         headline:
-          'demo-perps market data degraded: 4 flags: STALE_FILLED SOL-PERP, BALANCE_STALE, MISSING XRP-PERP, …',
+          'demo-perps market data degraded: 4 flags: STALE_FILLED SOL-PERP, BALANCE_STALE, MISSING XRP-PERP, ...',
       },
     ]);
     expect(next).toEqual({
