@@ -48,17 +48,48 @@ export interface Assembled {
   readonly flags: DataFlag[];
 }
 
+/** A vol fallback floored at the last good vol, and since when. */
+interface FallbackFloor {
+  readonly vol: number;
+  readonly since: string;
+}
+
+/**
+ * When a better-ranked vol source failed, the fallback must not silently lower the market's vol: it
+ * is floored at the last good vol for up to `maxStaleMinutes` from when that vol was observed (the
+ * same age limit as a stale fill), then the fallback stands on its own (still flagged).
+ */
+function fallbackFloor(
+  f: MarketFetch,
+  last: SnapshotMarket | undefined,
+  lastAsOf: string | undefined,
+  asOf: string,
+  maxStaleMinutes: number,
+): FallbackFloor | undefined {
+  const failed = f.flags.some((x) => ['VOL_SOURCE_FAILED', 'VOL_SOURCE_EMPTY', 'SANITY_IV'].includes(x.code));
+  if (!failed || last === undefined || lastAsOf === undefined) return undefined;
+  const prov = (last.provenance ?? {}) as Record<string, unknown>;
+  const floor: FallbackFloor =
+    typeof prov.fallbackFloorVol === 'number' && typeof prov.fallbackFloorSince === 'string'
+      ? { vol: prov.fallbackFloorVol, since: prov.fallbackFloorSince }
+      : {
+          vol: typeof prov.unpenalisedVol === 'number' ? prov.unpenalisedVol : last.impliedVol,
+          since: typeof prov.staleSince === 'string' ? prov.staleSince : lastAsOf,
+        };
+  return (Date.parse(asOf) - Date.parse(floor.since)) / 60_000 <= maxStaleMinutes ? floor : undefined;
+}
+
 function freshMarket(
   f: MarketFetch,
   quote: PerpQuote,
   vol: VolChoice,
   config: FundConfig,
-  last: SnapshotMarket | undefined,
+  last: { market: SnapshotMarket | undefined; asOf: string | undefined; now: string },
   flags: DataFlag[],
 ): SnapshotMarket {
   const m = f.fundMarket;
   const floor = Math.max(f.realizedVol ?? 0, config.model.volFloor);
-  const impliedVol = Math.max(vol.vol, floor);
+  let impliedVol = Math.max(vol.vol, floor);
   const volFloorBound = impliedVol > vol.vol;
   if (volFloorBound) {
     const by = (f.realizedVol ?? 0) >= config.model.volFloor ? 'realized EWMA vol' : 'model.volFloor';
@@ -68,7 +99,17 @@ function freshMarket(
       detail: `${vol.source} IV ${vol.vol.toFixed(4)} floored at ${impliedVol.toFixed(4)} (${by})`,
     });
   }
-  const oi = checkOiJump(quote.openInterestUsd, last?.openInterestUsd);
+  const sticky = fallbackFloor(f, last.market, last.asOf, last.now, config.data.maxStaleMinutes);
+  const stickyBound = sticky !== undefined && sticky.vol > impliedVol;
+  if (stickyBound) {
+    flags.push({
+      marketId: m.id,
+      code: 'VOL_FALLBACK_FLOORED',
+      detail: `fallback ${vol.source} vol ${impliedVol.toFixed(4)} held at the last good ${sticky.vol.toFixed(4)} from ${sticky.since}`,
+    });
+    impliedVol = sticky.vol;
+  }
+  const oi = checkOiJump(quote.openInterestUsd, last.market?.openInterestUsd);
   if (oi.problem !== undefined) flags.push({ marketId: m.id, code: 'SANITY_OI_JUMP', detail: oi.problem });
   const marketFlags = flags.filter((x) => x.marketId === m.id).map((x) => x.code);
   return {
@@ -87,6 +128,7 @@ function freshMarket(
       volFloorBound,
       ...(f.realizedVol === undefined ? {} : { realizedVol: f.realizedVol }),
       stale: false,
+      ...(stickyBound ? { fallbackFloorVol: sticky.vol, fallbackFloorSince: sticky.since } : {}),
       flags: [...new Set(marketFlags)],
     },
   };
@@ -161,7 +203,7 @@ export function assembleSnapshot(args: {
       problems.push('no implied-vol source answered and no realized vol');
     if (problems.length === 0 && f.quote !== undefined && f.vol !== undefined) {
       usedFresh.push(true);
-      return freshMarket(f, f.quote, f.vol, config, last, flags);
+      return freshMarket(f, f.quote, f.vol, config, { market: last, asOf: lastGood?.asOf, now: asOf }, flags);
     }
     usedFresh.push(false);
     if (last === undefined || lastGood === null) {

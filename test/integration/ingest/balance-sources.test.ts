@@ -1,0 +1,174 @@
+/**
+ * Every fund-balance source: static, each venue's insurance-fund pools and the EVM JSON-RPC against
+ * the replay server; SSM through aws-sdk-client-mock (no local SSM exists). Unavailable ⇒ null +
+ * BALANCE_UNAVAILABLE, never zero.
+ */
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BalanceSource } from '../../../lambda/config/fund-config.ts';
+import { priceBook } from '../../../lambda/ingest/balance/balance-reading.ts';
+import { type BalanceDeps, readBalance } from '../../../lambda/ingest/balance/read-balance.ts';
+import { VenueHttpClient } from '../../../lambda/ingest/http/venue-http-client.ts';
+import { type ReplayServer, startReplayServer } from '../../../lambda/ingest/replay/replay-server.ts';
+
+const AS_OF = new Date('2026-11-22T00:00:00Z');
+const TREASURY = '0x7a16fF8270133F063aAb6C9977183D9e72835428';
+const USDC = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
+const ssmMock = mockClient(SSMClient);
+let replay: ReplayServer;
+let deps: BalanceDeps;
+const prices = priceBook(new Map([['BTC', 97_000]]), new Map([['ETH-PERP', 3_400]]));
+
+const read = (source: BalanceSource, asOf = AS_OF) => readBalance(source, deps, prices, asOf, AS_OF);
+const pool = (venue: 'binance' | 'bybit' | 'okx', pools: string[], coins?: string[]): BalanceSource => ({
+  type: 'venue-pool',
+  venue,
+  pools,
+  maxAgeHours: 36,
+  ...(coins === undefined ? {} : { coins }),
+});
+
+beforeAll(async () => {
+  replay = await startReplayServer();
+  const http = (venue: 'binance' | 'bybit' | 'okx') =>
+    new VenueHttpClient({ venue, baseUrl: replay.baseUrls[venue], maxRetries: 0 });
+  deps = {
+    venueHttp: { binance: http('binance'), bybit: http('bybit'), okx: http('okx') },
+    evmHttp: (rpcUrl) => new VenueHttpClient({ venue: 'evm', baseUrl: rpcUrl, maxRetries: 0 }),
+    ssm: () => new SSMClient({ region: 'eu-west-1' }),
+  };
+});
+afterEach(() => {
+  replay.clearFaults();
+  ssmMock.reset();
+});
+afterAll(async () => {
+  await replay.close();
+});
+
+describe('static balance', () => {
+  it('is the configured amount', async () => {
+    const r = await read({ type: 'static', amountUsd: 150_000_000 });
+    expect(r.fundBalanceUsd).toBe(150_000_000);
+    expect(r.flags).toEqual([]);
+  });
+});
+
+describe('venue insurance pools', () => {
+  it('sums every coin of the Binance pool holding BTCUSDT, BTC priced at the market', async () => {
+    const r = await read(pool('binance', ['BTCUSDT']));
+    // USDC 299,999,998.65 + USDT 1,052,417,733.28 + 61.73143554 BTC × 97,000 + BNFCR 633,223.99
+    expect(r.fundBalanceUsd).toBeCloseTo(1_359_038_905.173078, 4);
+    expect(r.observations.map((o) => o.rawUnit)).toEqual(['USDC', 'USDT', 'BTC', 'BNFCR']);
+    expect(r.observations[0]?.venueTimestamp).toBe('2026-11-21T23:00:00.000Z');
+  });
+
+  it('keeps only the configured coins', async () => {
+    const r = await read(pool('binance', ['BTCUSDT'], ['USDT', 'BTC']));
+    expect(r.fundBalanceUsd).toBeCloseTo(1_058_405_682.529326, 4);
+  });
+
+  it('leaves out (and flags) a coin it cannot price', async () => {
+    const r = await readBalance(
+      pool('binance', ['BTCUSDT']),
+      deps,
+      priceBook(new Map(), new Map()),
+      AS_OF,
+      AS_OF,
+    );
+    expect(r.fundBalanceUsd).toBeCloseTo(1_359_038_905.173078 - 61.73143554 * 97_000, 4);
+    expect(r.flags.map((f) => f.code)).toEqual(['BALANCE_COIN_UNPRICED']);
+  });
+
+  it('sums Bybit pools by their symbol lists using the venue’s USD value', async () => {
+    const r = await read(pool('bybit', ['SOLUSDT', 'BTCUSD']));
+    expect(r.fundBalanceUsd).toBeCloseTo(41_259_494.183 + 88_517_557.58, 4);
+  });
+
+  it('takes the newest OKX entry per currency for each instrument family', async () => {
+    const r = await read(pool('okx', ['BTC-USDT', 'ETH-USDT']));
+    expect(r.fundBalanceUsd).toBeCloseTo(402_118_773.2231 + 188_402_551.771, 4);
+    expect(
+      replay
+        .requests()
+        .filter((q) => q.path === '/okx/api/v5/public/insurance-fund')
+        .map((q) => q.query.instFamily),
+    ).toEqual(['BTC-USDT', 'ETH-USDT']);
+  });
+
+  it('flags a pool update older than maxAgeHours but still uses it', async () => {
+    const r = await read(pool('bybit', ['BTCUSDT']), new Date('2026-11-23T12:00:00Z'));
+    expect(r.fundBalanceUsd).toBeCloseTo(312_493_313.886, 4);
+    expect(r.flags).toEqual([expect.objectContaining({ code: 'BALANCE_STALE' })]);
+    expect(r.flags[0]?.detail).toContain('(37.0 h > 36 h)');
+  });
+
+  it('is unavailable (null, never 0) when the pool is not found or the venue is down', async () => {
+    const missing = await read(pool('binance', ['NOPEUSDT']));
+    expect(missing.fundBalanceUsd).toBeNull();
+    expect(missing.flags[0]).toMatchObject({ code: 'BALANCE_UNAVAILABLE' });
+    replay.setFault({ path: '/bybit/v5/market/insurance' }, { status: 500 });
+    const down = await read(pool('bybit', ['BTCUSDT']));
+    expect(down.fundBalanceUsd).toBeNull();
+    expect(down.flags[0]?.detail).toContain('HTTP 500');
+  });
+});
+
+describe('SSM parameter', () => {
+  it('reads a USD amount maintained by treasury', async () => {
+    ssmMock
+      .on(GetParameterCommand, { Name: '/backstop/demo/balance', WithDecryption: true })
+      .resolves({ Parameter: { Value: '150000000.5', LastModifiedDate: new Date('2026-11-21T09:00:00Z') } });
+    const r = await read({ type: 'ssm', parameterName: '/backstop/demo/balance' });
+    expect(r.fundBalanceUsd).toBe(150_000_000.5);
+    expect(r.observations[0]?.venueTimestamp).toBe('2026-11-21T09:00:00.000Z');
+  });
+
+  it('is unavailable when the value is not a number or the call fails', async () => {
+    ssmMock
+      .on(GetParameterCommand)
+      .resolvesOnce({ Parameter: { Value: 'TBD' } })
+      .rejectsOnce(new Error('AccessDenied'));
+    const bad = await read({ type: 'ssm', parameterName: '/p' });
+    expect(bad.fundBalanceUsd).toBeNull();
+    expect(bad.flags[0]?.detail).toBe('ssm: balance ssm /p: expected a non-negative USD amount, got "TBD"');
+    const denied = await read({ type: 'ssm', parameterName: '/p' });
+    expect(denied.flags[0]?.detail).toBe('ssm: balance ssm /p: AccessDenied');
+  });
+});
+
+describe('EVM address over JSON-RPC', () => {
+  it('reads an ERC-20 balance with its decimals', async () => {
+    const r = await read({
+      type: 'evm',
+      rpcUrl: `${replay.url}/evm`,
+      address: TREASURY,
+      token: USDC,
+      price: { fixedUsd: 1 },
+    });
+    expect(r.fundBalanceUsd).toBe(150_000_000.25);
+    expect(r.observations[0]?.rawUnit).toBe('base units (decimals 6) at 1 USD');
+  });
+
+  it('reads the native balance priced at a configured market', async () => {
+    const r = await read({
+      type: 'evm',
+      rpcUrl: `${replay.url}/evm`,
+      address: TREASURY,
+      price: { marketId: 'ETH-PERP' },
+    });
+    expect(r.fundBalanceUsd).toBeCloseTo(1234.5 * 3400, 6);
+  });
+
+  it('is unavailable for an address the node has no answer for', async () => {
+    const r = await read({
+      type: 'evm',
+      rpcUrl: `${replay.url}/evm`,
+      address: '0x0000000000000000000000000000000000000001',
+      price: { fixedUsd: 1 },
+    });
+    expect(r.fundBalanceUsd).toBeNull();
+    expect(r.flags[0]?.detail).toContain('eth_getBalance: no recorded answer');
+  });
+});

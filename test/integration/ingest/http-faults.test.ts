@@ -1,0 +1,152 @@
+/**
+ * The HTTP layer's failure handling against the replay server's fault injection: timeouts, 429 with
+ * Retry-After, exhausted 5xx, malformed / truncated / schema-violating bodies, refused connections.
+ * Sleep and jitter are injected, so no test waits for a real backoff.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  VenueHttpError,
+  VenueNetworkError,
+  VenueResponseError,
+  VenueTimeoutError,
+} from '../../../lambda/ingest/http/errors.ts';
+import { VenueHttpClient } from '../../../lambda/ingest/http/venue-http-client.ts';
+import { type ReplayServer, startReplayServer } from '../../../lambda/ingest/replay/replay-server.ts';
+import { BinanceAdapter } from '../../../lambda/ingest/venues/binance.ts';
+
+const OI_PATH = '/binance/fapi/v1/openInterest';
+let replay: ReplayServer;
+let sleeps: number[] = [];
+
+function adapter(
+  options: { timeoutMs?: number; maxRetries?: number; baseUrl?: string } = {},
+): BinanceAdapter {
+  const http = new VenueHttpClient({
+    venue: 'binance',
+    baseUrl: options.baseUrl ?? replay.baseUrls.binance,
+    timeoutMs: options.timeoutMs ?? 2_000,
+    maxRetries: options.maxRetries ?? 2,
+    baseDelayMs: 250,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
+  });
+  return new BinanceAdapter(http, http);
+}
+
+const oiRequests = () => replay.requests().filter((r) => r.path === OI_PATH).length;
+
+beforeAll(async () => {
+  replay = await startReplayServer();
+  // Warm the server's file reads so the short timeouts below only ever hit the delayed route.
+  await adapter().perpQuote('BTCUSDT', 'BTC-PERP');
+});
+afterEach(() => {
+  replay.clearFaults();
+  sleeps = [];
+});
+afterAll(async () => {
+  await replay.close();
+});
+
+describe('VenueHttpClient faults', () => {
+  it('times out a slow answer, retries, then names venue, endpoint and market', async () => {
+    replay.setFault({ path: OI_PATH }, { delayMs: 300 });
+    const before = oiRequests();
+    const http = new VenueHttpClient({
+      venue: 'binance',
+      baseUrl: replay.baseUrls.binance,
+      timeoutMs: 100,
+      maxRetries: 1,
+      sleep: async () => {},
+    });
+    const error = await http
+      .getJson('/fapi/v1/openInterest', { symbol: 'BTCUSDT' }, z.unknown(), 'BTC-PERP')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(VenueTimeoutError);
+    expect(error).toMatchObject({
+      venue: 'binance',
+      endpoint: '/fapi/v1/openInterest',
+      marketId: 'BTC-PERP',
+      timeoutMs: 100,
+    });
+    expect(error.message).toBe('binance /fapi/v1/openInterest (market BTC-PERP): no answer within 100 ms');
+    expect(oiRequests() - before).toBe(2);
+  });
+
+  it('honours Retry-After on 429 and then succeeds', async () => {
+    replay.setFault(
+      { path: OI_PATH, query: { symbol: 'BTCUSDT' } },
+      { status: 429, retryAfterSeconds: 3, times: 1 },
+    );
+    const before = oiRequests();
+    const q = await adapter().perpQuote('BTCUSDT', 'BTC-PERP');
+    expect(q.openInterestUsd).toBeCloseTo(85_412.733 * 97_000, 3);
+    expect(sleeps).toEqual([3000]);
+    expect(oiRequests() - before).toBe(2);
+  });
+
+  it('gives up after the bounded retries on 5xx, with jittered exponential backoff', async () => {
+    replay.setFault({ method: 'GET', path: OI_PATH }, { status: 503 });
+    const before = oiRequests();
+    const error = await adapter({ maxRetries: 2 })
+      .perpQuote('BTCUSDT', 'BTC-PERP')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(VenueHttpError);
+    expect(error.status).toBe(503);
+    // random 0.5 × 250·2^attempt: 125 then 250 ms.
+    expect(sleeps).toEqual([125, 250]);
+    expect(oiRequests() - before).toBe(3);
+  });
+
+  it('does not retry a 404', async () => {
+    const before = replay.requests().length;
+    const error = await adapter()
+      .perpQuote('NOPEUSDT', 'X')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(VenueHttpError);
+    expect(error.status).toBe(404);
+    expect(replay.requests().length - before).toBe(3); // the three endpoints, once each
+    expect(sleeps).toEqual([]);
+  });
+
+  it('reports a malformed body without retrying', async () => {
+    replay.setFault({ path: OI_PATH }, { body: 'malformed' });
+    const error = await adapter()
+      .perpQuote('BTCUSDT', 'BTC-PERP')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(VenueResponseError);
+    expect(error.kind).toBe('malformed');
+    expect(sleeps).toEqual([]);
+  });
+
+  it('reports a truncated body as malformed', async () => {
+    replay.setFault({ path: OI_PATH }, { body: 'truncated' });
+    const error = await adapter()
+      .perpQuote('BTCUSDT', 'BTC-PERP')
+      .catch((e) => e);
+    expect(error).toMatchObject({ name: 'VenueResponseError', kind: 'malformed' });
+  });
+
+  it('reports a schema violation with the offending path', async () => {
+    replay.setFault({ path: OI_PATH }, { body: 'schema-violation' });
+    const error = await adapter()
+      .perpQuote('BTCUSDT', 'BTC-PERP')
+      .catch((e) => e);
+    expect(error).toMatchObject({ name: 'VenueResponseError', kind: 'schema', marketId: 'BTC-PERP' });
+    expect(error.message).toContain('unexpected shape: symbol: expected string');
+  });
+
+  it('retries a refused connection, then reports a network error', async () => {
+    const closed = await startReplayServer();
+    const url = closed.baseUrls.binance;
+    await closed.close();
+    const error = await adapter({ baseUrl: url, maxRetries: 1 })
+      .perpQuote('BTCUSDT', 'BTC-PERP')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(VenueNetworkError);
+    expect(sleeps).toHaveLength(3); // one retry for each of the three parallel endpoints
+  });
+});

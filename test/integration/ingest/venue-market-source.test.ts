@@ -1,0 +1,235 @@
+/**
+ * The whole MarketSource against the replay server on the demo fund: a clean run, the env overrides,
+ * and partial failure — one venue down is stale-filled (or DEGRADED when too old) and never lowers the
+ * reserve; no data at all fails the run instead of dropping a market.
+ */
+import { resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FundConfig } from '../../../lambda/config/fund-config.ts';
+import { loadFundConfig } from '../../../lambda/config/load-fund-config.ts';
+import { MarketDataUnavailableError } from '../../../lambda/ingest/ingest-errors.ts';
+import { symmetricEigen } from '../../../lambda/ingest/recalibrate/psd-repair.ts';
+import { defaultSeed } from '../../../lambda/ingest/recalibrate/seed.ts';
+import { type ReplayServer, startReplayServer } from '../../../lambda/ingest/replay/replay-server.ts';
+import { createVenueMarketSource } from '../../../lambda/ingest/venue-market-source.ts';
+import { computeReserve, MODEL_VERSION } from '../../../lambda/model/reserve.ts';
+import type { MarketSnapshot } from '../../../lambda/model/schemas.ts';
+import type { StoredRun } from '../../../lambda/pipeline/ports.ts';
+
+const T = '2026-11-22T00:00:00.000Z';
+const minutesBefore = (n: number) => new Date(Date.parse(T) - n * 60_000).toISOString();
+const DEAD = 'http://127.0.0.1:9';
+const BYBIT_IDS = ['SOL-PERP-BYBIT', 'XRP-PERP-BYBIT', 'DOGE-PERP-BYBIT'];
+let replay: ReplayServer;
+let config: FundConfig;
+
+const source = () =>
+  createVenueMarketSource({
+    baseUrls: replay.baseUrls,
+    maxRetries: 1,
+    timeoutMs: 5_000,
+    sleep: async () => {},
+  });
+
+function stored(snapshot: MarketSnapshot): StoredRun {
+  return {
+    fundId: snapshot.fundId,
+    asOf: snapshot.asOf,
+    runId: `run-${snapshot.asOf}`,
+    modelVersion: MODEL_VERSION,
+    snapshot,
+    result: computeReserve(snapshot),
+    observations: [],
+    flags: [],
+    steps: [],
+  };
+}
+
+beforeAll(async () => {
+  replay = await startReplayServer();
+  const demo = await loadFundConfig(resolve(import.meta.dirname, '../../../config/funds/demo.json'));
+  config = { ...demo, model: { ...demo.model, paths: 4_000 } };
+});
+afterEach(() => replay.clearFaults());
+afterAll(async () => {
+  await replay.close();
+});
+
+describe('createVenueMarketSource on the demo fund', () => {
+  it('builds a clean snapshot that records where every number came from', async () => {
+    const { snapshot, flags, observations } = await source().collect(config, T, null);
+    expect(flags).toEqual([]);
+    expect(snapshot.dataQuality).toEqual({ degraded: false, flags: [] });
+    expect(snapshot.fundBalanceUsd).toBeCloseTo(1_359_038_905.173078, 4);
+    expect(snapshot.model.seed).toBe(defaultSeed('demo-perps', T));
+    expect(snapshot.model.thresholds).toEqual({ warnBelow: 1, breachBelow: 0.8 });
+    expect(snapshot.markets.map((m) => [m.id, m.provenance?.volSource])).toEqual([
+      ['BTC-PERP-BINANCE', 'atm-options:binance:BTC'],
+      ['ETH-PERP-BINANCE', 'atm-options:binance:ETH'],
+      ['BTC-PERP-DERIBIT', 'dvol:BTC'],
+      ['ETH-PERP-DERIBIT', 'dvol:ETH'],
+      ['SOL-PERP-BYBIT', 'atm-options:bybit:SOL'],
+      ['XRP-PERP-BYBIT', 'realized'],
+      ['DOGE-PERP-BYBIT', 'realized'],
+      ['BTC-PERP-OKX', 'atm-options:okx:BTC-USD'],
+      ['ETH-PERP-OKX', 'dvol:ETH'],
+      ['SOL-PERP-OKX', 'atm-options:bybit:SOL'],
+    ]);
+    const btc = snapshot.markets[2];
+    expect(btc).toMatchObject({
+      priceUsd: 97_000,
+      openInterestUsd: 1_118_420_370,
+      dailyVolumeUsd: 612_004_880,
+    });
+    expect(btc?.impliedVol).toBeCloseTo(0.5184, 12);
+    expect(btc?.leverageProfile).toEqual(config.model.defaultLeverageProfile);
+    // Realized vol is the EWMA of the same candles for the same coin on every venue (to the basis noise).
+    expect(snapshot.markets[0]?.provenance?.realizedVol).toBeCloseTo(
+      btc?.provenance?.realizedVol as number,
+      1,
+    );
+    // Every market has its price, OI and volume in the audit trail; the balance has its pool coins.
+    for (const m of snapshot.markets) {
+      const fields = observations.filter((o) => o.marketId === m.id).map((o) => o.field);
+      expect(fields).toEqual(
+        expect.arrayContaining(['markPrice', 'openInterest', 'dailyVolume', 'dailyCloses']),
+      );
+    }
+    expect(observations.filter((o) => o.field === 'fundBalance')).toHaveLength(4);
+    expect(Math.min(...symmetricEigen(snapshot.correlation).values)).toBeGreaterThan(0);
+  });
+
+  it('fetches each shared options chain once per run', async () => {
+    const before = replay.requests().length;
+    await source().collect(config, T, null);
+    const chainCalls = replay
+      .requests()
+      .slice(before)
+      .filter((r) => r.path === '/bybit/v5/market/tickers' && r.query.category === 'option');
+    expect(chainCalls).toHaveLength(1);
+  });
+
+  it('lets BACKSTOP_*_URL override the options and the config', async () => {
+    const withDeadConfig: FundConfig = {
+      ...config,
+      data: {
+        ...config.data,
+        baseUrls: { deribit: DEAD, binance: DEAD, binanceOptions: DEAD, bybit: DEAD, okx: DEAD },
+      },
+    };
+    const viaEnv = createVenueMarketSource({
+      env: replay.env(),
+      baseUrls: { deribit: DEAD, bybit: DEAD },
+      maxRetries: 0,
+    });
+    const { snapshot, flags } = await viaEnv.collect(withDeadConfig, T, null);
+    expect(flags).toEqual([]);
+    expect(snapshot.markets).toHaveLength(10);
+    expect(replay.env()).toEqual({
+      BACKSTOP_DERIBIT_URL: `${replay.url}/deribit/api/v2`,
+      BACKSTOP_BINANCE_URL: `${replay.url}/binance`,
+      BACKSTOP_BINANCE_OPTIONS_URL: `${replay.url}/binance-options`,
+      BACKSTOP_BYBIT_URL: `${replay.url}/bybit`,
+      BACKSTOP_OKX_URL: `${replay.url}/okx`,
+    });
+  });
+});
+
+describe('one venue down while the others answer', () => {
+  it('stale-fills its markets from the last run, flags them, and does not lower the reserve', async () => {
+    const last = await source().collect(config, minutesBefore(30), null);
+    const fresh = await source().collect(config, T, stored(last.snapshot));
+    replay.setFault({ path: '/bybit/v5/market/tickers' }, { status: 503 });
+    replay.setFault({ path: '/bybit/v5/market/kline' }, { status: 503 });
+    const { snapshot, flags } = await source().collect(config, T, stored(last.snapshot));
+
+    expect(snapshot.markets.map((m) => m.id)).toEqual(config.markets.map((m) => m.id));
+    expect(snapshot.dataQuality?.degraded).toBe(false);
+    for (const id of BYBIT_IDS) {
+      const before = last.snapshot.markets.find((m) => m.id === id);
+      const now = snapshot.markets.find((m) => m.id === id);
+      expect(now?.impliedVol).toBeCloseTo((before?.impliedVol as number) * 1.25, 12);
+      expect(now?.openInterestUsd).toBe(before?.openInterestUsd);
+      expect(now?.provenance).toMatchObject({
+        stale: true,
+        staleSince: minutesBefore(30),
+        volSource: 'stale',
+      });
+      expect(flags).toContainEqual(expect.objectContaining({ marketId: id, code: 'STALE_FILLED' }));
+    }
+    // SOL on OKX takes its vol from Bybit's SOL options: the fallback (realized) is held at the last vol.
+    const solOkx = snapshot.markets.find((m) => m.id === 'SOL-PERP-OKX');
+    expect(solOkx?.provenance?.volSource).toBe('realized');
+    expect(solOkx?.impliedVol).toBe(last.snapshot.markets.find((m) => m.id === 'SOL-PERP-OKX')?.impliedVol);
+    expect(flags).toContainEqual(
+      expect.objectContaining({ marketId: 'SOL-PERP-OKX', code: 'VOL_FALLBACK_FLOORED' }),
+    );
+    // The correlations of the stale markets are the last run's.
+    expect(snapshot.correlation[4]?.[5]).toBeCloseTo(last.snapshot.correlation[4]?.[5] as number, 12);
+
+    const withStale = computeReserve(snapshot);
+    const withFresh = computeReserve(fresh.snapshot);
+    expect(withStale.monteCarlo.seed).toBe(withFresh.monteCarlo.seed);
+    expect(withStale.requiredReserveUsd).toBeGreaterThanOrEqual(withFresh.requiredReserveUsd);
+    expect(withStale.monteCarlo.esUsd).toBeGreaterThanOrEqual(withFresh.monteCarlo.esUsd);
+    for (const id of BYBIT_IDS) {
+      const s = withStale.byMarket.find((m) => m.id === id);
+      const f = withFresh.byMarket.find((m) => m.id === id);
+      expect(s?.worstStressLossUsd).toBeGreaterThanOrEqual(f?.worstStressLossUsd as number);
+    }
+  });
+
+  it('marks the snapshot DEGRADED when the last good data is older than maxStaleMinutes, keeping every market', async () => {
+    const last = await source().collect(config, minutesBefore(180), null);
+    replay.setFault({ path: '/bybit/v5/market/tickers', query: { category: 'linear' } }, { status: 500 });
+    const { snapshot, flags } = await source().collect(config, T, stored(last.snapshot));
+    expect(snapshot.markets).toHaveLength(10);
+    expect(snapshot.dataQuality?.degraded).toBe(true);
+    expect(flags.filter((f) => f.code === 'STALE_EXPIRED').map((f) => f.marketId)).toEqual(BYBIT_IDS);
+    expect(computeReserve(snapshot).status).toBe('DEGRADED');
+  });
+
+  it('fails the run, naming the market, when there is no earlier observation', async () => {
+    replay.setFault({ path: '/okx/api/v5/public/mark-price' }, { body: 'malformed' });
+    const error = await source()
+      .collect(config, T, null)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(MarketDataUnavailableError);
+    expect(error.marketId).toBe('BTC-PERP-OKX');
+    expect(error.message).toContain('okx /api/v5/public/mark-price (market BTC-PERP-OKX): malformed body');
+  });
+
+  it('walks the vol chain past a schema-violating DVOL answer', async () => {
+    replay.setFault(
+      { path: '/deribit/api/v2/public/get_volatility_index_data', query: { currency: 'BTC' } },
+      { body: 'schema-violation' },
+    );
+    const { snapshot, flags } = await source().collect(config, T, null);
+    expect(snapshot.markets.find((m) => m.id === 'BTC-PERP-DERIBIT')?.provenance?.volSource).toBe(
+      'atm-options:deribit:BTC',
+    );
+    expect(flags).toContainEqual(
+      expect.objectContaining({ marketId: 'BTC-PERP-DERIBIT', code: 'VOL_SOURCE_FAILED' }),
+    );
+  });
+
+  it('keeps the last OI when it falls more than tenfold without confirmation', async () => {
+    const last = await source().collect(config, minutesBefore(15), null);
+    const inflated = structuredClone(last.snapshot);
+    const btc = inflated.markets[0] as { openInterestUsd: number };
+    btc.openInterestUsd *= 20;
+    const { snapshot, flags } = await source().collect(config, T, stored(inflated));
+    expect(snapshot.markets[0]?.openInterestUsd).toBe(btc.openInterestUsd);
+    expect(flags).toContainEqual(
+      expect.objectContaining({ marketId: 'BTC-PERP-BINANCE', code: 'SANITY_OI_JUMP' }),
+    );
+  });
+
+  it('reports an unavailable balance as null with BALANCE_UNAVAILABLE (status UNKNOWN), never zero', async () => {
+    replay.setFault({ path: '/binance/fapi/v1/insuranceBalance' }, { status: 502 });
+    const { snapshot, flags } = await source().collect(config, T, null);
+    expect(snapshot.fundBalanceUsd).toBeNull();
+    expect(flags).toEqual([expect.objectContaining({ code: 'BALANCE_UNAVAILABLE' })]);
+    expect(computeReserve(snapshot).coverageStatus).toBe('UNKNOWN');
+  });
+});
