@@ -200,7 +200,7 @@ function checkSnapshotConsistency(
         ctx.addIssue({
           code: 'custom',
           path: ['model', 'stressScenarios', k, 'shocks', id],
-          message: 'unknown market id',
+          message: `unknown market id, got ${JSON.stringify(id)}`,
           input: id,
         });
       }
@@ -211,7 +211,7 @@ function checkSnapshotConsistency(
       ctx.addIssue({
         code: 'custom',
         path: ['model', 'largestAccounts', k, 'marketId'],
-        message: 'unknown market id',
+        message: `unknown market id, got ${JSON.stringify(a.marketId)}`,
         input: a.marketId,
       });
     }
