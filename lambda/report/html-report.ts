@@ -182,7 +182,7 @@ ${table(
   [
     [
       result.binding,
-      formatUsd(result.cover2Usd),
+      result.cover2Usd === null ? 'not configured' : formatUsd(result.cover2Usd),
       formatUsd(result.recommendation.shortfallUsd),
       result.recommendation.feeBpsToCloseIn30Days === null
         ? 'n/a'

@@ -178,7 +178,9 @@ export function coverageChart(points: readonly ChartPoint[], thresholds: Thresho
 export function barChart(bars: readonly Bar[], label: string, kind: string): string {
   const rowHeight = 26;
   const height = MARGIN.top + MARGIN.bottom + rowHeight * Math.max(1, bars.length);
-  const labelWidth = 190;
+  // Room for the longest label at ~6.3 px per character of the 11 px font, within sensible bounds.
+  const longest = Math.max(0, ...bars.map((b) => b.label.length));
+  const labelWidth = Math.min(320, Math.max(90, 12 + 6.3 * longest));
   const y = scaleBand()
     .domain(bars.map((_, i) => String(i)))
     .range([MARGIN.top, height - MARGIN.bottom])

@@ -1,0 +1,168 @@
+/**
+ * The recalibrate function, as a factory of its ports: the Lambda entry (recalibrate.ts) wires the
+ * real AWS clients from the environment, the tests wire dynalite, the venue replay server and a
+ * mocked SNS client — the middleware stack and the pipeline are the same.
+ *
+ * Middleware order (middy runs `before` in this order, `after`/`onError` in reverse):
+ * logger context → tracer → metrics → error log → payload validation → idempotency. Validation
+ * runs before idempotency because the idempotency key is the validated `[fundId, asOf]`: a payload
+ * without `scheduledTime` gets `asOf` = now truncated to the minute, and the raw payload alone would
+ * make every such invocation look like the same one.
+ */
+import { randomUUID } from 'node:crypto';
+import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { SnsNotifier } from '../alert/sns-notifier.ts';
+import { createVenueMarketSource } from '../ingest/venue-market-source.ts';
+import type { Clock, MarketSource } from '../pipeline/ports.ts';
+import type { RunOutcome } from '../pipeline/run-outcome.ts';
+import { runPipeline } from '../pipeline/run-pipeline.ts';
+import { DynamoSnapshotStore } from '../store/dynamo-snapshot-store.ts';
+import type { HandlerEnvironment } from './handler-environment.ts';
+import { parseSchedulerPayload, type RecalibrateRequest } from './scheduler-payload.ts';
+
+/** Metric namespace of the EMF metrics (the dashboard and alarms read it). */
+export const METRICS_NAMESPACE = 'Backstop';
+/** Idempotency records outlive any Scheduler redelivery (its maximum event age is 24 h). */
+export const IDEMPOTENCY_EXPIRY_SECONDS = 24 * 3600;
+
+/** What the function returns (and the idempotency record stores): the outcome without the flag list. */
+export type RecalibrateResponse = Omit<RunOutcome, 'flags'> & { readonly flagCount: number };
+
+/** The ports and observability tools of the function. */
+export interface RecalibrateDeps {
+  readonly environment: HandlerEnvironment;
+  /** Used for the snapshot table and the idempotency table. */
+  readonly dynamoClient: DynamoDBClient;
+  readonly snsClient: SNSClient;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+  readonly tracer?: Tracer;
+  readonly clock?: Clock;
+  /** Defaults to the venue adapters with the environment's base-URL overrides. */
+  readonly marketSource?: MarketSource;
+}
+
+/** The Lambda handler signature: any event in, a summary out (never `undefined`). */
+export type RecalibrateHandler = (event: unknown, context: Context) => Promise<RecalibrateResponse>;
+
+const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Builds the recalibrate handler around `deps`.
+ *
+ * @example
+ * export const handler = createRecalibrateHandler(fromEnvironment());
+ */
+export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHandler {
+  const { environment } = deps;
+  const logger = deps.logger ?? new Logger({ serviceName: 'backstop' });
+  const metrics = deps.metrics ?? createMetrics();
+  const tracer = deps.tracer ?? new Tracer({ serviceName: 'backstop' });
+  const clock = deps.clock ?? systemClock;
+  const store = new DynamoSnapshotStore({ tableName: environment.tableName, client: deps.dynamoClient });
+  const notifier = new SnsNotifier({ topicArn: environment.topicArn, client: deps.snsClient });
+  const source = deps.marketSource ?? createVenueMarketSource({ env: environment.venueEnv });
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: environment.idempotencyTableName,
+    awsSdkV3Client: deps.dynamoClient,
+  });
+  const idempotency = new IdempotencyConfig({
+    eventKeyJmesPath: '[fundId, asOf]',
+    throwOnNoIdempotencyKey: true,
+    expiresAfterSeconds: IDEMPOTENCY_EXPIRY_SECONDS,
+  });
+
+  const recalibrate = async (tick: RecalibrateRequest, context: Context): Promise<RecalibrateResponse> => {
+    const config = environment.funds.get(tick.fundId);
+    if (config === undefined) throw new Error(`fund ${tick.fundId} vanished from the configuration`);
+    const runId = context.awsRequestId || randomUUID();
+    logger.appendKeys({ runId });
+    const { outcome } = await runPipeline({
+      config,
+      asOf: tick.asOf,
+      runId,
+      source,
+      store,
+      notifier,
+      clock,
+      logger: {
+        info: (message, extra) => logger.info(message, extra ?? {}),
+        warn: (message, extra) => logger.warn(message, extra ?? {}),
+        error: (message, extra) => logger.error(message, extra ?? {}),
+      },
+    });
+    recordMetrics(metrics, outcome);
+    logger.info('run finished', {
+      status: outcome.status,
+      coverageRatio: outcome.coverageRatio,
+      stored: outcome.stored,
+      notifications: outcome.notifications,
+    });
+    const { flags, ...rest } = outcome;
+    return { ...rest, flagCount: flags.length };
+  };
+
+  const handler = middy<RecalibrateRequest, RecalibrateResponse, Error, Context>(recalibrate)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+    .use(logErrors(logger))
+    .use(validatePayload(environment, clock, logger))
+    .use(makeHandlerIdempotent({ persistenceStore, config: idempotency }));
+  // The validation middleware turns the raw Scheduler event into a RecalibrateRequest.
+  return handler as unknown as RecalibrateHandler;
+}
+
+/** EMF metrics without the default `service` dimension, so every metric is per `fundId` only. */
+function createMetrics(): Metrics {
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'backstop' });
+  metrics.clearDefaultDimensions();
+  return metrics;
+}
+
+function recordMetrics(metrics: Metrics, outcome: RunOutcome): void {
+  metrics.addDimension('fundId', outcome.fundId);
+  if (outcome.coverageRatio !== null)
+    metrics.addMetric('CoverageRatio', MetricUnit.NoUnit, outcome.coverageRatio);
+  metrics.addMetric('RequiredReserveUsd', MetricUnit.NoUnit, outcome.requiredReserveUsd);
+  if (outcome.fundBalanceUsd !== null)
+    metrics.addMetric('FundBalanceUsd', MetricUnit.NoUnit, outcome.fundBalanceUsd);
+  metrics.addMetric('RunSeconds', MetricUnit.Seconds, outcome.runSeconds);
+  metrics.addMetric('DegradedMarkets', MetricUnit.Count, outcome.degradedMarkets);
+}
+
+/** Validates the Scheduler payload and derives `asOf`; the log keys fundId and asOf come from it. */
+function validatePayload(
+  environment: HandlerEnvironment,
+  clock: Clock,
+  logger: Logger,
+): MiddlewareObj<RecalibrateRequest, RecalibrateResponse, Error, Context> {
+  return {
+    before: (request) => {
+      const tick = parseSchedulerPayload(request.event, environment.funds, clock.now());
+      logger.appendKeys({ fundId: tick.fundId, asOf: tick.asOf });
+      request.event = tick;
+    },
+  };
+}
+
+/** Logs any error with the run's keys before middy rethrows it to Lambda (retries, on-failure destination). */
+function logErrors(logger: Logger): MiddlewareObj<RecalibrateRequest, RecalibrateResponse, Error, Context> {
+  return {
+    onError: (request) => {
+      logger.error('recalibrate failed', request.error ?? new Error('unknown error'));
+    },
+  };
+}

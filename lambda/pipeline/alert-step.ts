@@ -1,0 +1,94 @@
+/**
+ * Step 5 of the pipeline: decide what to tell people about a stored run, and tell them.
+ *
+ * Order matters for "never lose an alert": the decided notifications go into the outbox BEFORE the
+ * alert state records them as sent, so a crash in between can at worst repeat a message, never drop
+ * one. The alert state is written with optimistic locking; when another run wins the race, this run
+ * withdraws its outbox items, re-reads the state and decides again. Delivery then publishes every
+ * pending item of the fund — including ones an earlier run could not publish (SNS outage).
+ */
+import { evaluateAlerts } from '../alert/alert-policy.ts';
+import type { FundConfig } from '../config/fund-config.ts';
+import { AlertStateContentionError } from './errors.ts';
+import type { Notification, Notifier, OutboxItem, SnapshotStore, StoredRun } from './ports.ts';
+import { snapshotKeyOf } from './run-outcome.ts';
+
+/** How many times a run re-decides after losing the alert-state race before giving up. */
+export const ALERT_STATE_ATTEMPTS = 5;
+
+/** What the alert step needs. */
+export interface AlertStepInput {
+  readonly config: FundConfig;
+  readonly run: StoredRun;
+  /** The run before this one (for "what changed since the last run"), or null for the first run. */
+  readonly previous: StoredRun | null;
+  readonly store: SnapshotStore;
+  readonly notifier: Notifier;
+  /** ISO time of the decision (reminder intervals are measured from it). */
+  readonly now: string;
+}
+
+/** What the alert step did. */
+export interface AlertStepResult {
+  readonly decided: Notification[];
+}
+
+/**
+ * Evaluates the alert policy against the stored alert state and the balance history of the drawdown
+ * window, records the decision (outbox first, then the state), and returns the notifications decided.
+ *
+ * @throws AlertStateContentionError when other runs keep winning the state race
+ */
+export async function decideAlerts(input: AlertStepInput): Promise<AlertStepResult> {
+  const { config, run, store } = input;
+  const balanceHistory = await drawdownWindow(store, config, run.asOf);
+  for (let attempt = 1; attempt <= ALERT_STATE_ATTEMPTS; attempt++) {
+    const state = await store.getAlertState(config.fundId);
+    const { next, notifications } = evaluateAlerts(
+      state,
+      run.result,
+      balanceHistory,
+      input.now,
+      config.alerts,
+      run.flags,
+    );
+    const items = notifications.map((n) => toOutboxItem(n, run, input.previous));
+    await store.enqueue(items);
+    const { won } = await store.putAlertState(next);
+    if (won) return { decided: notifications };
+    for (const item of items) await store.ack(item);
+  }
+  throw new AlertStateContentionError(config.fundId, ALERT_STATE_ATTEMPTS);
+}
+
+/** Balances of the runs within the drawdown window ending at `asOf` (inclusive), oldest first. */
+async function drawdownWindow(
+  store: SnapshotStore,
+  config: FundConfig,
+  asOf: string,
+): Promise<{ asOf: string; fundBalanceUsd: number | null }[]> {
+  const from = new Date(Date.parse(asOf) - config.alerts.drawdown.windowHours * 3_600_000).toISOString();
+  const summaries = await store.summaries(config.fundId, { from, to: asOf });
+  return summaries
+    .map((s) => ({ asOf: s.asOf, fundBalanceUsd: s.fundBalanceUsd }))
+    .sort((a, b) => a.asOf.localeCompare(b.asOf));
+}
+
+function toOutboxItem(notification: Notification, run: StoredRun, previous: StoredRun | null): OutboxItem {
+  const p = previous?.result;
+  return {
+    notification,
+    snapshotKey: snapshotKeyOf(run.fundId, run.asOf),
+    result: run.result,
+    previous:
+      p === undefined
+        ? null
+        : {
+            asOf: p.asOf,
+            coverageRatio: p.coverageRatio,
+            requiredReserveUsd: p.requiredReserveUsd,
+            fundBalanceUsd: p.fundBalanceUsd,
+            status: p.status,
+          },
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * The Lambda handler end to end: middy + Powertools (logger, metrics, tracer, idempotency) around
+ * the pipeline, against dynalite (snapshot table AND idempotency table), the venue replay server,
+ * and an SNS client mocked only to capture the exact publishes.
+ */
+
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeFundsForEnv } from '../../../lambda/config/fund-env.ts';
+import { readHandlerEnvironment } from '../../../lambda/handlers/handler-environment.ts';
+import {
+  createRecalibrateHandler,
+  type RecalibrateHandler,
+  type RecalibrateResponse,
+} from '../../../lambda/handlers/recalibrate-handler.ts';
+import { type ReplayServer, startReplayServer } from '../../../lambda/ingest/replay/replay-server.ts';
+import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
+import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
+import { REPO_ROOT, TEST_PATHS, testClock } from '../pipeline/support.ts';
+
+const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
+const TICK = '2026-11-22T05:00:00Z';
+const ASOF = '2026-11-22T05:00:00.000Z';
+
+function lambdaContext(awsRequestId: string): Context {
+  return {
+    awsRequestId,
+    functionName: 'backstop-recalibrate',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:backstop-recalibrate',
+    memoryLimitInMB: '2048',
+    logGroupName: '/aws/lambda/backstop-recalibrate',
+    logStreamName: 'test',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 120_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+describe('recalibrate handler', () => {
+  const sns = mockClient(SNSClient);
+  let dynamo: TestDynamo;
+  let replay: ReplayServer;
+  let fundsEnv: string;
+  let output: string[];
+
+  beforeAll(async () => {
+    dynamo = await startTestDynamo();
+    replay = await startReplayServer();
+    const demo = JSON.parse(await readFile(resolve(REPO_ROOT, 'config/funds/demo.json'), 'utf8'));
+    demo.model.paths = TEST_PATHS;
+    fundsEnv = encodeFundsForEnv([demo]);
+  });
+  afterAll(async () => {
+    await replay.close();
+    await dynamo.close();
+  });
+  beforeEach(() => {
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    output = [];
+    // Powertools writes logs and EMF to the process streams (ERROR lines and warnings to stderr).
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        output.push(String(chunk));
+        return true;
+      });
+    }
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  async function freshHandler(): Promise<{ handler: RecalibrateHandler; store: DynamoSnapshotStore }> {
+    const tableName = await dynamo.newTable();
+    const idempotencyTable = `${tableName}-idempotency`;
+    await dynamo.client.send(
+      new CreateTableCommand({
+        TableName: idempotencyTable,
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    const environment = readHandlerEnvironment({
+      BACKSTOP_FUNDS: fundsEnv,
+      BACKSTOP_TABLE_NAME: tableName,
+      BACKSTOP_TOPIC_ARN: TOPIC_ARN,
+      BACKSTOP_IDEMPOTENCY_TABLE_NAME: idempotencyTable,
+      ...replay.env(),
+    });
+    const handler = createRecalibrateHandler({
+      environment,
+      dynamoClient: dynamo.client,
+      snsClient: new SNSClient({
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      }),
+      clock: testClock('2026-11-22T05:00:41Z'),
+    });
+    return { handler, store: new DynamoSnapshotStore({ tableName, client: dynamo.client }) };
+  }
+
+  const jsonLines = () =>
+    output
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  it('runs the same scheduled tick once: two deliveries, one snapshot, one alert, the same answer', async () => {
+    const { handler, store } = await freshHandler();
+    const event = { fundId: 'demo-perps', scheduledTime: TICK };
+
+    const first = await handler(event, lambdaContext('req-1'));
+    const second = await handler(event, lambdaContext('req-2'));
+
+    expect(first).toMatchObject({ fundId: 'demo-perps', asOf: ASOF, runId: 'req-1', stored: true });
+    expect(second).toEqual(first);
+    expect(await store.summaries('demo-perps')).toHaveLength(1);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(first.notifications.sent);
+    expect(first.notifications.sent).toBe(first.notifications.decided.length);
+    expect(first.notifications.decided.length).toBeGreaterThanOrEqual(1);
+    for (const call of sns.commandCalls(PublishCommand)) {
+      expect(call.args[0].input.TopicArn).toBe(TOPIC_ARN);
+      expect(call.args[0].input.MessageAttributes?.fundId).toEqual({
+        DataType: 'String',
+        StringValue: 'demo-perps',
+      });
+    }
+  });
+
+  it('logs fundId, runId and asOf on every line of a run, and emits the EMF metrics per fund', async () => {
+    const { handler } = await freshHandler();
+    const response: RecalibrateResponse = await handler(
+      { fundId: 'demo-perps', scheduledTime: TICK },
+      lambdaContext('req-logs'),
+    );
+    const lines = jsonLines();
+    const logs = lines.filter((l) => !('_aws' in l));
+    expect(logs.map((l) => l.message)).toContain('run finished');
+    for (const line of logs) {
+      expect(line).toMatchObject({
+        fundId: 'demo-perps',
+        runId: 'req-logs',
+        asOf: ASOF,
+        service: 'backstop',
+      });
+    }
+    const emf = lines.filter((l) => '_aws' in l);
+    expect(emf).toHaveLength(1);
+    const [metrics] = emf;
+    expect(metrics?._aws).toMatchObject({
+      CloudWatchMetrics: [
+        {
+          Namespace: 'Backstop',
+          Dimensions: [['fundId']],
+          Metrics: expect.arrayContaining([
+            { Name: 'CoverageRatio', Unit: 'None' },
+            { Name: 'RequiredReserveUsd', Unit: 'None' },
+            { Name: 'FundBalanceUsd', Unit: 'None' },
+            { Name: 'RunSeconds', Unit: 'Seconds' },
+            { Name: 'DegradedMarkets', Unit: 'Count' },
+          ]),
+        },
+      ],
+    });
+    expect(metrics).toMatchObject({
+      fundId: 'demo-perps',
+      CoverageRatio: response.coverageRatio,
+      RequiredReserveUsd: response.requiredReserveUsd,
+      FundBalanceUsd: response.fundBalanceUsd,
+      RunSeconds: response.runSeconds,
+      DegradedMarkets: 0,
+    });
+    expect(metrics).not.toHaveProperty('service');
+  });
+
+  it.each([
+    [{}, 'scheduler payload: fundId: expected string, received undefined, got nothing'],
+    [
+      { fundId: 'demo-perps', scheduledTime: 'every 15 minutes' },
+      'scheduler payload: scheduledTime: Invalid ISO datetime, got "every 15 minutes"',
+    ],
+    [
+      { fundId: 'someone-else' },
+      'scheduler payload: fundId: unknown fund, got "someone-else" (configured: demo-perps)',
+    ],
+  ])('rejects the bad payload %j with a clear error, logged, and runs nothing', async (event, message) => {
+    const { handler, store } = await freshHandler();
+    await expect(handler(event, lambdaContext('req-bad'))).rejects.toThrow(message);
+    expect(await store.summaries('demo-perps')).toEqual([]);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    const errors = jsonLines().filter((l) => l.level === 'ERROR');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      message: 'recalibrate failed',
+      error: { name: 'InvalidInputError', message },
+    });
+  });
+});
+
+describe('handler environment', () => {
+  it('names the missing variable', () => {
+    expect(() => readHandlerEnvironment({ BACKSTOP_FUNDS: 'x', BACKSTOP_TABLE_NAME: 'backstop' })).toThrow(
+      'environment: BACKSTOP_TOPIC_ARN: expected string, received undefined, got nothing (+1 more)',
+    );
+  });
+
+  it('names a bad topic ARN and a bad venue URL with their values', () => {
+    const base = {
+      BACKSTOP_FUNDS: 'x',
+      BACKSTOP_TABLE_NAME: 'backstop',
+      BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-idem',
+    };
+    expect(() => readHandlerEnvironment({ ...base, BACKSTOP_TOPIC_ARN: 'alerts' })).toThrow(
+      'environment: BACKSTOP_TOPIC_ARN: must be an SNS topic ARN, got "alerts"',
+    );
+    expect(() =>
+      readHandlerEnvironment({ ...base, BACKSTOP_TOPIC_ARN: TOPIC_ARN, BACKSTOP_OKX_URL: 'not a url' }),
+    ).toThrow('environment: BACKSTOP_OKX_URL: Invalid URL, got "not a url"');
+  });
+});
