@@ -8,6 +8,8 @@ import { formatPercent, formatPointChange, formatUsd } from './format.ts';
 
 /** SNS rejects subjects of 100 characters or more, and non-ASCII ones on some protocols. */
 export const MAX_SUBJECT_CHARS = 99;
+/** A fund id is never cut shorter than this in a subject (still recognisable). */
+const MIN_FUND_ID_CHARS = 12;
 
 /** One market's share of the expected shortfall. */
 export interface Contributor {
@@ -53,6 +55,11 @@ export function renderSubject(item: OutboxItem): string {
   const withReason = n.reason === 'reminder' ? `${base} (reminder)` : base;
   if (withReason.length <= MAX_SUBJECT_CHARS) return withReason;
   if (base.length <= MAX_SUBJECT_CHARS) return base;
+  // Too long (fund ids run to 63 characters): shorten the fund id first, so the fact survives.
+  const keep = n.fundId.length - (base.length - MAX_SUBJECT_CHARS) - 3;
+  if (keep >= MIN_FUND_ID_CHARS && base.includes(n.fundId)) {
+    return base.replace(n.fundId, `${n.fundId.slice(0, keep)}...`);
+  }
   return `${base.slice(0, MAX_SUBJECT_CHARS - 3)}...`;
 }
 

@@ -3,6 +3,7 @@
  * the engine). The base case: required 2.0e8 = 1.25 × ES 1.6e8 (BTC 9e7 + ETH 5e7 + SOL 2e7).
  */
 import { type ReserveResult, ReserveResultSchema, type RunStatus } from '../../../lambda/model/schemas.ts';
+import type { Notification, OutboxItem } from '../../../lambda/pipeline/ports.ts';
 
 /** Options of {@link reserveResult}. */
 export interface ResultOptions {
@@ -90,3 +91,53 @@ export function reserveResult(options: ResultOptions = {}): ReserveResult {
   };
   return ReserveResultSchema.parse(result);
 }
+
+/** An outbox item for the fixture run: a BREACH status change after a WARN run 15 minutes earlier. */
+export function outboxItem(overrides: Partial<Notification> = {}, options: ResultOptions = {}): OutboxItem {
+  const result = reserveResult(options);
+  const notification: Notification = {
+    fundId: result.fundId,
+    asOf: result.asOf,
+    kind: 'COVERAGE',
+    severity: 'BREACH',
+    status: 'BREACH',
+    reason: 'status-change',
+    headline: `${result.fundId} insurance fund at 72% of required reserve`,
+    ...overrides,
+  };
+  return {
+    notification,
+    snapshotKey: `FUND#${result.fundId} / SNAP#${result.asOf}`,
+    result,
+    previous: {
+      asOf: '2026-11-22T03:45:00.000Z',
+      coverageRatio: 0.8,
+      requiredReserveUsd: 1.8e8,
+      fundBalanceUsd: 1.44e8,
+      status: 'WARN',
+    },
+  };
+}
+
+/** The email of the fixture BREACH, as the risk team reads it. */
+export const BREACH_EMAIL = `[BREACH] demo-perps insurance fund at 72% of required reserve
+
+Status:    BREACH (coverage, status-change)
+Fund:      demo-perps
+Run:       2026-11-22T04:00:00.000Z
+Coverage:  72% (balance $144M vs required $200M; shortfall $56.0M)
+
+Top contributors to expected shortfall:
+  1. BTC-PERP     $90.0M (56%)
+  2. ETH-PERP     $50.0M (31%)
+  3. SOL-PERP     $20.0M (13%)
+
+Worst stress: 2020-03-12 worst hour, loss $120M
+Change:       since 2026-11-22T03:45:00.000Z (WARN): coverage 80% -> 72% (-8.0 pp); required $180M -> $200M; balance $144M -> $144M
+Snapshot:     FUND#demo-perps / SNAP#2026-11-22T04:00:00.000Z
+
+Next steps:
+- Top up the fund by $56.0M or reduce exposure in BTC-PERP.
+- Or raise insurance fees by 1.30 bps of volume to close the gap in 30 days.
+- Audit the run: backstop replay --fund demo-perps --as-of 2026-11-22T04:00:00.000Z
+`;
