@@ -1,0 +1,425 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeFundsFromEnv } from '../../lambda/config/fund-env.ts';
+import { fastStacks } from './support/fixtures.ts';
+
+describe('BackstopStatelessStack', () => {
+  let template: Template;
+  let topicImport: unknown;
+
+  beforeAll(() => {
+    template = Template.fromStack(fastStacks().stateless);
+    topicImport = { 'Fn::ImportValue': 'Backstop-test-Stateful:ExportsOutputRefAlertTopic2720D5359ADB6D3E' };
+  });
+
+  function only(type: string): Record<string, any> {
+    const resources = Object.values(template.findResources(type));
+    expect(resources).toHaveLength(1);
+    return resources[0]!.Properties;
+  }
+
+  describe('the recalibration function', () => {
+    it('runs Node 24 on arm64 with 2048 MB, 120 s, active tracing and JSON logs into its own log group', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 2048,
+        Timeout: 120,
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: {
+          LogFormat: 'JSON',
+          LogGroup: { Ref: Match.stringLikeRegexp('^RecalibrateFunctionLogs') },
+        },
+      });
+      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+      template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+    });
+
+    it('receives exactly the environment the handler reads', () => {
+      const env = only('AWS::Lambda::Function').Environment.Variables;
+      expect(Object.keys(env).sort()).toEqual([
+        'BACKSTOP_FUNDS',
+        'BACKSTOP_IDEMPOTENCY_TABLE_NAME',
+        'BACKSTOP_TABLE_NAME',
+        'BACKSTOP_TOPIC_ARN',
+        'NODE_OPTIONS',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+      ]);
+      expect(env.POWERTOOLS_SERVICE_NAME).toBe('backstop');
+      expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('Backstop');
+      expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+      expect(env.BACKSTOP_TABLE_NAME).toEqual({
+        'Fn::ImportValue': 'Backstop-test-Stateful:ExportsOutputRefSnapshotTableDA0E0D8279B61E9B',
+      });
+      expect(env.BACKSTOP_TOPIC_ARN).toEqual(topicImport);
+      expect(env.BACKSTOP_IDEMPOTENCY_TABLE_NAME).toEqual({
+        Ref: expect.stringMatching(/^IdempotencyTable/),
+      });
+    });
+
+    it('carries both fund configs in BACKSTOP_FUNDS, decodable by the handler', () => {
+      const funds = decodeFundsFromEnv(only('AWS::Lambda::Function').Environment.Variables.BACKSTOP_FUNDS);
+      expect(funds.map((f) => [f.fundId, f.schedule.expression, f.markets.length])).toEqual([
+        ['alpha-perps', 'rate(15 minutes)', 2],
+        ['beta-lending', 'cron(0 * * * ? *)', 2],
+      ]);
+      expect(funds[1]?.balance).toEqual({ type: 'ssm', parameterName: '/treasury/beta/balance-usd' });
+    });
+
+    it('sends failed asynchronous runs to the failed-run queue after two retries, within one interval', () => {
+      expect(only('AWS::Lambda::EventInvokeConfig')).toEqual({
+        FunctionName: { Ref: expect.stringMatching(/^RecalibrateFunction/) },
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 15 * 60,
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^FailedRunQueue/), 'Arn'] } },
+        },
+      });
+    });
+  });
+
+  describe('least privilege', () => {
+    it('gives the function no managed policy and only statements on its own table, topic, key, log group, queue and parameter', () => {
+      const roles = template.findResources('AWS::IAM::Role', {
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+          },
+        },
+      });
+      expect(Object.values(roles).map((r) => r.Properties.ManagedPolicyArns)).toEqual([undefined]);
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^RecalibrateFunctionRole') }] },
+      });
+      const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+      expect(statements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^RecalibrateFunctionLogs/), 'Arn'] },
+        },
+        { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^FailedRunQueue/), 'Arn'] },
+        },
+        {
+          Effect: 'Allow',
+          Action: [
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:Query',
+          ],
+          Resource: [
+            {
+              'Fn::ImportValue':
+                'Backstop-test-Stateful:ExportsOutputFnGetAttSnapshotTableDA0E0D82ArnD409C9B8',
+            },
+          ],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+          Resource: {
+            'Fn::ImportValue': 'Backstop-test-Stateful:ExportsOutputFnGetAttDataKey17AFBB84ArnCE2A1BC6',
+          },
+        },
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Resource: [{ 'Fn::GetAtt': [expect.stringMatching(/^IdempotencyTable/), 'Arn'] }],
+        },
+        { Effect: 'Allow', Action: 'sns:Publish', Resource: topicImport },
+        {
+          Effect: 'Allow',
+          Action: 'ssm:GetParameter',
+          Resource: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':ssm:',
+                { Ref: 'AWS::Region' },
+                ':',
+                { Ref: 'AWS::AccountId' },
+                ':parameter/treasury/beta/balance-usd',
+              ],
+            ],
+          },
+        },
+      ]);
+    });
+
+    it('lets the scheduler role invoke this function only, and write to the schedule dead-letter queue', () => {
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^SchedulerRole') }] },
+      });
+      const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+      const fnArn = { 'Fn::GetAtt': [expect.stringMatching(/^RecalibrateFunction[0-9A-F]{8}$/), 'Arn'] };
+      expect(statements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: [fnArn, { 'Fn::Join': ['', [fnArn, ':*']] }],
+        },
+        {
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ScheduleDeadLetterQueue/), 'Arn'] },
+        },
+      ]);
+    });
+  });
+
+  describe('schedules', () => {
+    it.each([
+      ['alpha-perps', 'rate(15 minutes)', 'UTC', 900],
+      ['beta-lending', 'cron(0 * * * ? *)', 'Europe/London', 3600],
+    ])(
+      'runs %s on %s in %s with the fund and tick as payload, 3 retries and a DLQ',
+      (fundId, expression, tz, maxAge) => {
+        const schedules = Object.values(
+          template.findResources('AWS::Scheduler::Schedule', {
+            Properties: { ScheduleExpression: expression },
+          }),
+        );
+        expect(schedules).toHaveLength(1);
+        const props = schedules[0]!.Properties;
+        expect(props.ScheduleExpressionTimezone).toBe(tz);
+        expect(props.State).toBe('ENABLED');
+        expect(props.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+        expect(JSON.parse(props.Target.Input)).toEqual({
+          fundId,
+          scheduledTime: '<aws.scheduler.scheduled-time>',
+        });
+        expect(props.Target.RetryPolicy).toEqual({
+          MaximumRetryAttempts: 3,
+          MaximumEventAgeInSeconds: maxAge,
+        });
+        expect(props.Target.DeadLetterConfig).toEqual({
+          Arn: { 'Fn::GetAtt': [expect.stringMatching(/^ScheduleDeadLetterQueue/), 'Arn'] },
+        });
+        expect(props.Target.Arn).toEqual({
+          'Fn::GetAtt': [expect.stringMatching(/^RecalibrateFunction[0-9A-F]{8}$/), 'Arn'],
+        });
+      },
+    );
+
+    it('has one schedule per fund and nothing else', () => {
+      expect(Object.keys(template.findResources('AWS::Scheduler::Schedule'))).toHaveLength(2);
+    });
+  });
+
+  describe('alarms', () => {
+    it.each([
+      ['alpha-perps', 1800],
+      ['beta-lending', 7200],
+    ])(
+      'alarms when %s has no completed run in two intervals (%i s), missing data breaching',
+      (fundId, period) => {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'Backstop',
+          MetricName: 'RunSeconds',
+          Dimensions: [{ Name: 'fundId', Value: fundId }],
+          Statistic: 'SampleCount',
+          Period: period,
+          EvaluationPeriods: 1,
+          DatapointsToAlarm: 1,
+          ComparisonOperator: 'LessThanThreshold',
+          Threshold: 1,
+          TreatMissingData: 'breaching',
+        });
+      },
+    );
+
+    it.each([
+      ['alpha-perps', 900],
+      ['beta-lending', 3600],
+    ])('alarms when the minimum CoverageRatio of %s over an interval (%i s) is below 1', (fundId, period) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Backstop',
+        MetricName: 'CoverageRatio',
+        Dimensions: [{ Name: 'fundId', Value: fundId }],
+        Statistic: 'Minimum',
+        Period: period,
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it.each([
+      ['AWS/Lambda', 'Errors', 'Sum'],
+      ['AWS/Lambda', 'Throttles', 'Sum'],
+    ])('alarms on any %s %s of the function', (namespace, metric, statistic) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: namespace,
+        MetricName: metric,
+        Statistic: statistic,
+        Dimensions: [
+          { Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^RecalibrateFunction') } },
+        ],
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+      });
+    });
+
+    it.each(['ScheduleDeadLetterQueue', 'FailedRunQueue', 'UndeliveredAlertQueue'])(
+      'alarms when %s holds a message',
+      (queue) => {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [
+            {
+              Name: 'QueueName',
+              Value: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${queue}`), 'QueueName'] },
+            },
+          ],
+          Statistic: 'Maximum',
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Threshold: 1,
+        });
+      },
+    );
+
+    it('has nine alarms, each notifying the alert topic on ALARM and on OK', () => {
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+      expect(alarms).toHaveLength(2 * 2 + 5);
+      for (const alarm of alarms) {
+        expect(alarm.Properties.AlarmActions).toEqual([topicImport]);
+        expect(alarm.Properties.OKActions).toEqual([topicImport]);
+      }
+    });
+  });
+
+  describe('dashboards', () => {
+    /** The dashboard body with every CloudFormation expression replaced by a placeholder. */
+    function dashboardBody(name: string): { widgets: { properties: Record<string, any> }[] } {
+      const [dashboard] = Object.values(
+        template.findResources('AWS::CloudWatch::Dashboard', { Properties: { DashboardName: name } }),
+      );
+      expect(dashboard).toBeDefined();
+      const body = dashboard!.Properties.DashboardBody;
+      const text =
+        typeof body === 'string'
+          ? body
+          : (body['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+      return JSON.parse(text);
+    }
+
+    it.each(['alpha-perps', 'beta-lending'])(
+      'shows coverage, balance vs required, run time and degraded markets for %s',
+      (fundId) => {
+        const body = dashboardBody(`Backstop-test-${fundId}`);
+        const titles = body.widgets.map((w) => w.properties.title);
+        expect(titles).toEqual([
+          'Coverage now (balance / required)',
+          'Coverage ratio',
+          'Fund balance vs required reserve (USD)',
+          'Run time (s)',
+          'Degraded markets',
+          'Alarms',
+        ]);
+        const metricsOf = (title: string) =>
+          body.widgets
+            .find((w) => w.properties.title === title)!
+            .properties.metrics.map((m: unknown[]) => m.slice(0, 4));
+        expect(metricsOf('Coverage ratio')).toEqual([['Backstop', 'CoverageRatio', 'fundId', fundId]]);
+        expect(metricsOf('Fund balance vs required reserve (USD)')).toEqual([
+          ['Backstop', 'FundBalanceUsd', 'fundId', fundId],
+          ['Backstop', 'RequiredReserveUsd', 'fundId', fundId],
+        ]);
+        expect(metricsOf('Degraded markets')).toEqual([['Backstop', 'DegradedMarkets', 'fundId', fundId]]);
+        expect(metricsOf('Run time (s)')[0]).toEqual(['Backstop', 'RunSeconds', 'fundId', fundId]);
+        const annotations = body.widgets.find((w) => w.properties.title === 'Coverage ratio')!.properties
+          .annotations;
+        expect(annotations.horizontal.map((a: { value: number }) => a.value)).toEqual([1, 0.8]);
+      },
+    );
+
+    it('has exactly one dashboard per fund', () => {
+      expect(Object.keys(template.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(2);
+    });
+  });
+
+  describe('alert channels', () => {
+    it('subscribes each address once, filtered to its funds plus messages without a fundId (alarms)', () => {
+      const subs = Object.values(template.findResources('AWS::SNS::Subscription')).map((s) => s.Properties);
+      expect(subs.map((s) => [s.Endpoint, s.FilterPolicy]).sort()).toEqual([
+        ['alpha-desk@example.com', { fundId: ['alpha-perps', { exists: false }] }],
+        ['risk@example.com', { fundId: ['alpha-perps', 'beta-lending', { exists: false }] }],
+      ]);
+      for (const sub of subs) {
+        expect(sub.Protocol).toBe('email');
+        expect(sub.TopicArn).toEqual(topicImport);
+        expect(sub.RedrivePolicy).toEqual({
+          deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^UndeliveredAlertQueue/), 'Arn'] },
+        });
+      }
+    });
+
+    it('connects the configured Slack channel through Chatbot with a read-only guardrail', () => {
+      expect(only('AWS::Chatbot::SlackChannelConfiguration')).toMatchObject({
+        ConfigurationName: 'backstop-test-C0RISK01',
+        SlackWorkspaceId: 'T0123ABCD',
+        SlackChannelId: 'C0RISK01',
+        SnsTopicArns: [topicImport],
+        GuardrailPolicies: [
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/ReadOnlyAccess']] },
+        ],
+      });
+    });
+  });
+
+  describe('queues and the idempotency table', () => {
+    it('encrypts every dead-letter queue, keeps messages 14 days and refuses plain HTTP', () => {
+      const queues = template.findResources('AWS::SQS::Queue');
+      expect(Object.keys(queues)).toHaveLength(3);
+      for (const queue of Object.values(queues)) {
+        expect(queue.Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          MessageRetentionPeriod: 14 * 24 * 3600,
+        });
+      }
+      const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+      expect(policies).toHaveLength(3);
+      for (const policy of policies) {
+        expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+          expect.objectContaining({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        );
+      }
+    });
+
+    it('keys idempotency records by id with TTL on expiration, on demand, destroyed with the stack', () => {
+      template.hasResource('AWS::DynamoDB::Table', {
+        Properties: {
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+        },
+        DeletionPolicy: 'Delete',
+      });
+    });
+  });
+
+  it('owns no stateful resource: no key, no topic, and only the transient idempotency table', () => {
+    expect(template.findResources('AWS::KMS::Key')).toEqual({});
+    expect(template.findResources('AWS::SNS::Topic')).toEqual({});
+    expect(Object.keys(template.findResources('AWS::DynamoDB::Table'))).toEqual([
+      expect.stringMatching(/^IdempotencyTable/),
+    ]);
+  });
+});
