@@ -136,7 +136,7 @@ export class DeribitAdapter implements VenueAdapter, OptionsVenue {
   async dvol(currency: string, asOf: Date, marketId: string): Promise<VolReading> {
     const endpoint = '/public/get_volatility_index_data';
     const end = asOf.getTime();
-    const query = { currency, start_timestamp: end - 2 * 3_600_000, end_timestamp: end, resolution: 60 };
+    const query = { currency, start_timestamp: end - 3 * 3_600_000, end_timestamp: end, resolution: 3600 };
     const { data, fetchedAt } = await this.http.getJson(endpoint, query, VolIndexResponse, marketId);
     const latest = data.result.data.reduce<(typeof data.result.data)[number] | undefined>(
       (best, row) => (best === undefined || row[0] > best[0] ? row : best),
