@@ -21,6 +21,8 @@ export interface CliResult {
 export interface CliWorkspace {
   readonly cwd: string;
   run(...argv: string[]): Promise<CliResult>;
+  /** Writes a copy of the demo config changed by `edit` to `config/funds/<name>.json`; returns its path. */
+  writeFund(name: string, edit: (config: Record<string, unknown>) => void): Promise<string>;
   remove(): Promise<void>;
 }
 
@@ -49,6 +51,13 @@ export async function cliWorkspace(): Promise<CliWorkspace> {
       };
       const code = await main(argv, io);
       return { code, stdout, stderr };
+    },
+    writeFund: async (name, edit) => {
+      const copy = structuredClone(config);
+      edit(copy);
+      const path = `config/funds/${name}.json`;
+      await writeFile(join(cwd, path), JSON.stringify(copy, null, 2));
+      return path;
     },
     remove: () => rm(cwd, { recursive: true, force: true }),
   };
