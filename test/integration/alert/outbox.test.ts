@@ -1,0 +1,152 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { evaluateAlerts } from '../../../lambda/alert/alert-policy.ts';
+import { deliver } from '../../../lambda/alert/outbox.ts';
+import { SnsNotifier } from '../../../lambda/alert/sns-notifier.ts';
+import { FundAlertsSchema } from '../../../lambda/config/fund-config.ts';
+import type { Notifier, OutboxItem } from '../../../lambda/pipeline/ports.ts';
+import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
+import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
+import { outboxItem, reserveResult } from '../../unit/alert/result-fixtures.ts';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
+const sns = mockClient(SNSClient);
+let dynamo: TestDynamo;
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo();
+});
+afterAll(async () => {
+  await dynamo?.close();
+});
+beforeEach(() => {
+  sns.reset();
+});
+
+async function freshStore(): Promise<DynamoSnapshotStore> {
+  return new DynamoSnapshotStore({ tableName: await dynamo.newTable(), client: dynamo.client });
+}
+
+function snsNotifier(): SnsNotifier {
+  return new SnsNotifier({
+    topicArn: TOPIC_ARN,
+    client: new SNSClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  });
+}
+
+/** A fake SNS endpoint: rejects while `outage` > 0 (counting down), records the subjects it accepts. */
+let outage = 0;
+let accepted: string[] = [];
+function snsEndpoint(): void {
+  accepted = [];
+  sns.on(PublishCommand).callsFake(async (input: { Subject?: string }) => {
+    if (outage > 0) {
+      outage -= 1;
+      throw new Error('Throttling: Rate exceeded');
+    }
+    accepted.push(input.Subject ?? '');
+    return { MessageId: `m-${accepted.length}` };
+  });
+}
+
+const coverage = outboxItem();
+const data = outboxItem({
+  kind: 'DATA',
+  severity: 'WARN',
+  status: 'DEGRADED',
+  reason: 'data',
+  headline: 'demo-perps market data degraded: 1 flag: MISSING SOL-PERP',
+});
+
+describe('outbox', () => {
+  it('enqueues idempotently and lists pending items oldest first', async () => {
+    const store = await freshStore();
+    const later = outboxItem({ asOf: '2026-11-22T04:15:00.000Z' }, { asOf: '2026-11-22T04:15:00.000Z' });
+
+    await store.enqueue([later, coverage, data]);
+    await store.enqueue([coverage]);
+
+    const pending = await store.pending('demo-perps');
+    expect(pending.map((i) => `${i.notification.asOf} ${i.notification.kind}`)).toEqual([
+      '2026-11-22T04:00:00.000Z COVERAGE',
+      '2026-11-22T04:00:00.000Z DATA',
+      '2026-11-22T04:15:00.000Z COVERAGE',
+    ]);
+    expect(pending[0]).toEqual(coverage);
+  });
+
+  it('retries an item whose publish failed on the next delivery, and sends each item once', async () => {
+    const store = await freshStore();
+    outage = 1; // SNS throttles the first publish, then accepts.
+    snsEndpoint();
+    await store.enqueue([coverage, data]);
+
+    const first = await deliver(store, snsNotifier(), 'demo-perps');
+
+    expect({ sent: first.sent, failed: first.failed }).toEqual({ sent: 1, failed: 1 });
+    expect(first.failures[0]?.notification.kind).toBe('COVERAGE');
+    expect(String(first.failures[0]?.error)).toBe('Error: Throttling: Rate exceeded');
+    expect((await store.pending('demo-perps')).map((i) => i.notification.kind)).toEqual(['COVERAGE']);
+
+    const second = await deliver(store, snsNotifier(), 'demo-perps');
+    const third = await deliver(store, snsNotifier(), 'demo-perps');
+
+    expect({ sent: second.sent, failed: second.failed }).toEqual({ sent: 1, failed: 0 });
+    expect({ sent: third.sent, failed: third.failed }).toEqual({ sent: 0, failed: 0 });
+    expect(await store.pending('demo-perps')).toEqual([]);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 3);
+    expect(accepted).toEqual([
+      '[DATA] demo-perps market data degraded: 1 flag: MISSING SOL-PERP',
+      '[BREACH] demo-perps insurance fund at 72% of required reserve',
+    ]);
+  });
+
+  it('keeps a notifier that keeps failing from holding back the others', async () => {
+    const store = await freshStore();
+    const published: string[] = [];
+    const picky: Notifier = {
+      publish: async (item: OutboxItem) => {
+        if (item.notification.kind === 'DATA') throw new Error('endpoint rejected');
+        published.push(item.notification.kind);
+      },
+    };
+    await store.enqueue([data, coverage]);
+
+    expect((await deliver(store, picky, 'demo-perps')).sent).toBe(1);
+    expect((await deliver(store, picky, 'demo-perps')).failed).toBe(1);
+    expect(published).toEqual(['COVERAGE']);
+    expect((await store.pending('demo-perps')).map((i) => i.notification.kind)).toEqual(['DATA']);
+  });
+
+  it('loses no alert and sends none twice across an SNS outage (policy -> outbox -> SNS)', async () => {
+    const store = await freshStore();
+    const config = FundAlertsSchema.parse({});
+    const runs = ['2026-11-22T04:00:00.000Z', '2026-11-22T04:15:00.000Z', '2026-11-22T04:30:00.000Z'];
+    snsEndpoint();
+
+    for (const [i, asOf] of runs.entries()) {
+      outage = i === 0 ? Number.POSITIVE_INFINITY : 0; // SNS down during the first run only
+      const result = reserveResult({ asOf, balance: 1.44e8, required: 2e8 });
+      const state = await store.getAlertState('demo-perps');
+      const { next, notifications } = evaluateAlerts(state, result, [], asOf, config);
+      await store.enqueue(
+        notifications.map((notification) => ({
+          notification,
+          snapshotKey: `FUND#demo-perps / SNAP#${asOf}`,
+          result,
+          previous: null,
+        })),
+      );
+      expect(await store.putAlertState(next)).toEqual({ won: true });
+      await deliver(store, snsNotifier(), 'demo-perps');
+    }
+
+    expect(accepted).toEqual(['[BREACH] demo-perps insurance fund at 72% of required reserve']);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(await store.pending('demo-perps')).toEqual([]);
+  });
+});
