@@ -27,11 +27,6 @@ export class TailHeap {
     this.components = new Float64Array(maxCapacity * width);
   }
 
-  /** Number of losses kept. */
-  get count(): number {
-    return this.size;
-  }
-
   /** Empties the heap to keep the `capacity` largest of a new stream, reusing its buffers. */
   reset(capacity: number): void {
     if (capacity > this.totals.length) throw new RangeError(`capacity ${capacity} > ${this.totals.length}`);
