@@ -7,6 +7,9 @@ import { formatPercent, formatTable, formatUsd } from '../cli/render/format.ts';
 import type { RunSummary } from '../pipeline/ports.ts';
 import { sparkline } from './sparkline.ts';
 
+/** Coverage changes smaller than this (5 percentage points) stay on one sparkline level or two. */
+export const COVERAGE_SPARK_SPAN = 0.05;
+
 /**
  * Renders runs of one fund.
  *
@@ -31,7 +34,7 @@ export function renderHistory(fundId: string, runs: readonly RunSummary[]): stri
   ]);
   return [
     `${fundId}: ${runs.length} run${runs.length === 1 ? '' : 's'}, newest first`,
-    `coverage ${sparkline(coverage)}  (oldest → newest; ${range})`,
+    `coverage ${sparkline(coverage, COVERAGE_SPARK_SPAN)}  (oldest → newest; ${range})`,
     '',
     formatTable(header, rows, ['left', 'left', 'right', 'right', 'right']),
     '',

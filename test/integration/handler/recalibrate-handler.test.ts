@@ -228,3 +228,42 @@ describe('handler environment', () => {
     ).toThrow('environment: BACKSTOP_OKX_URL: Invalid URL, got "not a url"');
   });
 });
+
+describe('recalibrate entry (cold start)', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  const stubEnvironment = async (overrides: Record<string, string>) => {
+    const demo = JSON.parse(await readFile(resolve(REPO_ROOT, 'config/funds/demo.json'), 'utf8'));
+    const env: Record<string, string> = {
+      BACKSTOP_FUNDS: encodeFundsForEnv([demo]),
+      BACKSTOP_TABLE_NAME: 'backstop-prod',
+      BACKSTOP_TOPIC_ARN: TOPIC_ARN,
+      BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-prod-idempotency',
+      AWS_REGION: 'eu-west-1',
+      ...overrides,
+    };
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  };
+
+  it('validates the environment at import and exports the handler Lambda calls', async () => {
+    await stubEnvironment({});
+    const entry = await import('../../../lambda/handlers/recalibrate.ts');
+    expect(entry.handler).toBeTypeOf('function');
+    expect(entry.fromEnvironment().environment).toMatchObject({
+      tableName: 'backstop-prod',
+      topicArn: TOPIC_ARN,
+      idempotencyTableName: 'backstop-prod-idempotency',
+      venueEnv: {},
+    });
+  });
+
+  it('fails the cold start with one line naming a bad fund config', async () => {
+    await stubEnvironment({ BACKSTOP_FUNDS: encodeFundsForEnv([{ fundId: 'Bad Id' } as never]) });
+    await expect(import('../../../lambda/handlers/recalibrate.ts')).rejects.toThrow(
+      /^BACKSTOP_FUNDS: \[0\]\.fundId: must be lower-case letters, digits and dashes, got "Bad Id"/,
+    );
+  });
+});

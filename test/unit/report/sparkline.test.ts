@@ -15,6 +15,14 @@ describe('sparkline', () => {
     expect(sparkline([])).toBe('');
   });
 
+  it('keeps noise flat when a minimum span is given', () => {
+    // Span 0.05 centred on [0.2045, 0.2046]: levels 7·(0.02505/0.05) ≈ 3.51 → 4 and ≈ 3.49 → 3,
+    // adjacent blocks in the middle instead of ▁ and █.
+    expect(sparkline([0.2046, 0.2046, 0.2045], 0.05)).toBe('▅▅▄');
+    // A real move still spans the levels: [0.6, 1.2] is wider than the minimum span.
+    expect(sparkline([1.2, 0.9, 0.6], 0.05)).toBe('█▅▁');
+  });
+
   it('has one character per value and orders characters like the values', () => {
     fc.assert(
       fc.property(

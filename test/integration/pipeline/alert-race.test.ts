@@ -1,0 +1,77 @@
+/**
+ * Two runs of one fund deciding alerts at once (a manual `backstop run --store dynamodb` while the
+ * schedule fires): the alert state's optimistic lock on dynalite makes the loser withdraw its outbox
+ * items, re-read and decide again — so the team hears about the breach once, from the winner.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateAlerts } from '../../../lambda/alert/alert-policy.ts';
+import { ConsoleNotifier } from '../../../lambda/alert/console-notifier.ts';
+import { type ReplayServer, startReplayServer } from '../../../lambda/ingest/replay/replay-server.ts';
+import type { AlertState, SnapshotStore } from '../../../lambda/pipeline/ports.ts';
+import { runPipeline } from '../../../lambda/pipeline/run-pipeline.ts';
+import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
+import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
+import { demoFund, replaySource, testClock } from './support.ts';
+
+const T0 = '2026-11-22T00:00:00.000Z';
+
+describe('alert state race', () => {
+  let dynamo: TestDynamo;
+  let replay: ReplayServer;
+
+  beforeAll(async () => {
+    dynamo = await startTestDynamo();
+    replay = await startReplayServer();
+  });
+  afterAll(async () => {
+    await replay.close();
+    await dynamo.close();
+  });
+
+  it('makes the losing run re-decide from the winner’s state and send nothing twice', async () => {
+    const config = await demoFund();
+    const real = new DynamoSnapshotStore({ tableName: dynamo.tableName, client: dynamo.client });
+    let competitor: AlertState | null = null;
+    // The other run commits its decision between this run's read of the state and its write.
+    const racing: SnapshotStore = {
+      putRun: (run) => real.putRun(run),
+      latest: (fundId) => real.latest(fundId),
+      get: (fundId, asOf) => real.get(fundId, asOf),
+      history: (fundId, query) => real.history(fundId, query),
+      summaries: (fundId, query) => real.summaries(fundId, query),
+      putAlertState: (next) => real.putAlertState(next),
+      enqueue: (items) => real.enqueue(items),
+      pending: (fundId) => real.pending(fundId),
+      ack: (item) => real.ack(item),
+      getAlertState: async (fundId: string) => {
+        const state = await real.getAlertState(fundId);
+        if (competitor === null) {
+          const stored = await real.get(fundId, T0);
+          if (stored === null) throw new Error('run not stored before the alert step');
+          competitor = evaluateAlerts(state, stored.result, [], T0, config.alerts).next;
+          expect((await real.putAlertState(competitor)).won).toBe(true);
+        }
+        return state;
+      },
+    };
+    const printed: string[] = [];
+
+    const { outcome } = await runPipeline({
+      config,
+      asOf: T0,
+      runId: 'loser',
+      source: replaySource(replay),
+      store: racing,
+      notifier: new ConsoleNotifier({ write: (t) => printed.push(t) }),
+      clock: testClock(T0),
+    });
+
+    expect(competitor).not.toBeNull();
+    expect(outcome.notifications).toEqual({ decided: [], sent: 0, failed: 0 });
+    expect(printed).toEqual([]);
+    expect(await real.pending('demo-perps')).toEqual([]);
+    const state = await real.getAlertState('demo-perps');
+    expect(state?.version).toBe(2);
+    expect(state?.lastNotified).toEqual((competitor as AlertState | null)?.lastNotified);
+  });
+});
