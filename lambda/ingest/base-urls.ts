@@ -3,6 +3,7 @@
  * variables `BACKSTOP_<VENUE>_URL` (testnets, proxies, the replay server) > options passed by the
  * caller > the fund config's `data.baseUrls` > the live public endpoints.
  */
+import { InvalidInputError } from '../model/validation.ts';
 
 /** The venue APIs the adapters talk to; Binance options live on their own host. */
 export const VENUE_APIS = ['deribit', 'binance', 'binanceOptions', 'bybit', 'okx'] as const;
@@ -26,7 +27,7 @@ export const BASE_URL_ENV: Readonly<Record<VenueApi, string>> = {
   okx: 'BACKSTOP_OKX_URL',
 };
 
-/** Resolves every venue's base URL by the precedence above. */
+/** Resolves every venue's base URL by the precedence above. @throws InvalidInputError for a bad env URL */
 export function resolveBaseUrls(
   env: Readonly<Record<string, string | undefined>>,
   fromOptions: Partial<Record<VenueApi, string>>,
@@ -35,6 +36,12 @@ export function resolveBaseUrls(
   const out = {} as Record<VenueApi, string>;
   for (const api of VENUE_APIS) {
     const fromEnv = env[BASE_URL_ENV[api]];
+    if (fromEnv !== undefined && fromEnv !== '' && !/^https?:\/\/[^\s/]+/.test(fromEnv)) {
+      throw new InvalidInputError(
+        `${BASE_URL_ENV[api]}: expected an http(s) URL, got ${JSON.stringify(fromEnv)}`,
+        BASE_URL_ENV[api],
+      );
+    }
     out[api] =
       (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined) ??
       fromOptions[api] ??

@@ -5,7 +5,7 @@
  * EVM balances. The tests and the CLI's offline default use it, so the offline path runs exactly the
  * adapter code that talks to the live venues.
  *
- * File naming (documented in fixtures/venues/README.md): a GET to `/<venue>/<path>?<query>` is served
+ * File naming (documented in fixtures/venues/README.md): a GET (other methods: 405) to `/<venue>/<path>?<query>` is served
  * from `fixtures/venues/<venue>/<path>/<query>.json`, where `<query>` is the request's parameters
  * minus the volatile ones ({@link VOLATILE_PARAMS}), sorted by name, as `k=v` joined by `&`, or `_`
  * when none remain. POST `/evm` answers JSON-RPC from `fixtures/venues/evm/rpc.json`.
@@ -167,6 +167,8 @@ export async function startReplayServer(options: { fixturesDir?: string } = {}):
           : { jsonrpc: '2.0', id: call.id ?? null, result };
       return { status: 200, body: JSON.stringify(answer) };
     }
+    if (req.method !== 'GET')
+      return { status: 405, body: JSON.stringify({ error: `${req.method} not recorded` }) };
     const file = resolve(root, `.${req.path}`, `${fixtureQueryName(req.query)}.json`);
     if (!file.startsWith(root + sep)) return { status: 400, body: '{"error":"bad path"}' };
     try {

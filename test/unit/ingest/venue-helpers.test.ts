@@ -41,6 +41,14 @@ describe('resolveBaseUrls', () => {
   });
 });
 
+describe('resolveBaseUrls with a bad environment value', () => {
+  it('names the variable and the value', () => {
+    expect(() => resolveBaseUrls({ BACKSTOP_BYBIT_URL: 'api.bybit.com' }, {}, {})).toThrow(
+      'BACKSTOP_BYBIT_URL: expected an http(s) URL, got "api.bybit.com"',
+    );
+  });
+});
+
 describe('option names', () => {
   it('parses every venue format to the 08:00 UTC expiry', () => {
     const exp = Date.UTC(2026, 11, 25, 8);
