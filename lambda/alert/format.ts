@@ -14,6 +14,7 @@ export function formatPercent(ratio: number | null): string {
   return `${Math.floor(ratio * 100 + 1e-9)}%`;
 }
 
+/** Magnitude steps of {@link formatUsd}. */
 const USD_UNITS: readonly (readonly [number, string])[] = [
   [1, ''],
   [1e3, 'K'],

@@ -53,6 +53,8 @@ export const MAX_HISTORY_LIMIT = 1000;
 
 /** Attributes kept plain on a snapshot item so listings never decompress the body. */
 const SUMMARY_ATTRIBUTES = [
+  'pk',
+  'sk',
   'fundId',
   'asOf',
   'runId',
@@ -80,6 +82,17 @@ const RunBodySchema = z.object({
   observations: z.array(z.looseObject({ venue: z.string(), field: z.string() })),
   flags: z.array(z.looseObject({ code: z.string(), detail: z.string() })),
   steps: z.array(z.looseObject({ step: z.string(), ms: z.number(), outcome: z.string() })),
+});
+
+/** A RunSummary as read from the plain attributes (z.object drops the projected keys). */
+const SummarySchema = z.object({
+  fundId: z.string(),
+  asOf: z.string(),
+  runId: z.string(),
+  status: RunStatusSchema,
+  fundBalanceUsd: z.number().nullable(),
+  requiredReserveUsd: z.number(),
+  coverageRatio: z.number().nullable(),
 });
 
 const AlertStateItemSchema = z.object({
@@ -244,15 +257,15 @@ export class DynamoSnapshotStore implements SnapshotStore {
       ExpressionAttributeNames: Object.fromEntries(SUMMARY_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
     };
     const page = await this.#queryPages(params, limit, undefined);
-    return page.items.map((item) => ({
-      fundId: String(item.fundId),
-      asOf: String(item.asOf),
-      runId: String(item.runId),
-      status: RunStatusSchema.parse(item.status),
-      fundBalanceUsd: (item.fundBalanceUsd as number | null | undefined) ?? null,
-      requiredReserveUsd: Number(item.requiredReserveUsd),
-      coverageRatio: (item.coverageRatio as number | null | undefined) ?? null,
-    }));
+    return page.items.map((item) => {
+      const parsed = SummarySchema.safeParse(item);
+      if (!parsed.success) {
+        throw new CorruptItemError(String(item.pk), String(item.sk), parsed.error.message, {
+          cause: parsed.error,
+        });
+      }
+      return parsed.data;
+    });
   }
 
   /** The fund's alert state, or null before its first alert decision. */

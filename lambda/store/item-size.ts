@@ -12,10 +12,9 @@
 export function attributeSizeBytes(value: unknown): number {
   if (value === null || value === undefined || typeof value === 'boolean') return 1;
   if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
-  if (typeof value === 'number' || typeof value === 'bigint') return numberSize(value);
+  if (typeof value === 'number') return numberSize(value);
   if (value instanceof Uint8Array) return value.byteLength;
   if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + 1 + attributeSizeBytes(v), 3);
-  if (value instanceof Set) return [...value].reduce((sum: number, v) => sum + attributeSizeBytes(v), 0);
   return itemSizeBytes(value as Record<string, unknown>) + 3 + Object.keys(value).length;
 }
 
@@ -29,7 +28,7 @@ export function itemSizeBytes(item: Readonly<Record<string, unknown>>): number {
   return size;
 }
 
-function numberSize(n: number | bigint): number {
+function numberSize(n: number): number {
   const digits = String(n)
     .replace(/^-/, '')
     .replace(/e.*$/i, '')

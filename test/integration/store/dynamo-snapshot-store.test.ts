@@ -82,6 +82,7 @@ describe('DynamoSnapshotStore runs', () => {
 
     const got = await store.get('demo-perps', '2026-11-22T04:00:00Z');
     expect(got).toEqual(first);
+    expect(await store.get('demo-perps', '2026-11-22T05:00:00+01:00')).toEqual(first);
     expect(got?.result.fundBalanceUsd).toBe(1.44e8);
     expect(await partition(store, 'demo-perps')).toHaveLength(1);
   });
