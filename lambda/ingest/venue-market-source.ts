@@ -102,7 +102,7 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
     asOf: Date,
     observations: Observation[],
     cache: Map<string, Promise<number | undefined>>,
-  ): Promise<MarketFetch & { baseCoin?: string }> {
+  ): Promise<MarketFetch> {
     const flags: DataFlag[] = [];
     const adapter = venues.adapters[m.venue];
     const [quote, candles] = await Promise.allSettled([
@@ -158,7 +158,6 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
       realizedVol,
       vol: choice,
       flags,
-      ...(quote.status === 'fulfilled' ? { baseCoin: quote.value.baseCoin } : {}),
     };
   }
 
