@@ -16,6 +16,14 @@ export interface PricePoint {
   readonly timeMs: number;
   /** Close price (any currency unit; the backtest only uses ratios). */
   readonly close: number;
+  /** Values of the requested extra columns (open, low, volume…), in the order they were asked for. */
+  readonly extra?: readonly number[];
+}
+
+/** Options of {@link parsePriceCsv}. */
+export interface PriceCsvOptions {
+  /** More numeric columns to read (case-insensitive names), e.g. `['open', 'low']` for intra-bar moves. */
+  readonly extraColumns?: readonly string[];
 }
 
 /** A run of missing bars between two consecutive rows. */
@@ -120,11 +128,21 @@ function median(values: number[]): number {
  * @example
  * const btc = parsePriceCsv(await readFile('btc.csv', 'utf8'), 'btc.csv');
  */
-export function parsePriceCsv(text: string, file: string): PriceSeries {
+export function parsePriceCsv(text: string, file: string, options: PriceCsvOptions = {}): PriceSeries {
   const lines = text.split(/\r?\n/);
   const header = findHeader(lines, file);
   const timeColumn = header.names[header.timeIndex] ?? '';
   const closeColumn = header.names[header.closeIndex] ?? '';
+  const extraIndex = (options.extraColumns ?? []).map((name) => {
+    const i = header.names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
+    if (i < 0) {
+      throw new InvalidInputError(
+        `prices ${file}: no column "${name}" (columns: ${header.names.join(', ')})`,
+        name,
+      );
+    }
+    return i;
+  });
   const raw: Array<PricePoint & { line: number }> = [];
   for (let i = header.lineIndex + 1; i < lines.length; i++) {
     const lineText = lines[i] ?? '';
@@ -137,7 +155,15 @@ export function parsePriceCsv(text: string, file: string): PriceSeries {
     const close = closeCell === '' ? Number.NaN : Number(closeCell);
     if (!Number.isFinite(close) || close <= 0)
       badCell(file, i + 1, closeColumn, 'a positive number', closeCell);
-    raw.push({ timeMs, close, line: i + 1 });
+    const extra = extraIndex.map((k) => {
+      const cell = cells[k] ?? '';
+      const v = cell === '' ? Number.NaN : Number(cell);
+      if (!Number.isFinite(v) || v < 0) badCell(file, i + 1, header.names[k] ?? '', 'a number >= 0', cell);
+      return v;
+    });
+    raw.push(
+      extraIndex.length === 0 ? { timeMs, close, line: i + 1 } : { timeMs, close, extra, line: i + 1 },
+    );
   }
   if (raw.length < 2) {
     throw new InvalidInputError(
@@ -157,7 +183,7 @@ export function parsePriceCsv(text: string, file: string): PriceSeries {
       );
     }
   }
-  const points = raw.map(({ timeMs, close }) => ({ timeMs, close }));
+  const points = raw.map(({ line: _line, ...point }) => point);
   const diffs = points.slice(1).map((p, i) => p.timeMs - (points[i]?.timeMs ?? 0));
   const stepMs = median(diffs);
   return {
@@ -183,7 +209,11 @@ function findGaps(points: readonly PricePoint[], stepMs: number): PriceGap[] {
 }
 
 /** Reads and parses a price CSV file; a missing file is bad input naming the path. */
-export async function readPriceCsv(path: string, displayName = path): Promise<PriceSeries> {
+export async function readPriceCsv(
+  path: string,
+  displayName = path,
+  options: PriceCsvOptions = {},
+): Promise<PriceSeries> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -194,5 +224,5 @@ export async function readPriceCsv(path: string, displayName = path): Promise<Pr
       { cause: error },
     );
   }
-  return parsePriceCsv(text, displayName);
+  return parsePriceCsv(text, displayName, options);
 }
