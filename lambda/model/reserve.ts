@@ -6,9 +6,10 @@
 import { coverageRatio, coverageStatus, coverageThresholds, recommend } from './coverage.ts';
 import { prepareCorrelation } from './linalg/psd-repair.ts';
 import { buildLiquidationBook, cascadeTable } from './liquidation-book.ts';
-import { runMonteCarlo } from './monte-carlo.ts';
+import { runMonteCarlo, tailSizes } from './monte-carlo.ts';
 import type { MarketSnapshot, ReserveResult } from './schemas.ts';
 import { cover2, runStress } from './stress.ts';
+import { InvalidInputError } from './validation.ts';
 
 /** Version of the model's equations and conventions, stored with every result. */
 export const MODEL_VERSION = '1.0.0';
@@ -16,6 +17,8 @@ export const MODEL_VERSION = '1.0.0';
 const HOURS_PER_YEAR = 8760;
 /** ES standard error above this fraction of ES earns a warning. */
 const ES_PRECISION_WARNING = 0.1;
+/** Most per-market tail losses kept in memory (8 bytes each: 256 MB). */
+const MAX_TAIL_CELLS = 2 ** 25;
 
 /** Hooks of {@link computeReserve}: progress for long runs and a timer for `monteCarlo.seconds`. */
 export interface ComputeReserveOptions {
@@ -30,12 +33,14 @@ export interface ComputeReserveOptions {
  *
  * requiredReserveUsd = (1 + buffer)·max(ES, worst stress loss, cover-2); all USD, losses positive.
  *
- * @throws InvalidInputError (field `correlation`) when the correlation is too far from PSD to repair
+ * @throws InvalidInputError (field `correlation`) when the correlation is too far from PSD to repair,
+ *   or (field `model.confidence`) when the ES tail would not fit in memory
  * @example
  * const result = computeReserve(snapshot, { timer: () => performance.now() / 1000 });
  */
 export function computeReserve(snapshot: MarketSnapshot, options: ComputeReserveOptions = {}): ReserveResult {
   const { model, markets } = snapshot;
+  checkTailFits(model.paths, model.confidence, markets.length);
   const correlation = prepareCorrelation(snapshot.correlation);
   const books = markets.map((m) => buildLiquidationBook(m, model.impactCoefficient));
   const ids = markets.map((m) => m.id);
@@ -97,6 +102,18 @@ export function computeReserve(snapshot: MarketSnapshot, options: ComputeReserve
     recommendation: recommend(snapshot, requiredReserveUsd),
     warnings: [...correlation.warnings, ...resultWarnings(snapshot, mc.esUsd, mc.esStdErrorUsd, cover2Usd)],
   };
+}
+
+/** A low confidence on many paths would keep most paths' per-market losses: refuse it as bad input. */
+function checkTailFits(paths: number, confidence: number, marketCount: number): void {
+  const { varRankFromTop, tailCount } = tailSizes(paths, confidence);
+  const cells = Math.max(varRankFromTop, tailCount) * marketCount;
+  if (cells > MAX_TAIL_CELLS) {
+    throw new InvalidInputError(
+      `model.confidence: ES at ${confidence} over ${paths} paths keeps ${tailCount} tail paths of ${marketCount} markets (${cells} losses, limit ${MAX_TAIL_CELLS}); raise confidence or lower paths`,
+      'model.confidence',
+    );
+  }
 }
 
 function resultWarnings(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeReserve, MODEL_VERSION } from '../../../lambda/model/reserve.ts';
 import { type MarketSnapshot, ReserveResultSchema } from '../../../lambda/model/schemas.ts';
+import { InvalidInputError } from '../../../lambda/model/validation.ts';
 import { market, snapshot } from './snapshot-builder.ts';
 
 /**
@@ -153,6 +154,16 @@ describe('computeReserve', () => {
     const result = computeReserve(s);
     expect(result.warnings[0]).toMatch(
       /^correlation was not positive semi-definite \(smallest eigenvalue -0\.02148\)/,
+    );
+  });
+
+  it('refuses a tail too large to keep in memory, naming model.confidence', () => {
+    // α = 0.01 over 5·10⁶ paths keeps 4.95·10⁶ tail paths × 10 markets > 2^25 losses.
+    const markets = Array.from({ length: 10 }, (_, i) => market(`M${i}`));
+    const s = snapshot(markets, { confidence: 0.01, paths: 5_000_000 });
+    expect(() => computeReserve(s)).toThrow(InvalidInputError);
+    expect(() => computeReserve(s)).toThrow(
+      /^model\.confidence: ES at 0\.01 over 5000000 paths keeps 4950000 tail paths of 10 markets/,
     );
   });
 });
