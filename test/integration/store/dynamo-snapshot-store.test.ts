@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -366,6 +366,28 @@ describe('embedded store persistence', () => {
       expect(await store2.putRun(run)).toEqual({ stored: false });
       client2.destroy();
       await second.close();
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a second holder of the same folder with a clear error, and frees it on close', async () => {
+    const { startEmbeddedDynamo, EmbeddedStoreBusyError } = await import(
+      '../../../lambda/store/embedded-dynamo.ts'
+    );
+    const folder = mkdtempSync(join(tmpdir(), 'backstop-dynamo-'));
+    try {
+      const holder = await startEmbeddedDynamo({ path: folder });
+      await expect(startEmbeddedDynamo({ path: folder })).rejects.toThrow(EmbeddedStoreBusyError);
+      await expect(startEmbeddedDynamo({ path: folder })).rejects.toThrow(
+        `embedded store ${folder} is in use by process ${process.pid}; wait for it to finish or stop it`,
+      );
+      await holder.close();
+
+      // A lock left by a dead process is taken over.
+      writeFileSync(join(folder, 'backstop.pid'), '999999999');
+      const next = await startEmbeddedDynamo({ path: folder });
+      await next.close();
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
