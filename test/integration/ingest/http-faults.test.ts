@@ -150,3 +150,37 @@ describe('VenueHttpClient faults', () => {
     expect(sleeps).toHaveLength(3); // one retry for each of the three parallel endpoints
   });
 });
+
+describe('VenueHttpClient concurrency cap', () => {
+  it('never has more requests in flight to one venue than its cap', async () => {
+    replay.setFault({ path: OI_PATH }, { delayMs: 50 });
+    let inFlight = 0;
+    let peak = 0;
+    const counting: typeof fetch = async (input, init) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      try {
+        return await fetch(input, init);
+      } finally {
+        inFlight--;
+      }
+    };
+    const http = new VenueHttpClient({
+      venue: 'binance',
+      baseUrl: replay.baseUrls.binance,
+      concurrency: 2,
+      fetch: counting,
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        http.getJson(
+          '/fapi/v1/openInterest',
+          { symbol: 'BTCUSDT' },
+          z.looseObject({ openInterest: z.string() }),
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.data.openInterest)).toEqual(Array(6).fill('85412.733'));
+    expect(peak).toBe(2);
+  });
+});
