@@ -137,9 +137,14 @@ export function evaluateAlerts(
   };
 
   const previousCoverage = previousCoverageStatus(previous);
-  const coverage = coverageWithHysteresis(previousCoverage, result.coverageRatio, config);
+  // A known balance against a zero requirement (no open interest) is fully covered, not UNKNOWN.
+  const noRequirement = result.fundBalanceUsd !== null && result.requiredReserveUsd === 0;
+  const ratio = noRequirement ? Number.POSITIVE_INFINITY : result.coverageRatio;
+  const coverage = coverageWithHysteresis(previousCoverage, ratio, config);
   const fund = result.fundId;
-  const at = `${fund} insurance fund at ${formatPercent(result.coverageRatio)} of required reserve`;
+  const at = noRequirement
+    ? `${fund} insurance fund has no required reserve (no exposure)`
+    : `${fund} insurance fund at ${formatPercent(result.coverageRatio)} of required reserve`;
   if (coverage === 'OK') {
     if (previousCoverage !== null && previousCoverage !== 'OK')
       emit('RECOVERY', 'OK', 'INFO', 'recovery', at);

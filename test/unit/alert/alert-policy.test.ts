@@ -180,6 +180,24 @@ describe('evaluateAlerts transitions and timings', () => {
     ]);
   });
 
+  it('treats a zero requirement with a known balance as covered, not unknown', () => {
+    const previous: AlertState = {
+      fundId: 'demo-perps',
+      status: 'WARN',
+      coverageStatus: 'WARN',
+      since: at(0),
+      lastNotified: {},
+      version: 1,
+    };
+    const result = reserveResult({ asOf: at(1), balance: 1e8, required: 0 });
+    const { next, notifications } = evaluateAlerts(previous, result, [], at(1), CONFIG);
+    expect(result.coverageRatio).toBeNull();
+    expect(next.coverageStatus).toBe('OK');
+    expect(notifications.map((n) => n.headline)).toEqual([
+      'demo-perps insurance fund has no required reserve (no exposure)',
+    ]);
+  });
+
   it('reports an unknown balance (never as zero) and recovers from it', () => {
     expectScenario([
       { h: 0, balance: null, expect: ['COVERAGE:UNKNOWN:status-change'], state: 'UNKNOWN/UNKNOWN' },
