@@ -149,11 +149,22 @@ export function runMonteCarlo(input: MonteCarloInput): MonteCarloEstimate {
         const layer = word & 127;
         const j = word >> 7;
         z[i] = (j < 0 ? -j : j) < zigK[layer]! ? j * zigW[layer]! : normalSlowPath(states, o, j, layer);
-        // Correlate: y_i = Σ_{k ≤ i} L_ik z_k, then the simple return r = σ√τ·T capped at −100%.
+        // Correlate: y_i = Σ_{k ≤ i} L_ik z_k (four accumulators break the add latency chain on
+        // large funds), then the simple return r = σ√τ·T capped at −100%.
         const row = i * n;
-        let y = 0;
-        for (let k = 0; k <= i; k++) y += cholesky[row + k]! * z[k]!;
-        const r = windowVols[i]! * y * tScale;
+        let y0 = 0;
+        let y1 = 0;
+        let y2 = 0;
+        let y3 = 0;
+        let k = 0;
+        for (; k + 3 <= i; k += 4) {
+          y0 += cholesky[row + k]! * z[k]!;
+          y1 += cholesky[row + k + 1]! * z[k + 1]!;
+          y2 += cholesky[row + k + 2]! * z[k + 2]!;
+          y3 += cholesky[row + k + 3]! * z[k + 3]!;
+        }
+        for (; k <= i; k++) y0 += cholesky[row + k]! * z[k]!;
+        const r = windowVols[i]! * (y0 + y1 + (y2 + y3)) * tScale;
         // Losing side: longs (move −r, capped at 1) when r < 0, shorts (move r, no cap) when r > 0.
         const x0 = r < 0 ? (r < -1 ? 1 : -r) : r;
         const base = i * stride;
