@@ -15,6 +15,7 @@ import { alertFacts } from './render-facts.ts';
 export function renderEmail(item: OutboxItem): string {
   const n = item.notification;
   const f = alertFacts(item);
+  const width = Math.max(0, ...f.topContributors.map((c) => c.id.length));
   const lines = [
     f.subject,
     '',
@@ -24,7 +25,7 @@ export function renderEmail(item: OutboxItem): string {
     `Coverage:  ${f.coverage} (balance ${f.balance} vs required ${f.required}${f.shortfall === null ? '' : `; shortfall ${f.shortfall}`})`,
     '',
     'Top contributors to expected shortfall:',
-    ...f.topContributors.map((c, i) => `  ${i + 1}. ${c.id.padEnd(12)} ${formatShare(c.esUsd, c.share)}`),
+    ...f.topContributors.map((c, i) => `  ${i + 1}. ${c.id.padEnd(width)}  ${formatShare(c.esUsd, c.share)}`),
     '',
     `Worst stress: ${f.worstStress === null ? 'none configured' : `${f.worstStress.name}, loss ${f.worstStress.loss}`}`,
     `Change:       ${f.change ?? 'first run of this fund'}`,

@@ -128,9 +128,9 @@ Run:       2026-11-22T04:00:00.000Z
 Coverage:  72% (balance $144M vs required $200M; shortfall $56.0M)
 
 Top contributors to expected shortfall:
-  1. BTC-PERP     $90.0M (56%)
-  2. ETH-PERP     $50.0M (31%)
-  3. SOL-PERP     $20.0M (13%)
+  1. BTC-PERP  $90.0M (56%)
+  2. ETH-PERP  $50.0M (31%)
+  3. SOL-PERP  $20.0M (13%)
 
 Worst stress: 2020-03-12 worst hour, loss $120M
 Change:       since 2026-11-22T03:45:00.000Z (WARN): coverage 80% -> 72% (-8.0 pp); required $180M -> $200M; balance $144M -> $144M
