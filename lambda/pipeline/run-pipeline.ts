@@ -9,7 +9,8 @@
  *   error is reported in the outcome (and logged), and undelivered notifications stay in the outbox
  *   for the next run;
  * - a retried tick (the same fund + asOf already stored) re-uses the stored run and does not decide
- *   alerts again — it only delivers what is still pending.
+ *   alerts again — it only delivers what is still pending; a concurrent delivery that loses the
+ *   conditional put leaves alerting entirely to the run that stored the tick.
  */
 import { deliver } from '../alert/outbox.ts';
 import type { FundConfig } from '../config/fund-config.ts';
@@ -77,11 +78,21 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
   const started = clock.now().getTime();
   const steps: StepRecord[] = [];
 
-  const { lastGood, ingest } = await step('ingest', async () => {
-    const latest = await store.latest(config.fundId);
-    const lastGood = latest !== null && latest.asOf < asOf ? latest : null;
-    return { lastGood, ingest: await input.source.collect(config, asOf, lastGood) };
-  });
+  input.onProgress?.({ kind: 'step', step: 'ingest' });
+  const ingestStarted = clock.now().getTime();
+  const latest = await guarded('ingest', () => store.latest(config.fundId));
+  if (latest !== null && Date.parse(latest.asOf) === Date.parse(asOf)) {
+    // A redelivered tick: its run is stored already, so skip straight to delivering what is pending.
+    log.info('tick already stored; re-using it', { storedRunId: latest.runId });
+    for (const name of ['ingest', 'recalibrate', 'reserve', 'persist'] as const) {
+      steps.push({ step: name, ms: 0, outcome: 'skipped', detail: `already stored by run ${latest.runId}` });
+    }
+    return finish(latest, false, await alertStep(input, latest, null, false, steps, log));
+  }
+  // Only an older run can fill in for a venue that does not answer now.
+  const lastGood = latest !== null && Date.parse(latest.asOf) < Date.parse(asOf) ? latest : null;
+  const ingest = await guarded('ingest', () => input.source.collect(config, asOf, lastGood));
+  steps.push({ step: 'ingest', ms: clock.now().getTime() - ingestStarted, outcome: 'ok' });
   recordRecalibration(ingest, steps);
   log.info('snapshot collected', {
     markets: ingest.snapshot.markets.length,
@@ -119,41 +130,55 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     return { run: existing, stored };
   });
   if (!run.stored) {
+    // A concurrent delivery of the same tick stored it first: its result stands, and its alerts.
     setOutcome(steps, 'persist', 'skipped', `already stored by run ${run.run.runId}; re-used`);
-    log.info('tick already stored; re-using it', { storedRunId: run.run.runId });
+    log.info('another run stored this tick first; re-using it', { storedRunId: run.run.runId });
   }
 
-  const notifications = await alertStep(input, run.run, run.stored ? lastGood : null, run.stored, steps, log);
-  const stored = run.run;
-  return {
-    run: stored,
-    outcome: {
-      fundId: stored.fundId,
-      asOf: stored.asOf,
-      runId: stored.runId,
-      modelVersion: stored.modelVersion,
-      status: stored.result.status,
-      coverageRatio: stored.result.coverageRatio,
-      requiredReserveUsd: stored.result.requiredReserveUsd,
-      fundBalanceUsd: stored.result.fundBalanceUsd,
-      degradedMarkets: countDegradedMarkets(stored),
-      stored: run.stored,
-      snapshotKey: snapshotKeyOf(stored.fundId, stored.asOf),
-      notifications,
-      steps,
-      flags: stored.flags,
-      runSeconds: (clock.now().getTime() - started) / 1000,
-    },
-  };
+  if (!run.stored) {
+    // The concurrent run that stored the tick decides and delivers its alerts; delivering here too
+    // would race it for the same outbox items.
+    steps.push({ step: 'alert', ms: 0, outcome: 'skipped', detail: 'left to the run that stored the tick' });
+    return finish(run.run, false, { decided: [], sent: 0, failed: 0 });
+  }
+  return finish(run.run, true, await alertStep(input, run.run, lastGood, true, steps, log));
+
+  function finish(stored: StoredRun, fresh: boolean, notifications: NotificationReport): PipelineRun {
+    return {
+      run: stored,
+      outcome: {
+        fundId: stored.fundId,
+        asOf: stored.asOf,
+        runId: stored.runId,
+        modelVersion: stored.modelVersion,
+        status: stored.result.status,
+        coverageRatio: stored.result.coverageRatio,
+        requiredReserveUsd: stored.result.requiredReserveUsd,
+        fundBalanceUsd: stored.result.fundBalanceUsd,
+        degradedMarkets: countDegradedMarkets(stored),
+        stored: fresh,
+        snapshotKey: snapshotKeyOf(stored.fundId, stored.asOf),
+        notifications,
+        steps,
+        flags: stored.flags,
+        runSeconds: (clock.now().getTime() - started) / 1000,
+      },
+    };
+  }
 
   /** Runs one step, recording its duration; a failure before the run is stored aborts the run. */
   async function step<T>(name: StepRecord['step'], body: () => Promise<T>): Promise<T> {
     input.onProgress?.({ kind: 'step', step: name });
     const t0 = clock.now().getTime();
+    const value = await guarded(name, body);
+    steps.push({ step: name, ms: clock.now().getTime() - t0, outcome: 'ok' });
+    return value;
+  }
+
+  /** Names the step and the run in any error of `body`, and logs it. */
+  async function guarded<T>(name: StepRecord['step'], body: () => Promise<T> | T): Promise<T> {
     try {
-      const value = await body();
-      steps.push({ step: name, ms: clock.now().getTime() - t0, outcome: 'ok' });
-      return value;
+      return await body();
     } catch (cause) {
       const error = new PipelineStepError(name, context, { cause });
       log.error(error.message, { step: name, error: cause });

@@ -15,7 +15,7 @@ import { InvalidInputError } from '../../model/validation.ts';
 import { parseAsOf } from '../../pipeline/as-of.ts';
 import { DEFAULT_FUND_FILE } from '../../pipeline/fund-option.ts';
 import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../../pipeline/local-store.ts';
-import type { MarketSource, Notifier } from '../../pipeline/ports.ts';
+import type { MarketSource, Notifier, StepRecord } from '../../pipeline/ports.ts';
 import { type PipelineProgress, runPipeline } from '../../pipeline/run-pipeline.ts';
 import { renderRunSummary } from '../../report/run-summary-text.ts';
 import { type CommandIo, ExitCode, parseOptions } from '../io.ts';
@@ -118,11 +118,20 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], option: s
   );
 }
 
+/** What a person reads while a step runs (the market source recalibrates as it ingests). */
+const STEP_LABEL: Record<StepRecord['step'], string> = {
+  ingest: 'fetching venue data and recalibrating',
+  recalibrate: 'recalibrating',
+  reserve: 'computing the reserve',
+  persist: 'storing the snapshot',
+  alert: 'deciding and sending alerts',
+};
+
 /** Step names, then the Monte Carlo progress line, on a terminal's stderr. */
 function progressReporter(io: CommandIo): (progress: PipelineProgress) => void {
   const paths = progressLine((text) => io.stderr(text));
   return (progress) => {
-    if (progress.kind === 'step') io.stderr(`${progress.step}…\n`);
+    if (progress.kind === 'step') io.stderr(`${STEP_LABEL[progress.step]}…\n`);
     else paths(progress.done, progress.total);
   };
 }

@@ -118,6 +118,25 @@ describe('runPipeline', () => {
     expect(published()).toHaveLength(first.outcome.notifications.sent);
   });
 
+  it('lets only one of two concurrent deliveries of a tick store it and alert', async () => {
+    const [a, b] = await Promise.all([run(T0, 'delivery-a'), run(T0, 'delivery-b')]);
+
+    const winner = a.outcome.stored ? a : b;
+    const loser = a.outcome.stored ? b : a;
+    expect([a.outcome.stored, b.outcome.stored].sort()).toEqual([false, true]);
+    expect(loser.outcome.runId).toBe(winner.outcome.runId);
+    expect(loser.outcome.steps.map((s) => [s.step, s.outcome])).toEqual([
+      ['ingest', 'ok'],
+      ['recalibrate', 'ok'],
+      ['reserve', 'ok'],
+      ['persist', 'skipped'],
+      ['alert', 'skipped'],
+    ]);
+    expect(loser.outcome.notifications).toEqual({ decided: [], sent: 0, failed: 0 });
+    expect(await store.summaries('demo-perps')).toHaveLength(1);
+    expect(published()).toHaveLength(winner.outcome.notifications.decided.length);
+  });
+
   it('stores a DEGRADED run and sends a DATA alert when a venue is down past the staleness limit', async () => {
     await run(T0);
     for (const path of ['/bybit/v5/market/tickers', '/bybit/v5/market/kline']) {
