@@ -78,12 +78,3 @@ export class VenueResponseError extends VenueError {
     this.kind = kind;
   }
 }
-
-/** A short code for a data flag from any error. */
-export function errorCode(error: unknown): string {
-  if (error instanceof VenueTimeoutError) return 'TIMEOUT';
-  if (error instanceof VenueHttpError) return `HTTP_${error.status}`;
-  if (error instanceof VenueNetworkError) return 'NETWORK';
-  if (error instanceof VenueResponseError) return error.kind === 'malformed' ? 'MALFORMED' : 'SCHEMA';
-  return 'ERROR';
-}
