@@ -3,6 +3,7 @@
  * hand-written MarketSnapshot. `--json` prints exactly the ReserveResult; otherwise a summary.
  */
 import { resolve } from 'node:path';
+import type { z } from 'zod';
 import { readJsonFile } from '../../config/load-fund-config.ts';
 import { computeReserve } from '../../model/reserve.ts';
 import { ModelParamsSchema } from '../../model/schemas.ts';
@@ -74,12 +75,12 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
 function checkedOverride(
   name: string,
   value: number | undefined,
-  rule: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } },
+  rule: z.ZodType<number>,
 ): number | undefined {
   if (value === undefined) return undefined;
   const parsed = rule.safeParse(value);
   if (!parsed.success) {
-    const problem = parsed.error?.issues[0]?.message ?? 'out of range';
+    const problem = parsed.error.issues[0]?.message ?? 'out of range';
     throw new InvalidInputError(`--${name}: ${problem}, got ${value}`, name);
   }
   return value;
