@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import dynalite from 'dynalite';
 
 /** Name of the file that marks a store folder as held by a process (its pid inside). */
-export const LOCK_FILE = 'backstop.pid';
+const LOCK_FILE = 'backstop.pid';
 
 /**
  * The store folder is held by another running process. LevelDB allows one process per folder, and

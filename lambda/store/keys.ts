@@ -51,8 +51,3 @@ export function partSk(asOf: string, digest: string, index: number): string {
 export function outboxSk(asOf: string, kind: string): string {
   return `${OUTBOX_PREFIX}${canonicalTime(asOf)}#${kind}`;
 }
-
-/** The human-readable key of a stored snapshot, as shown in alerts: `FUND#id / SNAP#asOf`. */
-export function snapshotKeyText(fundId: string, asOf: string): string {
-  return `${fundPk(fundId)} / ${snapshotSk(asOf)}`;
-}

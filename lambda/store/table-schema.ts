@@ -1,7 +1,8 @@
 /**
  * The one Backstop table (DESIGN.md §3.4): generic string keys `pk`/`sk`, on-demand billing.
  * Snapshots, alert state and the outbox of a fund share the partition `FUND#<fundId>`.
- * The CDK stack declares the same keys; this module creates the table for the embedded/local store.
+ * The CDK stack declares the same keys (and TTL on `expiresAt`, which only CDK can set: dynalite lacks
+ * UpdateTimeToLive); this module creates the table for the embedded/local store.
  */
 import {
   CreateTableCommand,
@@ -16,8 +17,6 @@ import {
 export const PARTITION_KEY = 'pk';
 /** Sort key attribute name. */
 export const SORT_KEY = 'sk';
-/** TTL attribute (epoch seconds), declared as TTL in CDK only (dynalite lacks UpdateTimeToLive). */
-export const TTL_ATTRIBUTE = 'expiresAt';
 
 /** The table definition, minus its name. */
 export const TABLE_DEFINITION = {
