@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { InvalidInputError } from '../lambda/model/validation.ts';
 import { addBackstop } from '../lib/backstop-app.ts';
-import { type FundFile, resolveDeployment } from '../lib/deployment-config.ts';
+import { checkStageName, type FundFile, resolveDeployment } from '../lib/deployment-config.ts';
 
 const CONFIG_DIR = fileURLToPath(new URL('../config', import.meta.url));
 /** The stage when none is given: never production by accident. */
@@ -45,7 +45,7 @@ function readFundFiles(dir: string): FundFile[] {
 
 try {
   const app = new App();
-  const stage = String(app.node.tryGetContext('stage') ?? DEFAULT_STAGE);
+  const stage = checkStageName(String(app.node.tryGetContext('stage') ?? DEFAULT_STAGE));
   const stageJson = readJson(join(CONFIG_DIR, 'stages', `${stage}.json`), 'stage config');
   const deployment = resolveDeployment(stage, stageJson, readFundFiles(join(CONFIG_DIR, 'funds')));
   const env =

@@ -73,6 +73,21 @@ export interface FundFile {
 const STAGE_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 
 /**
+ * Checks a stage name before it is used in a file path or a stack name.
+ *
+ * @throws InvalidInputError unless it is 1-20 lower-case letters, digits and dashes
+ */
+export function checkStageName(stage: string): string {
+  if (!STAGE_NAME.test(stage)) {
+    throw new InvalidInputError(
+      `stage: must be 1-20 lower-case letters, digits and dashes starting with a letter, got ${JSON.stringify(stage)}`,
+      'stage',
+    );
+  }
+  return stage;
+}
+
+/**
  * Builds a stage's deployment from its stage file and the fund config files.
  *
  * @param stage - the stage name (`-c stage=NAME`)
@@ -85,12 +100,7 @@ export function resolveDeployment(
   stageJson: unknown,
   fundFiles: readonly FundFile[],
 ): DeploymentConfig {
-  if (!STAGE_NAME.test(stage)) {
-    throw new InvalidInputError(
-      `stage: must be 1-20 lower-case letters, digits and dashes starting with a letter, got ${JSON.stringify(stage)}`,
-      'stage',
-    );
-  }
+  checkStageName(stage);
   const settings = parseOrThrow(StageConfigSchema, stageJson, `stage config ${stage}`);
   const all = fundFiles.map((file) => deployFund(file, settings));
   assertUniqueFundIds(all, fundFiles);

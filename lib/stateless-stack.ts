@@ -115,13 +115,14 @@ export class BackstopStatelessStack extends Stack {
       },
     });
     this.recalibrate
+      // What DynamoSnapshotStore does: get/put (conditional) items, delete sent outbox items, query runs.
       .bindTable(props.table, FunctionEnv.table, [
         'dynamodb:GetItem',
         'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
         'dynamodb:Query',
       ])
+      // What Powertools' DynamoDBPersistenceLayer does.
       .bindTable(this.idempotencyTable, FunctionEnv.idempotencyTable, [
         'dynamodb:GetItem',
         'dynamodb:PutItem',

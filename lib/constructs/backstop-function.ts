@@ -107,7 +107,8 @@ export class BackstopFunction extends NodejsFunction {
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         minify: true,
         sourceMap: true,
-        sourceMapMode: SourceMapMode.EXTERNAL,
+        // DEFAULT = a linked map: the bundle names it, which is what --enable-source-maps follows.
+        sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
         // The deployed SDK is the one the tests ran against, not whatever the runtime ships.
         bundleAwsSDK: true,

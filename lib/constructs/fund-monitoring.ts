@@ -98,7 +98,12 @@ export class FundMonitoring extends Construct {
       alarmDescription:
         `Backstop ${props.stage}: ${fund.fundId} holds less than ${warnBelow} x its required reserve. ` +
         'See docs/OPERATIONS.md#coverage-below-target.',
-      metric: fundMetric(RunMetric.CoverageRatio, fund.fundId, 'Minimum', interval),
+      metric: fundMetric(
+        RunMetric.CoverageRatio,
+        fund.fundId,
+        'Minimum',
+        Duration.minutes(Math.min(fund.schedule.intervalMinutes, MAX_SINGLE_PERIOD_MINUTES)),
+      ),
       threshold: warnBelow,
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 1,

@@ -49,7 +49,7 @@ describe('resolveDeployment', () => {
     expect(beta?.config.model.paths).toBe(20_000);
     expect(beta?.input.model.paths).toBe(20_000);
     // The override must not leak into the file's own object.
-    expect((TWO_FUNDS[1]?.json as { model: { paths?: number } }).model.paths).toBeUndefined();
+    expect((TWO_FUNDS[1]!.json as { model: { paths?: number } }).model.paths).toBeUndefined();
     expect(deployment.logRetentionDays).toBe(14);
     expect(deployment.env).toEqual({ account: '123456789012', region: 'eu-west-1' });
   });

@@ -1,0 +1,74 @@
+/**
+ * The one test that bundles for real: esbuild on this machine (no Docker), exactly as `cdk deploy`
+ * would, then the bundle is loaded by Node the way Lambda loads it — which proves the ESM output,
+ * the createRequire banner for CommonJS dependencies and the handler export all work together.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBackstop } from '../../lib/backstop-app.ts';
+import { deployment } from './support/fixtures.ts';
+
+/** The code Lambda loads at cold start; see docs/OPERATIONS.md ("Bundle size budget"). */
+const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
+/** Everything uploaded, source map included. */
+const ASSET_BUDGET_BYTES = 3 * 1024 * 1024;
+
+describe('the bundled recalibration function', () => {
+  let outdir: string;
+  let assetDir: string;
+  let environment: Record<string, string>;
+
+  beforeAll(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'backstop-bundle-'));
+    const app = new App({ outdir });
+    const { stateless } = addBackstop(app, deployment());
+    const [fn] = Object.values(Template.fromStack(stateless).findResources('AWS::Lambda::Function'));
+    const assetHash = String(fn?.Properties.Code.S3Key).replace(/\.zip$/, '');
+    assetDir = join(outdir, `asset.${assetHash}`);
+    environment = fn?.Properties.Environment.Variables;
+  });
+
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('is an ESM bundle with a source map, under its size budget', () => {
+    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    const bundle = statSync(join(assetDir, 'index.mjs')).size;
+    const total = bundle + statSync(join(assetDir, 'index.mjs.map')).size;
+    expect(bundle).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
+    expect(total).toBeLessThanOrEqual(ASSET_BUDGET_BYTES);
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(
+      code.startsWith(
+        "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      ),
+    ).toBe(true);
+    expect(code).toContain('//# sourceMappingURL=index.mjs.map');
+  });
+
+  it('loads in Node with the deployed environment and exports the handler', () => {
+    expect(existsSync(join(assetDir, 'index.mjs'))).toBe(true);
+    const probe = `const m = await import(${JSON.stringify(pathToFileURL(join(assetDir, 'index.mjs')).href)}); process.stdout.write(typeof m.handler);`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'eu-west-1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        POWERTOOLS_DEV: 'true',
+        ...environment,
+        // Deploy-time values, as CloudFormation would fill them in.
+        BACKSTOP_TABLE_NAME: 'Backstop-test-Stateful-SnapshotTable-1ABC',
+        BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'Backstop-test-Stateless-IdempotencyTable-1ABC',
+        BACKSTOP_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:Backstop-test-Stateful-AlertTopic-1ABC',
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(out).toBe('function');
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * bin/backstop.ts as `cdk synth` runs it, on the repository's own config/ (the shipped demo fund and
+ * stage files): a stage is chosen by context alone, and bad input ends synthesis with one line and
+ * exit code 2. Bundling is skipped here (bundling.test.ts covers it).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeFundsFromEnv } from '../../lambda/config/fund-env.ts';
+
+/** A template resource: CloudFormation JSON is untyped. */
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are untyped JSON
+type Resource = { Type: string; Properties: any };
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const outdirs: string[] = [];
+
+/** Runs the app like the CDK CLI does: context and output directory through the environment. */
+function synth(context: Record<string, unknown>) {
+  const outdir = mkdtempSync(join(tmpdir(), 'backstop-app-'));
+  outdirs.push(outdir);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/backstop.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }),
+    },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const template = (stack: string) =>
+    JSON.parse(readFileSync(join(outdir, `${stack}.template.json`), 'utf8'));
+  return { ...result, template };
+}
+
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('bin/backstop.ts', () => {
+  it('synthesises the staging stage from config/ with its faster schedule and smaller Monte Carlo', () => {
+    const run = synth({ stage: 'staging' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const stateless = run.template('Backstop-staging-Stateless');
+    const resources = Object.values(stateless.Resources as Record<string, Resource>);
+    const schedules = resources.filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+    expect(
+      schedules.map((s) => [s.Properties.ScheduleExpression, JSON.parse(s.Properties.Target.Input).fundId]),
+    ).toEqual([['rate(5 minutes)', 'demo-perps']]);
+    const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function');
+    const [demo] = decodeFundsFromEnv(fn?.Properties.Environment.Variables.BACKSTOP_FUNDS);
+    expect([demo?.fundId, demo?.model.paths, demo?.schedule.intervalMinutes]).toEqual([
+      'demo-perps',
+      100_000,
+      5,
+    ]);
+    expect(Object.keys(run.template('Backstop-staging-Stateful').Resources)).toContain(
+      'SnapshotTableDA0E0D82',
+    );
+  });
+
+  it('ends with one line naming the missing stage file and exit code 2', () => {
+    const run = synth({ stage: 'qa' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      `backstop: stage config ${join(ROOT, 'config/stages/qa.json')}: cannot read file (ENOENT)\n`,
+    );
+  });
+
+  it('refuses a stage name that cannot be part of a stack name, before reading any file', () => {
+    const run = synth({ stage: '../funds/demo' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /^backstop: stage: must be 1-20 lower-case letters, digits and dashes starting with a letter, got "\.\.\/funds\/demo"\n$/,
+    );
+  });
+});
