@@ -55,8 +55,8 @@ interface FallbackFloor {
 }
 
 /**
- * When a better-ranked vol source failed, the fallback must not silently lower the market's vol: it
- * is floored at the last good vol for up to `maxStaleMinutes` from when that vol was observed (the
+ * When a better-ranked vol source failed (or the candles behind the realized-vol floor did), the
+ * result must not silently lower the market's vol: it is floored at the last good vol for up to `maxStaleMinutes` from when that vol was observed (the
  * same age limit as a stale fill), then the fallback stands on its own (still flagged).
  */
 function fallbackFloor(
@@ -66,7 +66,9 @@ function fallbackFloor(
   asOf: string,
   maxStaleMinutes: number,
 ): FallbackFloor | undefined {
-  const failed = f.flags.some((x) => ['VOL_SOURCE_FAILED', 'VOL_SOURCE_EMPTY', 'SANITY_IV'].includes(x.code));
+  const failed = f.flags.some((x) =>
+    ['VOL_SOURCE_FAILED', 'VOL_SOURCE_EMPTY', 'SANITY_IV', 'CANDLES_MISSING'].includes(x.code),
+  );
   if (!failed || last === undefined || lastAsOf === undefined) return undefined;
   const prov = (last.provenance ?? {}) as Record<string, unknown>;
   const floor: FallbackFloor =

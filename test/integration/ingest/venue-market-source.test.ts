@@ -213,6 +213,28 @@ describe('one venue down while the others answer', () => {
     );
   });
 
+  it('holds the vol at the last good value when the candles behind the realized floor are missing', async () => {
+    const last = await source().collect(config, minutesBefore(15), null);
+    const earlier = structuredClone(last.snapshot);
+    (earlier.markets[0] as { impliedVol: number }).impliedVol = 0.7;
+    replay.setFault({ path: '/binance/fapi/v1/klines', query: { symbol: 'BTCUSDT' } }, { status: 503 });
+    const { snapshot, flags } = await source().collect(config, T, stored(earlier));
+    const btc = snapshot.markets[0];
+    expect(btc?.impliedVol).toBe(0.7);
+    expect(btc?.provenance).toMatchObject({
+      volSource: 'atm-options:binance:BTC',
+      fallbackFloorVol: 0.7,
+      fallbackFloorSince: minutesBefore(15),
+    });
+    expect(flags.map((f) => f.code)).toEqual([
+      'CANDLES_MISSING',
+      'VOL_FALLBACK_FLOORED',
+      'CORRELATION_FILLED',
+    ]);
+    // Its correlations are the last run's.
+    expect(snapshot.correlation[0]?.[7]).toBeCloseTo(earlier.correlation[0]?.[7] as number, 12);
+  });
+
   it('keeps the last OI when it falls more than tenfold without confirmation', async () => {
     const last = await source().collect(config, minutesBefore(15), null);
     const inflated = structuredClone(last.snapshot);
