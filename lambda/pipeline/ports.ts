@@ -153,7 +153,12 @@ export interface SnapshotStore {
   getAlertState(fundId: string): Promise<AlertState | null>;
   /** Writes `next` if the stored version is still `next.version - 1` (or absent for version 1). */
   putAlertState(next: AlertState): Promise<{ won: boolean }>;
-  enqueue(items: readonly OutboxItem[]): Promise<void>;
+  /**
+   * Writes items to the outbox; an item already there (same fund, asOf, kind) is left as it is.
+   * Returns the items this call wrote, so a run that loses the alert-state race withdraws only its
+   * own items — never an identical one another run enqueued first.
+   */
+  enqueue(items: readonly OutboxItem[]): Promise<{ enqueued: OutboxItem[] }>;
   pending(fundId: string): Promise<OutboxItem[]>;
   ack(item: OutboxItem): Promise<void>;
 }
