@@ -323,9 +323,10 @@ export class DynamoSnapshotStore implements SnapshotStore {
 
   /**
    * Writes notifications to the outbox before anyone tries to send them. Idempotent: an item that is
-   * already there (same fund, asOf and kind) is left as it is.
+   * already there (same fund, asOf and kind) is left as it is and not returned in `enqueued`.
    */
-  async enqueue(items: readonly OutboxItem[]): Promise<void> {
+  async enqueue(items: readonly OutboxItem[]): Promise<{ enqueued: OutboxItem[] }> {
+    const enqueued: OutboxItem[] = [];
     for (const outboxItem of items) {
       const n = outboxItem.notification;
       const sk = outboxSk(n.asOf, n.kind);
@@ -342,8 +343,9 @@ export class DynamoSnapshotStore implements SnapshotStore {
       };
       const size = itemSizeBytes(item);
       if (size > MAX_ITEM_BYTES) throw new ItemTooLargeError(sk, size, MAX_ITEM_BYTES);
-      await this.#putIfAbsent(item);
+      if (await this.#putIfAbsent(item)) enqueued.push(outboxItem);
     }
+    return { enqueued };
   }
 
   /** Outbox items of a fund not yet acknowledged, oldest first. */

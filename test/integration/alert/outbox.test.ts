@@ -67,8 +67,9 @@ describe('outbox', () => {
     const store = await freshStore();
     const later = outboxItem({ asOf: '2026-11-22T04:15:00.000Z' }, { asOf: '2026-11-22T04:15:00.000Z' });
 
-    await store.enqueue([later, coverage, data]);
-    await store.enqueue([coverage]);
+    expect(await store.enqueue([later, coverage])).toEqual({ enqueued: [later, coverage] });
+    // Only what this call wrote comes back: a racing run withdraws its own items, not another's.
+    expect(await store.enqueue([coverage, data])).toEqual({ enqueued: [data] });
 
     const pending = await store.pending('demo-perps');
     expect(pending.map((i) => `${i.notification.asOf} ${i.notification.kind}`)).toEqual([
