@@ -7,6 +7,7 @@
  * (as in CI), else the copy in bench/ten-markets.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeReserve } from '../lambda/model/reserve.ts';
@@ -55,6 +56,8 @@ console.log(`median        ${medianWall.toFixed(3)} s wall, ${median(cpu).toFixe
 console.log(`throughput    ${(paths / medianWall / 1e6).toFixed(2)} M paths/s`);
 console.log(`peak RSS      ${peakRssMb.toFixed(0)} MB`);
 console.log(
-  `vs C -O3      ${(medianWall / C_REFERENCE_SECONDS).toFixed(2)}x the ${C_REFERENCE_SECONDS} s reference`,
+  `vs C -O3      ${(medianWall / C_REFERENCE_SECONDS).toFixed(2)}x (wall), ${(median(cpu) / C_REFERENCE_SECONDS).toFixed(2)}x (CPU) the ${C_REFERENCE_SECONDS} s reference`,
 );
+// Wall time is only meaningful on an idle machine: show how busy this one was.
+console.log(`machine       ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}`);
 console.log(`ES            ${(lastEs / 1e6).toFixed(2)} M USD (identical every run: seeded)`);
