@@ -8,6 +8,12 @@
  * runs before idempotency because the idempotency key is the validated `[fundId, asOf]`: a payload
  * without `scheduledTime` gets `asOf` = now truncated to the minute, and the raw payload alone would
  * make every such invocation look like the same one.
+ *
+ * Idempotency runs on Powertools' DynamoDBPersistenceLayer, also against dynalite in the tests: its
+ * conditional put works there; dynalite ignores `ReturnValuesOnConditionCheckFailure`, so on a
+ * duplicate Powertools does not get the existing record with the error and falls back to reading it
+ * (GetItem) — same outcome, one extra read. The snapshot's own conditional put is the second guard:
+ * a tick redelivered after the idempotency record expired still stores nothing twice.
  */
 import { randomUUID } from 'node:crypto';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';

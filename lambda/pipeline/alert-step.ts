@@ -1,16 +1,16 @@
 /**
- * Step 5 of the pipeline: decide what to tell people about a stored run, and tell them.
+ * Step 5 of the pipeline, the decision half: what to tell people about a stored run.
  *
  * Order matters for "never lose an alert": the decided notifications go into the outbox BEFORE the
  * alert state records them as sent, so a crash in between can at worst repeat a message, never drop
  * one. The alert state is written with optimistic locking; when another run wins the race, this run
- * withdraws its outbox items, re-reads the state and decides again. Delivery then publishes every
+ * withdraws its outbox items, re-reads the state and decides again. The pipeline then delivers every
  * pending item of the fund — including ones an earlier run could not publish (SNS outage).
  */
 import { evaluateAlerts } from '../alert/alert-policy.ts';
 import type { FundConfig } from '../config/fund-config.ts';
 import { AlertStateContentionError } from './errors.ts';
-import type { Notification, Notifier, OutboxItem, SnapshotStore, StoredRun } from './ports.ts';
+import type { Notification, OutboxItem, SnapshotStore, StoredRun } from './ports.ts';
 import { snapshotKeyOf } from './run-outcome.ts';
 
 /** How many times a run re-decides after losing the alert-state race before giving up. */
@@ -23,7 +23,6 @@ export interface AlertStepInput {
   /** The run before this one (for "what changed since the last run"), or null for the first run. */
   readonly previous: StoredRun | null;
   readonly store: SnapshotStore;
-  readonly notifier: Notifier;
   /** ISO time of the decision (reminder intervals are measured from it). */
   readonly now: string;
 }

@@ -175,14 +175,12 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     return value;
   }
 
-  /** Names the step and the run in any error of `body`, and logs it. */
+  /** Names the step and the run in any error of `body`; the caller logs what it throws. */
   async function guarded<T>(name: StepRecord['step'], body: () => Promise<T> | T): Promise<T> {
     try {
       return await body();
     } catch (cause) {
-      const error = new PipelineStepError(name, context, { cause });
-      log.error(error.message, { step: name, error: cause });
-      throw error;
+      throw new PipelineStepError(name, context, { cause });
     }
   }
 }
@@ -242,7 +240,6 @@ async function alertStep(
         run,
         previous,
         store: input.store,
-        notifier: input.notifier,
         now: input.clock.now().toISOString(),
       }));
     }

@@ -19,9 +19,10 @@ import {
   type RecalibrateResponse,
 } from '../../../lambda/handlers/recalibrate-handler.ts';
 import { type ReplayServer, startReplayServer } from '../../../lambda/ingest/replay/replay-server.ts';
+import type { MarketSource } from '../../../lambda/pipeline/ports.ts';
 import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
-import { REPO_ROOT, TEST_PATHS, testClock } from '../pipeline/support.ts';
+import { REPO_ROOT, replaySource, TEST_PATHS, testClock } from '../pipeline/support.ts';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const TICK = '2026-11-22T05:00:00Z';
@@ -78,7 +79,9 @@ describe('recalibrate handler', () => {
     vi.restoreAllMocks();
   });
 
-  async function freshHandler(): Promise<{ handler: RecalibrateHandler; store: DynamoSnapshotStore }> {
+  async function freshHandler(
+    marketSource?: MarketSource,
+  ): Promise<{ handler: RecalibrateHandler; store: DynamoSnapshotStore }> {
     const tableName = await dynamo.newTable();
     const idempotencyTable = `${tableName}-idempotency`;
     await dynamo.client.send(
@@ -104,6 +107,7 @@ describe('recalibrate handler', () => {
         credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
       }),
       clock: testClock('2026-11-22T05:00:41Z'),
+      ...(marketSource === undefined ? {} : { marketSource }),
     });
     return { handler, store: new DynamoSnapshotStore({ tableName, client: dynamo.client }) };
   }
@@ -181,6 +185,36 @@ describe('recalibrate handler', () => {
       DegradedMarkets: 0,
     });
     expect(metrics).not.toHaveProperty('service');
+  });
+
+  it('logs a failed run with its keys and rethrows, so the retry of the tick can run it', async () => {
+    let outage = true;
+    const real = replaySource(replay);
+    const flaky: MarketSource = {
+      collect: (config, asOf, lastGood) =>
+        outage ? Promise.reject(new Error('every venue timed out')) : real.collect(config, asOf, lastGood),
+    };
+    const { handler, store } = await freshHandler(flaky);
+    const event = { fundId: 'demo-perps', scheduledTime: TICK };
+
+    await expect(handler(event, lambdaContext('req-fail'))).rejects.toThrow(
+      `ingest failed for fund demo-perps at ${ASOF}: every venue timed out`,
+    );
+    const errors = jsonLines().filter((l) => l.level === 'ERROR');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      message: 'recalibrate failed',
+      fundId: 'demo-perps',
+      asOf: ASOF,
+      runId: 'req-fail',
+      error: { name: 'PipelineStepError', step: 'ingest' },
+    });
+    expect(await store.summaries('demo-perps')).toEqual([]);
+
+    outage = false;
+    const retried = await handler(event, lambdaContext('req-retry'));
+    expect(retried).toMatchObject({ runId: 'req-retry', asOf: ASOF, stored: true });
+    expect(await store.summaries('demo-perps')).toHaveLength(1);
   });
 
   it.each([
