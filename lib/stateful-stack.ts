@@ -4,7 +4,7 @@
  * renamed or torn down without ever putting stored runs at risk. The logical IDs of these resources
  * are a contract (test/infra/stateful-logical-ids.test.ts): changing one replaces the resource.
  */
-import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -91,5 +91,9 @@ export class BackstopStatefulStack extends Stack {
         },
       }),
     );
+
+    // For operators (`backstop history|replay --store dynamodb --table …`) and scripts.
+    new CfnOutput(this, 'SnapshotTableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.topic.topicArn });
   }
 }

@@ -4,7 +4,15 @@
  * destroyed and redeployed without losing a stored run.
  */
 import { fileURLToPath } from 'node:url';
-import { type CfnElement, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarm, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -81,7 +89,7 @@ export class BackstopStatelessStack extends Stack {
       purpose: 'alert emails SNS gave up delivering',
     });
 
-    // Transient: Powertools keeps a record per tick for the idempotency window, then TTL removes it.
+    // Transient: Powertools keeps a record per tick for the idempotency window (a day), then TTL removes it.
     // Losing it only lets an in-flight duplicate tick run again, and the snapshot write is itself
     // conditional (attribute_not_exists), so DESTROY loses nothing worth a backup.
     this.idempotencyTable = new Table(this, 'IdempotencyTable', {
@@ -93,7 +101,7 @@ export class BackstopStatelessStack extends Stack {
     Validations.of(this.idempotencyTable).acknowledge({
       id: 'AwsSolutions::AwsSolutions-DDB3',
       reason:
-        'idempotency records live for one tick and expire by TTL; snapshots (the audit trail) are in the ' +
+        'idempotency records live for a day and expire by TTL; snapshots (the audit trail) are in the ' +
         'stateful table, which has point-in-time recovery',
     });
 
@@ -192,6 +200,7 @@ export class BackstopStatelessStack extends Stack {
     }
     this.schedules = schedules;
     this.monitoring = monitoring;
+    new CfnOutput(this, 'RecalibrateFunctionName', { value: this.recalibrate.functionName });
 
     new AlertChannels(this, 'AlertChannels', {
       stage: props.stage,
