@@ -52,10 +52,11 @@ export async function decideAlerts(input: AlertStepInput): Promise<AlertStepResu
       run.flags,
     );
     const items = notifications.map((n) => toOutboxItem(n, run, input.previous));
-    await store.enqueue(items);
+    const { enqueued } = await store.enqueue(items);
     const { won } = await store.putAlertState(next);
     if (won) return { decided: notifications };
-    for (const item of items) await store.ack(item);
+    // Withdraw only what this run wrote: an identical item another run enqueued first is theirs.
+    for (const item of enqueued) await store.ack(item);
   }
   throw new AlertStateContentionError(config.fundId, ALERT_STATE_ATTEMPTS);
 }
