@@ -400,6 +400,21 @@ describe('BackstopStatelessStack', () => {
       }
     });
 
+    it('lets only the alert topic drop undeliverable emails into UndeliveredAlertQueue', () => {
+      const [policy] = Object.values(
+        template.findResources('AWS::SQS::QueuePolicy', {
+          Properties: { Queues: [{ Ref: Match.stringLikeRegexp('^UndeliveredAlertQueue') }] },
+        }),
+      );
+      expect(policy?.Properties.PolicyDocument.Statement[1]).toEqual({
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^UndeliveredAlertQueue/), 'Arn'] },
+        Condition: { ArnEquals: { 'aws:SourceArn': topicImport } },
+      });
+    });
+
     it('keys idempotency records by id with TTL on expiration, on demand, destroyed with the stack', () => {
       template.hasResource('AWS::DynamoDB::Table', {
         Properties: {
