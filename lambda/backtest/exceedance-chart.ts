@@ -30,16 +30,22 @@ export function exceedanceChartSvg(days: readonly BacktestDay[], title: string):
       .x((_, i) => x(i))
       .y((d) => y(f(d)))(days as BacktestDay[]) ?? '';
   const ticks = [0, 1e6, 1e7, 1e8, 1e9, 1e10].filter((t) => t <= top * 1.01);
-  const years = days
-    .map((d, i) => ({ i, d }))
-    .filter(({ d, i }) => i === 0 || d.date.slice(0, 4) !== days[i - 1]?.date.slice(0, 4));
+  // A label at each new year, skipping one that would overlap the previous label (a partial first year).
+  const years: { i: number; d: BacktestDay }[] = [];
+  days.forEach((d, i) => {
+    if (i > 0 && d.date.slice(0, 4) === days[i - 1]?.date.slice(0, 4)) return;
+    const last = years[years.length - 1];
+    if (last !== undefined && x(i) - x(last.i) < 40) years.pop();
+    years.push({ i, d });
+  });
+  const money = (t: number) => (t === 0 ? '$0' : t >= 1e9 ? `$${t / 1e9}B` : `$${t / 1e6}M`);
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="11">`,
     `<title>${escapeXml(title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     ...ticks.map(
       (t) =>
-        `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#ddd"/><text x="${MARGIN.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">$${t === 0 ? '0' : `${t / 1e6}M`}</text>`,
+        `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#ddd"/><text x="${MARGIN.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${money(t)}</text>`,
     ),
     ...years.map(
       ({ i, d }) =>
