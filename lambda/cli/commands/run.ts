@@ -59,22 +59,16 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   }
   const sourceKind = oneOf(values.source ?? 'replay', ['replay', 'live'], 'source');
   const notifyKind = oneOf(values.notify ?? 'console', ['console', 'sns'], 'notify');
-  const topicArn = values['topic-arn'];
-  if (notifyKind === 'sns' && (topicArn === undefined || !/^arn:aws[a-z-]*:sns:/.test(topicArn))) {
-    throw new InvalidInputError(
-      `--topic-arn: an SNS topic ARN is required with --notify sns, got ${JSON.stringify(topicArn ?? null)}`,
-      'topic-arn',
-    );
-  }
+  const topicArn = topicArnOption(values['topic-arn'], notifyKind);
   const location = storeLocationFromOptions(values, io.cwd, io.env);
   const asOf = parseAsOf(values['as-of'], new Date());
   const config = await loadFundConfig(resolve(io.cwd, values.fund ?? DEFAULT_FUND_FILE));
 
   const alertTexts: string[] = [];
   const notifier: Notifier =
-    notifyKind === 'sns'
-      ? new SnsNotifier({ topicArn: topicArn ?? '', client: new SNSClient({}) })
-      : new ConsoleNotifier({ write: (text) => (values.json ? io.stderr(text) : alertTexts.push(text)) });
+    topicArn === null
+      ? new ConsoleNotifier({ write: (text) => (values.json ? io.stderr(text) : alertTexts.push(text)) })
+      : new SnsNotifier({ topicArn, client: new SNSClient({}) });
   const replay = sourceKind === 'replay' ? await startReplayServer() : null;
   try {
     const source: MarketSource = createVenueMarketSource({
@@ -108,6 +102,24 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   } finally {
     await replay?.close();
   }
+}
+
+/** `--topic-arn`: required with `--notify sns`, meaningless without it; null for the console. */
+function topicArnOption(value: string | undefined, notify: 'console' | 'sns'): string | null {
+  if (notify === 'console') {
+    if (value === undefined) return null;
+    throw new InvalidInputError(
+      `--topic-arn: only with --notify sns, got ${JSON.stringify(value)}`,
+      'topic-arn',
+    );
+  }
+  if (value === undefined || !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(value)) {
+    throw new InvalidInputError(
+      `--topic-arn: an SNS topic ARN is required with --notify sns, got ${JSON.stringify(value ?? null)}`,
+      'topic-arn',
+    );
+  }
+  return value;
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {

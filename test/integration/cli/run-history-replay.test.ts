@@ -113,6 +113,19 @@ describe('backstop run | history | replay on the embedded store', () => {
       'error: --topic-arn: an SNS topic ARN is required with --notify sns, got null\n',
     ],
     [
+      ['run', '--notify', 'sns', '--topic-arn', 'alerts'],
+      'error: --topic-arn: an SNS topic ARN is required with --notify sns, got "alerts"\n',
+    ],
+    [
+      ['run', '--topic-arn', 'arn:aws:sns:eu-west-1:123456789012:alerts'],
+      'error: --topic-arn: only with --notify sns, got "arn:aws:sns:eu-west-1:123456789012:alerts"\n',
+    ],
+    [
+      ['run', '--store', 'embedded', '--table', 'prod'],
+      'error: --table: only with --store dynamodb, got "prod"\n',
+    ],
+    [['report', '--last', 'many'], 'error: --last: expected an integer >= 1, got "many"\n'],
+    [
       ['run', '--store', 'dynamodb'],
       'error: --table: a DynamoDB table name is required with --store dynamodb (or BACKSTOP_TABLE_NAME), got null\n',
     ],
