@@ -5,7 +5,7 @@
  * cascade) from changes in the book's size, which the backtest cannot know for past days.
  */
 import type { FundConfig } from '../config/fund-config.ts';
-import type { LeverageBucket, StressScenario } from '../model/schemas.ts';
+import type { LeverageBucket } from '../model/schemas.ts';
 
 /** One market of the backtest book. */
 export interface BookMarket {
@@ -28,8 +28,6 @@ export interface BacktestBook {
   readonly impactCoefficient: number;
   /** Floor on the vol fed to the model (the recalibration's `volFloor`), annualised decimal. */
   readonly volFloor: number;
-  /** The fund's stress library, kept for calibration; the backtest itself runs only Monte Carlo. */
-  readonly stressScenarios: readonly StressScenario[];
 }
 
 /**
@@ -68,7 +66,6 @@ export function builtInBook(marketIds: readonly string[]): BacktestBook {
     tailDof: 3,
     impactCoefficient: 1,
     volFloor: 0.2,
-    stressScenarios: [],
   };
 }
 
@@ -95,6 +92,5 @@ export function bookFromFund(fund: FundConfig, marketIds: readonly string[], sou
     tailDof: fund.model.tailDof,
     impactCoefficient: fund.model.impactCoefficient,
     volFloor: fund.model.volFloor,
-    stressScenarios: fund.model.stressScenarios,
   };
 }

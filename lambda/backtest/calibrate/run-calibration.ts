@@ -13,7 +13,7 @@ import { Xoshiro128 } from '../../model/random/xoshiro128.ts';
 import { computeReserve } from '../../model/reserve.ts';
 import { scenarioLoss } from '../../model/scenario-loss.ts';
 import type { MarketSnapshot } from '../../model/schemas.ts';
-import { bookFromFund, builtInBook } from '../backtest-book.ts';
+import { bookFromFund, DESIGN_LEVERAGE_PROFILE } from '../backtest-book.ts';
 import { summarizeBacktest } from '../backtest-summary.ts';
 import { exceedanceChartSvg } from '../exceedance-chart.ts';
 import { modelRiskEngine } from '../model-risk-engine.ts';
@@ -260,7 +260,7 @@ function outcomesSection(): void {
         dailyVolumeUsd: volume,
         impliedVol: 0.8,
         maintenanceMargin: 0.005,
-        leverageProfile: [...builtInBook(['x']).markets[0]!.leverageProfile],
+        leverageProfile: [...DESIGN_LEVERAGE_PROFILE],
       },
     ],
     correlation: [[1]],
