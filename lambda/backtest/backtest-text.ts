@@ -6,22 +6,35 @@ import type { BacktestBook } from './backtest-book.ts';
 import type { BacktestSummary } from './backtest-summary.ts';
 
 const musd = (x: number | null) => (x === null ? '—' : `${(x / 1e6).toFixed(1)}M`);
+const usd = (x: number) => (x >= 1e9 ? `$${(x / 1e9).toFixed(2)}B` : `$${(x / 1e6).toFixed(1)}M`);
 const pct = (x: number, digits = 2) => `${(x * 100).toFixed(digits)}%`;
 const pv = (p: number) => (p < 0.0001 ? p.toExponential(1) : p.toFixed(4));
 
-function verdictLine(s: BacktestSummary): string {
+/**
+ * The one-line verdict: the traffic-light zone decides, and a green zone is qualified when another
+ * test disagrees (too few exceedances, clustering, ES too small), because a committee reads the line.
+ */
+export function verdictLine(s: BacktestSummary): string {
   const { zone } = s.trafficLight;
-  if (zone === 'green') return 'model accepted: exceedances consistent with the confidence level';
+  if (zone === 'red') return 'model rejected: far more exceedances than the confidence level allows (red)';
   if (zone === 'yellow')
     return 'model questionable: more exceedances than the confidence level allows (yellow)';
-  return 'model rejected: far more exceedances than the confidence level allows (red)';
+  if (s.kupiec.pValue < 0.05 && s.exceedances < s.expectedExceedances) {
+    return 'model accepted but conservative: significantly fewer exceedances than expected (Kupiec)';
+  }
+  if (s.christoffersen.pValue < 0.05)
+    return 'model accepted on the count, but exceedances cluster (Christoffersen)';
+  if (s.expectedShortfall.verdict !== 'accept') {
+    return 'VaR accepted, but losses beyond VaR exceed the forecast ES (Acerbi–Székely)';
+  }
+  return 'model accepted: exceedances consistent with the confidence level';
 }
 
 /** Renders the summary as a plain-text report. */
 export function renderBacktestText(s: BacktestSummary, book: BacktestBook, files: readonly string[]): string {
   const es = s.expectedShortfall;
   const lines = [
-    `Backtest ${s.from} → ${s.to}: ${s.days} one-day forecasts at ${pct(s.confidence, 1)} (book: ${book.source}, ${book.markets.map((m) => m.id).join(' + ')}, ${musd(book.markets[0]?.openInterestUsd ?? 0)} OI per market, ν = ${book.tailDof ?? 'Gaussian'})`,
+    `Backtest ${s.from} → ${s.to}: ${s.days} one-day forecasts at ${pct(s.confidence, 1)} (book: ${book.source}, ${book.markets.map((m) => m.id).join(' + ')}, ${usd(book.markets[0]?.openInterestUsd ?? 0)} OI per market, ν = ${book.tailDof ?? 'Gaussian'})`,
     `Prices: ${files.join(', ')}${s.skippedGaps > 0 ? ` (${s.skippedGaps} forecasts skipped: next day missing)` : ''}`,
     '',
     `Verdict: ${s.trafficLight.zone.toUpperCase()} — ${verdictLine(s)}`,
