@@ -106,7 +106,6 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
       timer: () => clock.now().getTime() / 1000,
     }),
   );
-  setOutcome(steps, 'reserve', result.status === 'DEGRADED' ? 'degraded' : 'ok');
 
   const fresh: StoredRun = {
     fundId: config.fundId,
@@ -133,11 +132,8 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     // A concurrent delivery of the same tick stored it first: its result stands, and its alerts.
     setOutcome(steps, 'persist', 'skipped', `already stored by run ${run.run.runId}; re-used`);
     log.info('another run stored this tick first; re-using it', { storedRunId: run.run.runId });
-  }
-
-  if (!run.stored) {
-    // The concurrent run that stored the tick decides and delivers its alerts; delivering here too
-    // would race it for the same outbox items.
+    // That run decides and delivers the tick's alerts; delivering here too would race it for the
+    // same outbox items.
     steps.push({ step: 'alert', ms: 0, outcome: 'skipped', detail: 'left to the run that stored the tick' });
     return finish(run.run, false, { decided: [], sent: 0, failed: 0 });
   }
