@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFundsFromEnv } from '../../lambda/config/fund-env.ts';
 
@@ -39,6 +40,14 @@ function synth(context: Record<string, unknown>) {
 
 afterAll(() => {
   for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('cdk.json', () => {
+  it('runs bin/backstop.ts and sets exactly the feature flags this aws-cdk-lib recommends', () => {
+    const cdkJson = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8'));
+    expect(cdkJson.app).toBe('npx tsx bin/backstop.ts');
+    expect(cdkJson.context).toEqual(CURRENTLY_RECOMMENDED_FLAGS);
+  });
 });
 
 describe('bin/backstop.ts', () => {
