@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffValues } from '../../../lambda/pipeline/replay-run.ts';
 
@@ -35,5 +36,33 @@ describe('diffValues', () => {
     expect(diffValues({ a: 1 }, { a: 1, b: null })).toEqual([
       { path: 'b', stored: undefined, recomputed: null },
     ]);
+  });
+});
+
+describe('diffValues properties', () => {
+  const json = fc.jsonValue({ maxDepth: 3 });
+
+  it('finds no difference between a value and its JSON round trip', () => {
+    fc.assert(
+      fc.property(json, (v) => {
+        expect(diffValues(v, JSON.parse(JSON.stringify(v)))).toEqual([]);
+      }),
+    );
+  });
+
+  it('finds exactly the one number that changed, by its path', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 8 }),
+        fc.nat(),
+        (xs, k) => {
+          const i = k % xs.length;
+          const changed = xs.map((x, j) => (j === i ? x + 1 + Math.abs(x) : x));
+          expect(diffValues({ byMarket: xs }, { byMarket: changed })).toEqual([
+            { path: `byMarket[${i}]`, stored: xs[i], recomputed: changed[i] },
+          ]);
+        },
+      ),
+    );
   });
 });
