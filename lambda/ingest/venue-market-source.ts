@@ -40,6 +40,12 @@ export interface VenueMarketSourceOptions {
   readonly timeoutMs?: number;
   /** Retries per request. @default 3 */
   readonly maxRetries?: number;
+  /**
+   * Budget for all venue requests of one `collect`, retries included. Requests still unanswered
+   * then fail like an outage (stale fill or DEGRADED), so the job finishes inside its own timeout.
+   * @default 60000
+   */
+  readonly ingestDeadlineMs?: number;
   /** SSM client for `ssm` balance sources (one per region is created when absent). */
   readonly ssmClient?: SSMClient;
   readonly fetch?: typeof fetch;
@@ -65,11 +71,13 @@ interface Venues {
 export function createVenueMarketSource(options: VenueMarketSourceOptions = {}): MarketSource {
   const clock = options.clock ?? { now: () => new Date() };
   const ssmClients = new Map<string, SSMClient>();
-  const client = (venue: string, baseUrl: string, concurrency: number) =>
+  const ingestDeadlineMs = options.ingestDeadlineMs ?? 60_000;
+  const client = (venue: string, baseUrl: string, concurrency: number, deadline: number) =>
     new VenueHttpClient({
       venue,
       baseUrl,
       concurrency,
+      deadline,
       now: () => clock.now(),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
@@ -78,10 +86,10 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
       ...(options.random === undefined ? {} : { random: options.random }),
     });
 
-  function venuesFor(config: FundConfig): Venues {
+  function venuesFor(config: FundConfig, deadline: number): Venues {
     const urls = resolveBaseUrls(options.env ?? {}, options.baseUrls ?? {}, config.data.baseUrls);
     const http = Object.fromEntries(
-      VENUE_APIS.map((api) => [api, client(api, urls[api], VENUE_CONCURRENCY[api])]),
+      VENUE_APIS.map((api) => [api, client(api, urls[api], VENUE_CONCURRENCY[api], deadline)]),
     ) as Record<VenueApi, VenueHttpClient>;
     const deribit = new DeribitAdapter(http.deribit);
     return {
@@ -171,7 +179,8 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
         );
       }
       const started = performance.now();
-      const venues = venuesFor(config);
+      const deadline = started + ingestDeadlineMs;
+      const venues = venuesFor(config, deadline);
       const observations: Observation[] = [];
       const cache = new Map<string, Promise<number | undefined>>();
       const fetches = await Promise.all(
@@ -192,7 +201,7 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
         config.balance,
         {
           venueHttp: venues.http,
-          evmHttp: (rpcUrl) => client('evm', rpcUrl, 2),
+          evmHttp: (rpcUrl) => client('evm', rpcUrl, 2, deadline),
           ssm: (region) => {
             if (options.ssmClient !== undefined) return options.ssmClient;
             const key = region ?? '';

@@ -49,6 +49,14 @@ export class VenueTimeoutError extends VenueError {
   }
 }
 
+/** The run's ingest deadline passed before this request could start (see `ingestDeadlineMs`). */
+export class VenueDeadlineError extends VenueError {
+  constructor(context: VenueErrorContext, options?: ErrorOptions) {
+    super(context, "not requested: the run's ingest deadline had passed", options);
+    this.name = 'VenueDeadlineError';
+  }
+}
+
 /** The connection failed (refused, reset, DNS) after retries. */
 export class VenueNetworkError extends VenueError {
   constructor(context: VenueErrorContext, options?: ErrorOptions) {

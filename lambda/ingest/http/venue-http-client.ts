@@ -8,6 +8,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { z } from 'zod';
 import { formatIssue } from '../../model/validation.ts';
 import {
+  VenueDeadlineError,
   type VenueError,
   type VenueErrorContext,
   VenueHttpError,
@@ -40,6 +41,12 @@ export interface VenueHttpClientOptions {
   /** Uniform [0, 1) for the jitter. */
   readonly random?: () => number;
   readonly now?: () => Date;
+  /**
+   * The run's ingest deadline, in `performance.now()` milliseconds. Past it no request is started,
+   * retried or waited for, so a venue that hangs on every request degrades the run instead of
+   * running the job into its own timeout. @default no deadline
+   */
+  readonly deadline?: number;
 }
 
 /** A validated body and when it arrived. */
@@ -84,6 +91,7 @@ export class VenueHttpClient {
   private readonly random: () => number;
   private readonly now: () => Date;
   private readonly limit: LimitFunction;
+  private readonly deadline: number;
 
   constructor(options: VenueHttpClientOptions) {
     if (!/^https?:\/\//.test(options.baseUrl)) {
@@ -102,6 +110,12 @@ export class VenueHttpClient {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? (() => new Date());
     this.limit = pLimit(options.concurrency ?? 4);
+    this.deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Milliseconds left before the run's ingest deadline (Infinity without one). */
+  private remainingMs(): number {
+    return this.deadline - performance.now();
   }
 
   /**
@@ -148,7 +162,10 @@ export class VenueHttpClient {
         if (!(failure instanceof RetryableFailure)) throw failure;
         if (attempt >= this.maxRetries) throw failure.error;
         const backoff = this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
-        await this.sleep(Math.min(this.maxDelayMs, failure.retryAfterMs ?? backoff));
+        const wait = Math.min(this.maxDelayMs, failure.retryAfterMs ?? backoff);
+        // A retry that could only start after the deadline is not worth waiting for.
+        if (wait >= this.remainingMs()) throw failure.error;
+        await this.sleep(wait);
       }
     }
   }
@@ -161,14 +178,16 @@ export class VenueHttpClient {
   ): Promise<Fetched<z.output<S>>> {
     let text: string;
     let response: Response;
+    const timeoutMs = Math.min(this.timeoutMs, Math.floor(this.remainingMs()));
+    if (timeoutMs <= 0) throw new VenueDeadlineError(context);
     try {
-      response = await this.fetchFn(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await this.fetchFn(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
       text = await response.text();
     } catch (error) {
       const isTimeout =
         error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       const venueError = isTimeout
-        ? new VenueTimeoutError(context, this.timeoutMs, { cause: error })
+        ? new VenueTimeoutError(context, timeoutMs, { cause: error })
         : new VenueNetworkError(context, { cause: error });
       throw new RetryableFailure(venueError, undefined);
     }

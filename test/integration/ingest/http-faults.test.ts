@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  VenueDeadlineError,
   VenueHttpError,
   VenueNetworkError,
   VenueResponseError,
@@ -74,6 +75,35 @@ describe('VenueHttpClient faults', () => {
     });
     expect(error.message).toBe('binance /fapi/v1/openInterest (market BTC-PERP): no answer within 100 ms');
     expect(oiRequests() - before).toBe(2);
+  });
+
+  it('stops at the run deadline: no retry that would start after it, no request once it has passed', async () => {
+    replay.setFault({ path: OI_PATH }, { delayMs: 1_000 });
+    const before = oiRequests();
+    const http = new VenueHttpClient({
+      venue: 'binance',
+      baseUrl: replay.baseUrls.binance,
+      timeoutMs: 5_000,
+      maxRetries: 3,
+      deadline: performance.now() + 150,
+      sleep: async () => {},
+      random: () => 0.5,
+    });
+    const timedOut = await http
+      .getJson('/fapi/v1/openInterest', { symbol: 'BTCUSDT' }, z.unknown(), 'BTC-PERP')
+      .catch((e) => e);
+    expect(timedOut).toBeInstanceOf(VenueTimeoutError);
+    expect(timedOut.timeoutMs).toBeLessThanOrEqual(150);
+    expect(oiRequests() - before).toBe(1);
+
+    const late = await http
+      .getJson('/fapi/v1/openInterest', { symbol: 'BTCUSDT' }, z.unknown(), 'BTC-PERP')
+      .catch((e) => e);
+    expect(late).toBeInstanceOf(VenueDeadlineError);
+    expect(late.message).toBe(
+      "binance /fapi/v1/openInterest (market BTC-PERP): not requested: the run's ingest deadline had passed",
+    );
+    expect(oiRequests() - before).toBe(1);
   });
 
   it('honours Retry-After on 429 and then succeeds', async () => {

@@ -179,6 +179,31 @@ describe('one venue down while the others answer', () => {
     }
   });
 
+  it('stale-fills a venue that hangs past the ingest deadline instead of waiting on it', async () => {
+    const last = await source().collect(config, minutesBefore(30), null);
+    // Bybit answers after 30 s; the per-request timeout (5 s) and retries alone would wait ~10 s.
+    replay.setFault({ path: '/bybit/v5/market/tickers' }, { delayMs: 30_000 });
+    const hurried = createVenueMarketSource({
+      baseUrls: replay.baseUrls,
+      maxRetries: 1,
+      timeoutMs: 5_000,
+      ingestDeadlineMs: 300,
+      sleep: async () => {},
+    });
+    const linearTickers = () =>
+      replay.requests().filter((r) => r.path === '/bybit/v5/market/tickers' && r.query.category === 'linear')
+        .length;
+    const before = linearTickers();
+    const { snapshot, flags } = await hurried.collect(config, T, stored(last.snapshot));
+
+    expect(snapshot.markets.map((m) => m.id)).toEqual(config.markets.map((m) => m.id));
+    for (const id of BYBIT_IDS) {
+      expect(flags).toContainEqual(expect.objectContaining({ marketId: id, code: 'STALE_FILLED' }));
+    }
+    // One attempt per Bybit ticker request: the retry would have started after the deadline.
+    expect(linearTickers() - before).toBe(BYBIT_IDS.length);
+  });
+
   it('marks the snapshot DEGRADED when the last good data is older than maxStaleMinutes, keeping every market', async () => {
     const last = await source().collect(config, minutesBefore(180), null);
     replay.setFault({ path: '/bybit/v5/market/tickers', query: { category: 'linear' } }, { status: 500 });
