@@ -84,7 +84,8 @@ export const FundMarketSchema = z.strictObject({
 
 /** Model parameters of a fund; the seed defaults to one derived from fundId + asOf. */
 export const FundModelSchema = z.strictObject({
-  horizonHours: z.number().positive().default(1),
+  /** Liquidation window in hours: 2 by calibration (docs/VALIDATION.md), DESIGN.md proposed 1. */
+  horizonHours: z.number().positive().default(2),
   confidence: z.number().gt(0).lt(1).default(0.999),
   tailDof: z.number().gt(2).nullable().default(3),
   paths: z.number().int().min(100).max(50_000_000).default(1_000_000),

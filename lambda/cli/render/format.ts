@@ -55,5 +55,7 @@ export function formatTable(
       .map((cell, c) => (align[c] === 'right' ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
       .join('  ')
       .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  // A column with an empty header (a marker such as '<- worst') gets no rule under it.
+  const rule = widths.map((w, c) => (header[c] === '' ? '' : '-'.repeat(w)));
+  return [line(header), line(rule), ...rows.map(line)].join('\n');
 }
