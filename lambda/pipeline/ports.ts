@@ -137,6 +137,12 @@ export interface OutboxItem {
 export interface SnapshotStore {
   /** Conditional put; `stored: false` when this fund + asOf already exists (never overwrites). */
   putRun(run: StoredRun): Promise<{ stored: boolean }>;
+  /**
+   * Appends the records of the steps that finish after the run is stored (persist, alert) to the
+   * stored run, so its trail shows all five. Touches only those records, never the stored snapshot
+   * or result; a run that does not exist is left absent.
+   */
+  recordCompletion(fundId: string, asOf: string, steps: readonly StepRecord[]): Promise<void>;
   latest(fundId: string): Promise<StoredRun | null>;
   get(fundId: string, asOf: string): Promise<StoredRun | null>;
   /** Newest first. `cursor` continues a previous page. */

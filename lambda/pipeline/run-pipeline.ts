@@ -137,7 +137,9 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     steps.push({ step: 'alert', ms: 0, outcome: 'skipped', detail: 'left to the run that stored the tick' });
     return finish(run.run, false, { decided: [], sent: 0, failed: 0 });
   }
-  return finish(run.run, true, await alertStep(input, run.run, lastGood, true, steps, log));
+  const notifications = await alertStep(input, run.run, lastGood, true, steps, log);
+  await recordCompletion(input, steps, log);
+  return finish(run.run, true, notifications);
 
   function finish(stored: StoredRun, fresh: boolean, notifications: NotificationReport): PipelineRun {
     return {
@@ -212,6 +214,23 @@ function setOutcome(
   const record = steps[i];
   if (record === undefined) return;
   steps[i] = { ...record, outcome, ...(detail === undefined ? {} : { detail }) };
+}
+
+/**
+ * Adds the persist and alert records to the stored run, so its trail has all five steps. Never
+ * throws: the run is stored and alerted already, and a missing trail entry must not fail it.
+ */
+async function recordCompletion(
+  input: RunPipelineInput,
+  steps: readonly StepRecord[],
+  log: PipelineLogger,
+): Promise<void> {
+  const completed = steps.filter((s) => s.step === 'persist' || s.step === 'alert');
+  try {
+    await input.store.recordCompletion(input.config.fundId, input.asOf, completed);
+  } catch (error) {
+    log.warn('could not record the persist and alert steps on the stored run', { error });
+  }
 }
 
 /**

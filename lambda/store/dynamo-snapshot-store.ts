@@ -16,11 +16,19 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { MarketSnapshotSchema, ReserveResultSchema, RunStatusSchema } from '../model/schemas.ts';
 import { InvalidInputError } from '../model/validation.ts';
-import type { AlertState, OutboxItem, RunSummary, SnapshotStore, StoredRun } from '../pipeline/ports.ts';
+import type {
+  AlertState,
+  OutboxItem,
+  RunSummary,
+  SnapshotStore,
+  StepRecord,
+  StoredRun,
+} from '../pipeline/ports.ts';
 import {
   bodyDigest,
   compressJson,
@@ -204,6 +212,27 @@ export class DynamoSnapshotStore implements SnapshotStore {
     if (await this.#putIfAbsent(item)) return { stored: true };
     if (parts.length > 0) await this.#discardParts(pk, sk, run.asOf, digest, parts.length);
     return { stored: false };
+  }
+
+  /**
+   * Stores the records of the steps that ran after `putRun` in the plain attribute `completedSteps`
+   * of the snapshot item (the compressed body is never rewritten). Conditional on the item existing.
+   */
+  async recordCompletion(fundId: string, asOf: string, steps: readonly StepRecord[]): Promise<void> {
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: fundPk(fundId), sk: snapshotSk(asOf) },
+          UpdateExpression: 'SET completedSteps = :steps',
+          ConditionExpression: 'attribute_exists(sk)',
+          ExpressionAttributeValues: { ':steps': steps.map((s) => ({ ...s })) },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
   }
 
   /** The newest run of a fund, or null. */
@@ -453,7 +482,7 @@ export class DynamoSnapshotStore implements SnapshotStore {
       result: body.result,
       observations: body.observations as unknown as StoredRun['observations'],
       flags: body.flags as unknown as StoredRun['flags'],
-      steps: body.steps as unknown as StoredRun['steps'],
+      steps: [...(body.steps as unknown as StepRecord[]), ...completedSteps(item)],
       ...(typeof item.expiresAt === 'number' ? { expiresAt: item.expiresAt } : {}),
     };
   }
@@ -481,6 +510,29 @@ export class DynamoSnapshotStore implements SnapshotStore {
     if (bodyDigest(bytes) !== digest) throw new CorruptItemError(pk, sk, 'body digest mismatch');
     return bytes;
   }
+}
+
+const StepRecordsSchema = z.array(
+  z.looseObject({
+    step: z.enum(['ingest', 'recalibrate', 'reserve', 'persist', 'alert']),
+    ms: z.number(),
+    outcome: z.enum(['ok', 'degraded', 'failed', 'skipped']),
+    detail: z.string().optional(),
+  }),
+);
+
+/** The step records added by {@link DynamoSnapshotStore.recordCompletion}, if any. */
+function completedSteps(item: Item): StepRecord[] {
+  if (item.completedSteps === undefined) return [];
+  const parsed = StepRecordsSchema.safeParse(item.completedSteps);
+  if (!parsed.success) {
+    throw new CorruptItemError(
+      String(item.pk),
+      String(item.sk),
+      'completedSteps is not a list of step records',
+    );
+  }
+  return parsed.data as StepRecord[];
 }
 
 function asBytes(item: Item): Uint8Array {

@@ -35,6 +35,7 @@ describe('alert state race', () => {
     // The other run commits its decision between this run's read of the state and its write.
     const racing: SnapshotStore = {
       putRun: (run) => real.putRun(run),
+      recordCompletion: (fundId, asOf, steps) => real.recordCompletion(fundId, asOf, steps),
       latest: (fundId) => real.latest(fundId),
       get: (fundId, asOf) => real.get(fundId, asOf),
       history: (fundId, query) => real.history(fundId, query),

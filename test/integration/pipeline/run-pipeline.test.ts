@@ -80,7 +80,8 @@ describe('runPipeline', () => {
     ]);
     const reread = await store.get('demo-perps', T0);
     expect(reread?.result).toEqual(stored.result);
-    expect(reread?.steps.map((s) => s.step)).toEqual(['ingest', 'recalibrate', 'reserve']);
+    // The trail of the stored run has all five steps, as the outcome reported them.
+    expect(reread?.steps).toEqual(outcome.steps);
     expect(reread?.snapshot.model.paths).toBe(20_000);
 
     const decided = outcome.notifications.decided;
@@ -166,6 +167,11 @@ describe('runPipeline', () => {
     expect(queued).toBeGreaterThanOrEqual(1);
     expect(failed.outcome.notifications).toMatchObject({ sent: 0, failed: queued });
     expect(failed.outcome.steps.at(-1)).toMatchObject({ step: 'alert', outcome: 'failed' });
+    expect((await store.get('demo-perps', T0))?.steps.at(-1)).toMatchObject({
+      step: 'alert',
+      outcome: 'failed',
+      detail: `${queued} decided, 0 sent, ${queued} failed`,
+    });
     expect(await store.summaries('demo-perps')).toHaveLength(1);
     const pending = await store.pending('demo-perps');
     expect(pending.map((p) => p.notification)).toEqual(failed.outcome.notifications.decided);

@@ -87,6 +87,26 @@ describe('DynamoSnapshotStore runs', () => {
     expect(await partition(store, 'demo-perps')).toHaveLength(1);
   });
 
+  it('records the steps that finish after the put without touching the stored run, and never creates one', async () => {
+    const store = await freshStore();
+    const run = storedRun({ runId: 'first' });
+    expect(await store.putRun(run)).toEqual({ stored: true });
+    const bodyBefore = (await partition(store, 'demo-perps'))[0]?.body;
+    const completed = [
+      { step: 'persist', ms: 12, outcome: 'ok' },
+      { step: 'alert', ms: 40, outcome: 'failed', detail: '1 decided, 0 sent, 1 failed' },
+    ] as const;
+
+    await store.recordCompletion('demo-perps', run.asOf, completed);
+    await store.recordCompletion('demo-perps', '2026-11-22T09:00:00Z', completed);
+
+    const got = await store.get('demo-perps', run.asOf);
+    expect(got).toEqual({ ...run, steps: [...run.steps, ...completed] });
+    const items = await partition(store, 'demo-perps');
+    expect(items).toHaveLength(1);
+    expect(items[0]?.body).toEqual(bodyBefore);
+  });
+
   it('returns null for a missing run and an empty fund', async () => {
     const store = await freshStore();
     expect(await store.get('demo-perps', '2026-11-22T04:00:00Z')).toBeNull();
