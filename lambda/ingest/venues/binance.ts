@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import {
-  completedCloses,
   type DailyCloses,
+  dailyClosesFrom,
   NumericString,
   type OptionChain,
   type OptionQuote,
@@ -116,28 +116,18 @@ export class BinanceAdapter implements VenueAdapter, OptionsVenue {
     const endpoint = '/fapi/v1/klines';
     const query = { symbol, interval: '1d', limit: Math.min(1500, days + 2), endTime: asOf.getTime() };
     const { data, fetchedAt } = await this.http.getJson(endpoint, query, Klines, marketId);
-    const closes = completedCloses(
+    return dailyClosesFrom(
       data.map((row) => ({ dayMs: row[0], close: Number(row[4]) })),
-      days,
-      asOf,
+      {
+        days,
+        asOf,
+        marketId,
+        venue: V,
+        endpoint,
+        rawUnit: 'klines (oldest first)',
+        fetchedAt,
+      },
     );
-    const last = closes.at(-1);
-    return {
-      closes,
-      observations: [
-        observation({
-          marketId,
-          venue: V,
-          endpoint,
-          field: 'dailyCloses',
-          rawValue: closes.length,
-          rawUnit: 'klines (oldest first)',
-          normalised: last?.close ?? 0,
-          fetchedAt,
-          venueTimestamp: last?.dayMs ?? null,
-        }),
-      ],
-    };
   }
 
   /** `underlying` is the base coin (`BTC`); Binance names the options underlying `BTCUSDT`. */

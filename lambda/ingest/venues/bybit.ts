@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import {
-  completedCloses,
   type DailyCloses,
+  dailyClosesFrom,
   MsString,
   NumericString,
   type OptionChain,
@@ -120,29 +120,19 @@ export class BybitAdapter implements VenueAdapter, OptionsVenue {
       end: asOf.getTime(),
     };
     const { data, fetchedAt } = await this.http.getJson(endpoint, query, KlineResponse, marketId);
-    // Newest first on the wire; completedCloses sorts by day.
-    const closes = completedCloses(
+    // Newest first on the wire; dailyClosesFrom sorts by day.
+    return dailyClosesFrom(
       data.result.list.map((row) => ({ dayMs: Number(row[0]), close: Number(row[4]) })),
-      days,
-      asOf,
+      {
+        days,
+        asOf,
+        marketId,
+        venue: V,
+        endpoint,
+        rawUnit: 'klines (newest first)',
+        fetchedAt,
+      },
     );
-    const last = closes.at(-1);
-    return {
-      closes,
-      observations: [
-        observation({
-          marketId,
-          venue: V,
-          endpoint,
-          field: 'dailyCloses',
-          rawValue: closes.length,
-          rawUnit: 'klines (newest first)',
-          normalised: last?.close ?? 0,
-          fetchedAt,
-          venueTimestamp: last?.dayMs ?? null,
-        }),
-      ],
-    };
   }
 
   async optionChain(underlying: string, marketId: string): Promise<OptionChain> {

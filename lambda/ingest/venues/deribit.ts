@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import {
-  completedCloses,
   type DailyCloses,
+  dailyClosesFrom,
   type OptionChain,
   type OptionQuote,
   type OptionsVenue,
@@ -112,24 +112,15 @@ export class DeribitAdapter implements VenueAdapter, OptionsVenue {
     };
     const { data, fetchedAt } = await this.http.getJson(endpoint, query, ChartResponse, marketId);
     const rows = data.result.ticks.map((t, i) => ({ dayMs: t, close: data.result.close[i] ?? Number.NaN }));
-    const closes = completedCloses(rows, days, asOf);
-    const last = closes.at(-1);
-    return {
-      closes,
-      observations: [
-        observation({
-          marketId,
-          venue: V,
-          endpoint,
-          field: 'dailyCloses',
-          rawValue: closes.length,
-          rawUnit: 'candles (oldest first)',
-          normalised: last?.close ?? 0,
-          fetchedAt,
-          venueTimestamp: last?.dayMs ?? null,
-        }),
-      ],
-    };
+    return dailyClosesFrom(rows, {
+      days,
+      asOf,
+      marketId,
+      venue: V,
+      endpoint,
+      rawUnit: 'candles (oldest first)',
+      fetchedAt,
+    });
   }
 
   /** The latest DVOL close for `currency` (percent on the wire), as a decimal. */

@@ -8,8 +8,8 @@
 import { z } from 'zod';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import {
-  completedCloses,
   type DailyCloses,
+  dailyClosesFrom,
   MsString,
   NumericString,
   type OptionChain,
@@ -152,24 +152,15 @@ export class OkxAdapter implements VenueAdapter, OptionsVenue {
     const rows = data.data
       .filter((row) => row[8] !== '0')
       .map((row) => ({ dayMs: Number(row[0]), close: Number(row[4]) }));
-    const closes = completedCloses(rows, days, asOf);
-    const last = closes.at(-1);
-    return {
-      closes,
-      observations: [
-        observation({
-          marketId,
-          venue: V,
-          endpoint,
-          field: 'dailyCloses',
-          rawValue: closes.length,
-          rawUnit: 'candles (newest first)',
-          normalised: last?.close ?? 0,
-          fetchedAt,
-          venueTimestamp: last?.dayMs ?? null,
-        }),
-      ],
-    };
+    return dailyClosesFrom(rows, {
+      days,
+      asOf,
+      marketId,
+      venue: V,
+      endpoint,
+      rawUnit: 'candles (newest first)',
+      fetchedAt,
+    });
   }
 
   /** `underlying` is the option family, e.g. `BTC-USD`. */

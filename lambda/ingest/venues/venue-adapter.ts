@@ -107,6 +107,43 @@ export function completedCloses(rows: readonly DailyClose[], days: number, asOf:
     .map(([dayMs, close]) => ({ dayMs, close }));
 }
 
+/**
+ * The {@link DailyCloses} answer of an adapter: the completed closes of `rows` (any order) and one
+ * observation recording how many there were, the venue's row order and the last close.
+ */
+export function dailyClosesFrom(
+  rows: readonly DailyClose[],
+  request: {
+    readonly days: number;
+    readonly asOf: Date;
+    readonly marketId: string;
+    readonly venue: string;
+    readonly endpoint: string;
+    /** What the venue sent, e.g. `klines (newest first)`. */
+    readonly rawUnit: string;
+    readonly fetchedAt: string;
+  },
+): DailyCloses {
+  const closes = completedCloses(rows, request.days, request.asOf);
+  const last = closes.at(-1);
+  return {
+    closes,
+    observations: [
+      observation({
+        marketId: request.marketId,
+        venue: request.venue,
+        endpoint: request.endpoint,
+        field: 'dailyCloses',
+        rawValue: closes.length,
+        rawUnit: request.rawUnit,
+        normalised: last?.close ?? 0,
+        fetchedAt: request.fetchedAt,
+        venueTimestamp: last?.dayMs ?? null,
+      }),
+    ],
+  };
+}
+
 const MONTHS: Record<string, number> = {
   JAN: 0,
   FEB: 1,
