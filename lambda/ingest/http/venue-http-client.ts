@@ -34,7 +34,10 @@ export interface VenueHttpClientOptions {
   readonly concurrency?: number;
   /** First backoff step in ms (doubles per retry, full jitter). @default 250 */
   readonly baseDelayMs?: number;
-  /** Longest single wait in ms, Retry-After included. @default 30000 */
+  /**
+   * Longest single wait in ms. A `Retry-After` asking for more ends the request instead of being
+   * cut short. @default 30000
+   */
   readonly maxDelayMs?: number;
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -161,8 +164,11 @@ export class VenueHttpClient {
       } catch (failure) {
         if (!(failure instanceof RetryableFailure)) throw failure;
         if (attempt >= this.maxRetries) throw failure.error;
+        // A Retry-After longer than we are willing to wait ends the request: retrying before the
+        // venue allows it is what turns a 429 into an IP ban (Binance 418, Bybit 403).
+        if (failure.retryAfterMs !== undefined && failure.retryAfterMs > this.maxDelayMs) throw failure.error;
         const backoff = this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
-        const wait = Math.min(this.maxDelayMs, failure.retryAfterMs ?? backoff);
+        const wait = failure.retryAfterMs ?? backoff;
         // A retry that could only start after the deadline is not worth waiting for.
         if (wait >= this.remainingMs()) throw failure.error;
         await this.sleep(wait);

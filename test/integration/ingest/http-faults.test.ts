@@ -118,6 +118,21 @@ describe('VenueHttpClient faults', () => {
     expect(oiRequests() - before).toBe(2);
   });
 
+  it('gives up rather than retry before a Retry-After longer than the longest wait', async () => {
+    replay.setFault(
+      { path: OI_PATH, query: { symbol: 'BTCUSDT' } },
+      { status: 429, retryAfterSeconds: 120, times: 1 },
+    );
+    const before = oiRequests();
+    const error = await adapter()
+      .perpQuote('BTCUSDT', 'BTC-PERP')
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(VenueHttpError);
+    expect(error.status).toBe(429);
+    expect(sleeps).toEqual([]);
+    expect(oiRequests() - before).toBe(1);
+  });
+
   it('gives up after the bounded retries on 5xx, with jittered exponential backoff', async () => {
     replay.setFault({ method: 'GET', path: OI_PATH }, { status: 503 });
     const before = oiRequests();
