@@ -2,7 +2,8 @@
  * 30-day at-the-money implied vol from an options chain (pure). For each chosen expiry: quotes with
  * zero open interest or no bid are dropped; at the two strikes bracketing the forward the call and put
  * mark IVs are averaged, then interpolated linearly in strike to the forward. The two expiries are
- * the nearest ones at least 7 days out that bracket 30 days (or, when none bracket, the nearest two);
+ * the nearest ones at least 7 days out that bracket 30 days (or, when none bracket, the two closest to
+ * 30 days);
  * their total variances σ²·T are interpolated linearly in T to 30 days (flat vol outside the pair).
  */
 import type { OptionQuote } from '../venues/venue-adapter.ts';
@@ -67,13 +68,16 @@ function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** Picks the expiry pair: bracketing 30 days when possible, else the nearest two (all ≥ 7 days). */
+/**
+ * Picks the expiry pair (all ≥ 7 days): bracketing 30 days when possible, else the two closest to 30
+ * days — the first two when all are later, the last two when all are earlier.
+ */
 function chooseExpiries(expiries: readonly number[], asOfMs: number): number[] {
   const eligible = expiries.filter((e) => e - asOfMs >= MIN_EXPIRY_DAYS * DAY_MS).sort((a, b) => a - b);
   const target = asOfMs + TARGET_TENOR_DAYS * DAY_MS;
   const after = eligible.findIndex((e) => e >= target);
   if (after > 0) return [eligible[after - 1] as number, eligible[after] as number];
-  return eligible.slice(0, 2);
+  return after === 0 ? eligible.slice(0, 2) : eligible.slice(-2);
 }
 
 /**

@@ -74,6 +74,20 @@ describe('atmIv30d', () => {
     expect(r?.iv).toBeCloseTo(0.6, 12);
   });
 
+  it('uses the expiries closest to 30 days when all are shorter, not the nearest ones', () => {
+    const r = atmIv30d(
+      [
+        q(8, 100, 'C', 0.9, 100),
+        q(15, 100, 'C', 0.7, 100),
+        q(22, 100, 'C', 0.5, 100),
+        q(29, 100, 'C', 0.45, 100),
+      ],
+      AS_OF,
+    );
+    expect(r?.expiries.map((e) => Math.round((e.expiryMs - AS_OF) / DAY))).toEqual([22, 29]);
+    expect(r?.iv).toBeCloseTo(0.45, 12);
+  });
+
   it('returns undefined when every quote is unusable or too close', () => {
     expect(
       atmIv30d([q(5, 100, 'C', 0.5, 100), q(20, 100, 'C', 0.5, 100, { openInterest: 0 })], AS_OF),
