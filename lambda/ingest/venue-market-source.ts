@@ -190,7 +190,9 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
       const coinPrices = new Map<string, number>();
       const marketPrices = new Map<string, number>();
       for (const f of fetches) {
-        if (f.quote === undefined) continue;
+        // A quote that fails the price bound is stale-filled below; its price must not value the
+        // fund either (a zero mark would count pool coins, or an EVM balance, as worth nothing).
+        if (f.quote === undefined || !(f.quote.priceUsd > 0 && Number.isFinite(f.quote.priceUsd))) continue;
         marketPrices.set(f.fundMarket.id, f.quote.priceUsd);
         if (!coinPrices.has(f.quote.baseCoin.toUpperCase()))
           coinPrices.set(f.quote.baseCoin.toUpperCase(), f.quote.priceUsd);

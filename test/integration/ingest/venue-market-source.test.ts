@@ -272,6 +272,29 @@ describe('one venue down while the others answer', () => {
     );
   });
 
+  it('values the fund with sane prices only: a zero mark price does not zero the pool’s BTC', async () => {
+    const last = await source().collect(config, minutesBefore(15), null);
+    const zeroBtcMark: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes('/fapi/v1/premiumIndex?symbol=BTCUSDT')) return response;
+      const body = { ...(await response.json()), markPrice: '0' };
+      return new Response(JSON.stringify(body), { status: 200 });
+    };
+    const withZero = createVenueMarketSource({
+      baseUrls: replay.baseUrls,
+      maxRetries: 1,
+      sleep: async () => {},
+      fetch: zeroBtcMark,
+    });
+    const { snapshot, flags } = await withZero.collect(config, T, stored(last.snapshot));
+    expect(flags).toContainEqual(
+      expect.objectContaining({ marketId: 'BTC-PERP-BINANCE', code: 'SANITY_QUOTE', detail: 'price 0 <= 0' }),
+    );
+    // The pool's 61.73 BTC are priced from Deribit's BTC mark (97,000), as in a clean run.
+    expect(snapshot.fundBalanceUsd).toBeCloseTo(last.snapshot.fundBalanceUsd as number, 4);
+    expect(snapshot.fundBalanceUsd).toBeCloseTo(1_359_038_905.173078, 4);
+  });
+
   it('reports an unavailable balance as null with BALANCE_UNAVAILABLE (status UNKNOWN), never zero', async () => {
     replay.setFault({ path: '/binance/fapi/v1/insuranceBalance' }, { status: 502 });
     const { snapshot, flags } = await source().collect(config, T, null);
