@@ -21,6 +21,7 @@ import { resolveBaseUrls, VENUE_APIS, VENUE_CONCURRENCY, type VenueApi } from '.
 import { VenueHttpClient } from './http/venue-http-client.ts';
 import { assembleSnapshot, type MarketFetch } from './recalibrate/assemble-snapshot.ts';
 import { returnsByDay } from './recalibrate/correlation.ts';
+import { ivProblem } from './recalibrate/sanity.ts';
 import { BinanceAdapter } from './venues/binance.ts';
 import { BybitAdapter } from './venues/bybit.ts';
 import { DeribitAdapter } from './venues/deribit.ts';
@@ -124,6 +125,14 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
       observations.push(...candles.value.observations);
       returns = returnsByDay(candles.value.closes);
       realizedVol = ewmaVol(logReturns(candles.value.closes.map((c) => c.close)));
+      // A bad candle (a close of 0.001) can push the floor past the IV bound: flagged, not a crash,
+      // and its returns are not used for correlation either (filled from the last run, or 1).
+      const problem = realizedVol === undefined ? undefined : ivProblem(realizedVol);
+      if (problem !== undefined) {
+        flags.push({ marketId: m.id, code: 'SANITY_IV', detail: `realized EWMA vol: ${problem}` });
+        realizedVol = undefined;
+        returns = undefined;
+      }
     } else {
       flags.push({ marketId: m.id, code: 'CANDLES_MISSING', detail: (candles.reason as Error).message });
     }

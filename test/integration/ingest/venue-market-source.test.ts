@@ -295,6 +295,38 @@ describe('one venue down while the others answer', () => {
     expect(snapshot.fundBalanceUsd).toBeCloseTo(1_359_038_905.173078, 4);
   });
 
+  it('flags a realized vol above 10 from a bad candle instead of failing the run', async () => {
+    // One BTCUSDT close of 0.001 USD ten days back: two daily log returns of ±18, an EWMA vol of ~60.
+    const badCandle: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes('/fapi/v1/klines?symbol=BTCUSDT')) return response;
+      const rows = (await response.json()) as unknown[][];
+      (rows.at(-10) as unknown[])[4] = '0.001';
+      return new Response(JSON.stringify(rows), { status: 200 });
+    };
+    const withBadCandle = createVenueMarketSource({
+      baseUrls: replay.baseUrls,
+      maxRetries: 1,
+      sleep: async () => {},
+      fetch: badCandle,
+    });
+    const { snapshot, flags } = await withBadCandle.collect(config, T, null);
+    const btc = snapshot.markets[0];
+    expect(flags).toContainEqual(
+      expect.objectContaining({
+        marketId: 'BTC-PERP-BINANCE',
+        code: 'SANITY_IV',
+        detail: expect.stringMatching(/^realized EWMA vol: IV \d+(\.\d+)? > 10$/),
+      }),
+    );
+    expect(btc?.provenance?.realizedVol).toBeUndefined();
+    expect(btc?.impliedVol).toBe(btc?.provenance?.sourceVol);
+    // Its correlations are not computed from the bad returns: without a last run they are filled with 1.
+    const filled = flags.find((f) => f.code === 'CORRELATION_FILLED');
+    expect(filled?.detail).toMatch(/^9 pair\(s\) without enough common days: /);
+    expect(filled?.detail).toContain('BTC-PERP-BINANCE/ETH-PERP-BINANCE=1 (no history)');
+  });
+
   it('reports an unavailable balance as null with BALANCE_UNAVAILABLE (status UNKNOWN), never zero', async () => {
     replay.setFault({ path: '/binance/fapi/v1/insuranceBalance' }, { status: 502 });
     const { snapshot, flags } = await source().collect(config, T, null);
