@@ -97,6 +97,25 @@ describe('venue insurance pools', () => {
     ).toEqual(['BTC-USDT', 'ETH-USDT']);
   });
 
+  it('picks the OKX entry by its ts, not by its place in the list', async () => {
+    // The recorded details are newest first; reversed, "the first entry" would be the older balance.
+    const reversed: typeof fetch = async (input, init) => {
+      const body = await (await fetch(input, init)).json();
+      for (const d of body.data) d.details.reverse();
+      return new Response(JSON.stringify(body), { status: 200 });
+    };
+    const okx = new VenueHttpClient({ venue: 'okx', baseUrl: replay.baseUrls.okx, fetch: reversed });
+    const r = await readBalance(
+      pool('okx', ['BTC-USDT']),
+      { ...deps, venueHttp: { ...deps.venueHttp, okx } },
+      prices,
+      AS_OF,
+      AS_OF,
+    );
+    expect(r.fundBalanceUsd).toBeCloseTo(402_118_773.2231, 4);
+    expect(r.observations[0]?.venueTimestamp).toBe('2026-11-21T23:00:00.000Z');
+  });
+
   it('flags a pool update older than maxAgeHours but still uses it', async () => {
     const r = await read(pool('bybit', ['BTCUSDT']), new Date('2026-11-23T12:00:00Z'));
     expect(r.fundBalanceUsd).toBeCloseTo(312_493_313.886, 4);
