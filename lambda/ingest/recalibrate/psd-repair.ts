@@ -1,58 +1,15 @@
 /**
- * Correlation-only PSD repair (pure): eigenvalue clipping with a cyclic Jacobi eigen-decomposition,
- * then rescaling to a unit diagonal. Pairwise EWMA correlations over different day sets, or a matrix
- * stitched from fresh and stale rows, can be slightly indefinite; the model's Cholesky needs PSD.
- * Kept here (not in lambda/model/) because ingest must hand the engine a valid snapshot on its own.
+ * Correlation-only PSD repair (pure): eigenvalue clipping with the engine's cyclic Jacobi
+ * eigen-decomposition (lambda/model/linalg), then rescaling to a unit diagonal. Pairwise EWMA
+ * correlations over different day sets, or a matrix stitched from fresh and stale rows, can be
+ * slightly indefinite; the model's Cholesky needs PSD. Kept here (not in the engine's
+ * `prepareCorrelation`, which rejects eigenvalues below −0.05) because ingest must hand the engine
+ * a valid snapshot however far the stitched matrix is off.
  */
+import { symmetricEigen } from '../../model/linalg/jacobi-eigen.ts';
 
 /** Smallest eigenvalue kept after clipping; strictly positive so Cholesky succeeds. */
 export const MIN_EIGENVALUE = 1e-8;
-
-/** Eigenvalues and eigenvectors (columns of `vectors`) of a symmetric matrix. */
-export function symmetricEigen(matrix: readonly (readonly number[])[]): {
-  values: number[];
-  vectors: number[][];
-} {
-  const n = matrix.length;
-  const a = matrix.map((row) => [...row]);
-  const v = Array.from({ length: n }, (_, i) =>
-    Array.from({ length: n }, (_, j): number => (i === j ? 1 : 0)),
-  );
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += (a[p]![q] as number) ** 2;
-    if (off < 1e-22) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p]![q] as number;
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = ((a[q]![q] as number) - (a[p]![p] as number)) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k]![p] as number;
-          const akq = a[k]![q] as number;
-          a[k]![p] = c * akp - s * akq;
-          a[k]![q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p]![k] as number;
-          const aqk = a[q]![k] as number;
-          a[p]![k] = c * apk - s * aqk;
-          a[q]![k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k]![p] as number;
-          const vkq = v[k]![q] as number;
-          v[k]![p] = c * vkp - s * vkq;
-          v[k]![q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  return { values: a.map((row, i) => row[i] as number), vectors: v };
-}
 
 /** A repaired correlation matrix and what was done. */
 export interface PsdRepair {
@@ -75,7 +32,7 @@ export function repairCorrelation(corr: readonly (readonly number[])[]): PsdRepa
     Array.from({ length: n }, (_, j) => {
       let s = 0;
       for (let k = 0; k < n; k++)
-        s += (vectors[i]![k] as number) * (clipped[k] as number) * (vectors[j]![k] as number);
+        s += (vectors[i * n + k] as number) * (clipped[k] as number) * (vectors[j * n + k] as number);
       return s;
     }),
   );

@@ -1,9 +1,10 @@
 /** Property tests of the pure recalibration pieces (fast-check). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { repairCorrelation, symmetricEigen } from '../../../lambda/ingest/recalibrate/psd-repair.ts';
+import { repairCorrelation } from '../../../lambda/ingest/recalibrate/psd-repair.ts';
 import { completedCloses } from '../../../lambda/ingest/venues/venue-adapter.ts';
 import { ewmaVol } from '../../../lambda/ingest/vol/realized.ts';
+import { symmetricEigen } from '../../../lambda/model/linalg/jacobi-eigen.ts';
 
 const DAY = 86_400_000;
 

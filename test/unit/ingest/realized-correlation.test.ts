@@ -4,8 +4,9 @@ import {
   MIN_COMMON_RETURNS,
   returnsByDay,
 } from '../../../lambda/ingest/recalibrate/correlation.ts';
-import { repairCorrelation, symmetricEigen } from '../../../lambda/ingest/recalibrate/psd-repair.ts';
+import { repairCorrelation } from '../../../lambda/ingest/recalibrate/psd-repair.ts';
 import { ewmaVol, logReturns } from '../../../lambda/ingest/vol/realized.ts';
+import { symmetricEigen } from '../../../lambda/model/linalg/jacobi-eigen.ts';
 
 const DAY = 86_400_000;
 const series = (returns: number[], startDay = 0) => new Map(returns.map((r, i) => [(startDay + i) * DAY, r]));
