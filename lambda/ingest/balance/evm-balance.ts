@@ -30,15 +30,29 @@ export function fromBaseUnits(raw: bigint, decimals: number): number {
   return Number(raw / scale) + Number(raw % scale) / Number(scale);
 }
 
-async function call(http: VenueHttpClient, method: string, params: unknown[], id: number): Promise<string> {
-  const { data } = await http.postJson('', { jsonrpc: '2.0', id, method, params }, RpcResult);
+/**
+ * One JSON-RPC call. An empty `0x` answer is an error, not zero: an `eth_call` to an address without
+ * contract code (a token of another chain, a typo) returns exactly that, and reading it as 0 would
+ * report an empty fund instead of an unknown one.
+ */
+async function call(
+  http: VenueHttpClient,
+  what: { method: string; label: string; to?: string },
+  params: unknown[],
+  id: number,
+): Promise<string> {
+  const { data } = await http.postJson('', { jsonrpc: '2.0', id, method: what.method, params }, RpcResult);
   if (data.error !== undefined || data.result === undefined) {
     throw new BalanceUnavailableError(
       'evm',
-      `${method}: ${data.error?.message ?? 'no result'} (code ${data.error?.code})`,
+      `${what.method}: ${data.error?.message ?? 'no result'} (code ${data.error?.code})`,
     );
   }
-  return data.result === '0x' ? '0x0' : data.result;
+  if (data.result === '0x') {
+    const where = what.to === undefined ? '' : ` (no contract at ${what.to} on this chain?)`;
+    throw new BalanceUnavailableError('evm', `${what.label}: empty answer "0x"${where}`);
+  }
+  return data.result;
 }
 
 /** Reads the address's balance. @throws BalanceUnavailableError, VenueError */
@@ -58,12 +72,14 @@ export async function readEvmBalance(
   let raw: string;
   let decimals: number;
   if (src.token === undefined) {
-    raw = await call(http, 'eth_getBalance', [src.address, 'latest'], 1);
+    raw = await call(http, { method: 'eth_getBalance', label: 'eth_getBalance' }, [src.address, 'latest'], 1);
     decimals = 18;
   } else {
     const data = `${BALANCE_OF}${src.address.slice(2).toLowerCase().padStart(64, '0')}`;
-    raw = await call(http, 'eth_call', [{ to: src.token, data }, 'latest'], 1);
-    decimals = Number(BigInt(await call(http, 'eth_call', [{ to: src.token, data: DECIMALS }, 'latest'], 2)));
+    const balanceOf = { method: 'eth_call', label: 'eth_call balanceOf', to: src.token };
+    raw = await call(http, balanceOf, [{ to: src.token, data }, 'latest'], 1);
+    const decimalsOf = { method: 'eth_call', label: 'eth_call decimals', to: src.token };
+    decimals = Number(BigInt(await call(http, decimalsOf, [{ to: src.token, data: DECIMALS }, 'latest'], 2)));
   }
   const amount = fromBaseUnits(BigInt(raw), decimals);
   return {

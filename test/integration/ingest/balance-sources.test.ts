@@ -180,6 +180,24 @@ describe('EVM address over JSON-RPC', () => {
     expect(r.fundBalanceUsd).toBeCloseTo(1234.5 * 3400, 6);
   });
 
+  it('is unavailable, not zero, when the token address has no contract (empty "0x" answer)', async () => {
+    const r = await read({
+      type: 'evm',
+      rpcUrl: `${replay.url}/evm`,
+      address: TREASURY,
+      token: '0x000000000000000000000000000000000000dEaD',
+      price: { fixedUsd: 1 },
+    });
+    expect(r.fundBalanceUsd).toBeNull();
+    expect(r.flags).toEqual([
+      {
+        code: 'BALANCE_UNAVAILABLE',
+        detail:
+          'evm: balance evm: eth_call balanceOf: empty answer "0x" (no contract at 0x000000000000000000000000000000000000dEaD on this chain?)',
+      },
+    ]);
+  });
+
   it('is unavailable for an address the node has no answer for', async () => {
     const r = await read({
       type: 'evm',
