@@ -148,12 +148,20 @@ export async function readVenuePool(
     const usd =
       a.valueUsd ??
       (prices.coin(a.coin) === undefined ? undefined : a.amount * (prices.coin(a.coin) as number));
-    if (usd === undefined || !Number.isFinite(usd) || usd < 0) {
+    if (usd === undefined || !Number.isFinite(usd)) {
       flags.push({
         code: 'BALANCE_COIN_UNPRICED',
         detail: `${src.venue} pool ${a.pool}: no USD price for ${a.amount} ${a.coin}; left out`,
       });
       continue;
+    }
+    // A depleted pool (Bybit reports negative balances) is a debt of the fund: leaving it out
+    // would overstate the balance and hide a shortfall.
+    if (usd < 0) {
+      flags.push({
+        code: 'BALANCE_POOL_NEGATIVE',
+        detail: `${src.venue} pool ${a.pool}: ${a.amount} ${a.coin} (${usd} USD), a depleted pool; counted`,
+      });
     }
     total += usd;
     priced++;
@@ -180,5 +188,6 @@ export async function readVenuePool(
   }
   if (priced === 0)
     throw new BalanceUnavailableError(`${src.venue} pool`, 'no pool coin could be priced in USD');
-  return { amountUsd: total, observations, flags };
+  // The balance cannot go below zero in the snapshot; the flags above say why it is low.
+  return { amountUsd: Math.max(0, total), observations, flags };
 }

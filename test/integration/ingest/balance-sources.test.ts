@@ -86,6 +86,31 @@ describe('venue insurance pools', () => {
     expect(r.fundBalanceUsd).toBeCloseTo(41_259_494.183 + 88_517_557.58, 4);
   });
 
+  it('counts a depleted (negative) Bybit pool against the balance and flags it', async () => {
+    const depleted: typeof fetch = async (input, init) => {
+      const body = await (await fetch(input, init)).json();
+      const sol = body.result.list.find((p: { symbols: string }) => p.symbols.startsWith('SOLUSDT'));
+      Object.assign(sol, { balance: '-1000200.1', value: '-1000000.5' });
+      return new Response(JSON.stringify(body), { status: 200 });
+    };
+    const bybit = new VenueHttpClient({ venue: 'bybit', baseUrl: replay.baseUrls.bybit, fetch: depleted });
+    const r = await readBalance(
+      pool('bybit', ['SOLUSDT', 'BTCUSD']),
+      { ...deps, venueHttp: { ...deps.venueHttp, bybit } },
+      prices,
+      AS_OF,
+      AS_OF,
+    );
+    expect(r.fundBalanceUsd).toBeCloseTo(88_517_557.58 - 1_000_000.5, 4);
+    expect(r.flags).toEqual([
+      {
+        code: 'BALANCE_POOL_NEGATIVE',
+        detail:
+          'bybit pool SOLUSDT,XRPUSDT,DOGEUSDT: -1000200.1 USDT (-1000000.5 USD), a depleted pool; counted',
+      },
+    ]);
+  });
+
   it('takes the newest OKX entry per currency for each instrument family', async () => {
     const r = await read(pool('okx', ['BTC-USDT', 'ETH-USDT']));
     expect(r.fundBalanceUsd).toBeCloseTo(402_118_773.2231 + 188_402_551.771, 4);
