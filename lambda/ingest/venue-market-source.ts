@@ -125,6 +125,16 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
       observations.push(...candles.value.observations);
       returns = returnsByDay(candles.value.closes);
       realizedVol = ewmaVol(logReturns(candles.value.closes.map((c) => c.close)));
+      if (realizedVol === undefined) {
+        // An answer with (almost) no candles loses the realized floor just like a failed request.
+        const source = candles.value.observations[0];
+        const where = source === undefined ? m.venue : `${source.venue} ${source.endpoint}`;
+        flags.push({
+          marketId: m.id,
+          code: 'CANDLES_MISSING',
+          detail: `${where}: ${candles.value.closes.length} completed daily closes, too few for a realized vol`,
+        });
+      }
       // A bad candle (a close of 0.001) can push the floor past the IV bound: flagged, not a crash,
       // and its returns are not used for correlation either (filled from the last run, or 1).
       const problem = realizedVol === undefined ? undefined : ivProblem(realizedVol);

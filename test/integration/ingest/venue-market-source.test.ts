@@ -260,6 +260,32 @@ describe('one venue down while the others answer', () => {
     expect(snapshot.correlation[0]?.[7]).toBeCloseTo(earlier.correlation[0]?.[7] as number, 12);
   });
 
+  it('treats an empty candle answer like missing candles: flagged, vol held at the last good value', async () => {
+    const last = await source().collect(config, minutesBefore(15), null);
+    const earlier = structuredClone(last.snapshot);
+    (earlier.markets[0] as { impliedVol: number }).impliedVol = 0.7;
+    const noKlines: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes('/fapi/v1/klines?symbol=BTCUSDT')) return response;
+      return new Response('[]', { status: 200 });
+    };
+    const empty = createVenueMarketSource({
+      baseUrls: replay.baseUrls,
+      sleep: async () => {},
+      fetch: noKlines,
+    });
+    const { snapshot, flags } = await empty.collect(config, T, stored(earlier));
+    expect(snapshot.markets[0]?.impliedVol).toBe(0.7);
+    expect(flags.slice(0, 2)).toEqual([
+      {
+        marketId: 'BTC-PERP-BINANCE',
+        code: 'CANDLES_MISSING',
+        detail: 'binance /fapi/v1/klines: 0 completed daily closes, too few for a realized vol',
+      },
+      expect.objectContaining({ marketId: 'BTC-PERP-BINANCE', code: 'VOL_FALLBACK_FLOORED' }),
+    ]);
+  });
+
   it('keeps the last OI when it falls more than tenfold without confirmation', async () => {
     const last = await source().collect(config, minutesBefore(15), null);
     const inflated = structuredClone(last.snapshot);
