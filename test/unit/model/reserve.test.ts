@@ -70,6 +70,9 @@ describe('computeReserve', () => {
     expect(computeReserve(handSnapshot(7.7e7)).status).toBe('WARN'); // coverage 0.811
     const custom = computeReserve(handSnapshot(9e7, { thresholds: { warnBelow: 1.2, breachBelow: 0.95 } }));
     expect(custom.status).toBe('BREACH'); // coverage 0.947
+    // The default follows the buffer, not a fixed 0.8: at buffer 0.5 (required 1.14e8) it is 2/3.
+    expect(computeReserve(handSnapshot(7.7e7, { buffer: 0.5 })).status).toBe('WARN'); // coverage 0.675
+    expect(computeReserve(handSnapshot(7.5e7, { buffer: 0.5 })).status).toBe('BREACH'); // coverage 0.658
   });
 
   it('offers the surplus above the release multiple', () => {
