@@ -13,8 +13,23 @@ import { xoshiroNext } from './random/xoshiro128.ts';
 import { normalSlowPath, ZIGGURAT } from './random/ziggurat.ts';
 import { TailHeap } from './tail-heap.ts';
 
-/** Number of batches of the batch-means standard error of ES. */
+/** Most batches of the batch-means standard error of ES. */
 export const ES_BATCHES = 20;
+/**
+ * Fewest tail scenarios a batch must average for its ES to estimate the same quantity as the full
+ * run: below it a batch's "ES" is only its few largest losses, and the spread of those says little
+ * about the error of the run's ES.
+ */
+export const MIN_BATCH_TAIL = 10;
+
+/**
+ * Batches of the ES standard error for a run whose ES averages `tailCount` scenarios: up to
+ * {@link ES_BATCHES}, fewer when that would leave a batch fewer than {@link MIN_BATCH_TAIL} tail
+ * scenarios, never fewer than 2 (a spread needs two).
+ */
+export function esBatchCount(tailCount: number): number {
+  return Math.max(2, Math.min(ES_BATCHES, Math.floor(tailCount / MIN_BATCH_TAIL)));
+}
 /** Progress is reported every this many paths. */
 const PROGRESS_EVERY = 1 << 16;
 
@@ -127,14 +142,15 @@ export function runMonteCarlo(input: MonteCarloInput): MonteCarloEstimate {
 
   const { varRankFromTop, tailCount } = tailSizes(N, input.confidence);
   const heap = new TailHeap(Math.max(varRankFromTop, tailCount), n);
-  const batchHeap = new TailHeap(tailSizes(Math.ceil(N / ES_BATCHES), input.confidence).tailCount + 1, 0);
-  const batchEs = new Float64Array(ES_BATCHES);
+  const batches = esBatchCount(tailCount);
+  const batchHeap = new TailHeap(tailSizes(Math.ceil(N / batches), input.confidence).tailCount + 1, 0);
+  const batchEs = new Float64Array(batches);
   const z = new Float64Array(n);
   const pathLoss = new Float64Array(n);
 
   let path = 0;
-  for (let b = 0; b < ES_BATCHES; b++) {
-    const end = Math.floor(((b + 1) * N) / ES_BATCHES);
+  for (let b = 0; b < batches; b++) {
+    const end = Math.floor(((b + 1) * N) / batches);
     const batchTail = tailSizes(end - path, input.confidence).tailCount;
     batchHeap.reset(batchTail);
     let heapFloor = heap.floor;

@@ -6,7 +6,7 @@
 import { coverageRatio, coverageStatus, coverageThresholds, recommend } from './coverage.ts';
 import { prepareCorrelation } from './linalg/psd-repair.ts';
 import { buildLiquidationBook, cascadeTable } from './liquidation-book.ts';
-import { runMonteCarlo, tailSizes } from './monte-carlo.ts';
+import { MIN_BATCH_TAIL, type MonteCarloEstimate, runMonteCarlo, tailSizes } from './monte-carlo.ts';
 import type { MarketSnapshot, ReserveResult } from './schemas.ts';
 import { cover2, runStress } from './stress.ts';
 import { InvalidInputError } from './validation.ts';
@@ -100,7 +100,7 @@ export function computeReserve(snapshot: MarketSnapshot, options: ComputeReserve
     })),
     binding,
     recommendation: recommend(snapshot, requiredReserveUsd),
-    warnings: [...correlation.warnings, ...resultWarnings(snapshot, mc.esUsd, mc.esStdErrorUsd, cover2Usd)],
+    warnings: [...correlation.warnings, ...resultWarnings(snapshot, mc, cover2Usd)],
   };
 }
 
@@ -118,15 +118,18 @@ function checkTailFits(paths: number, confidence: number, marketCount: number): 
 
 function resultWarnings(
   snapshot: MarketSnapshot,
-  esUsd: number,
-  esStdErrorUsd: number,
+  { esUsd, esStdErrorUsd, tailCount }: Pick<MonteCarloEstimate, 'esUsd' | 'esStdErrorUsd' | 'tailCount'>,
   cover2Usd: number | null,
 ): string[] {
   const warnings: string[] = [];
   if (snapshot.fundBalanceUsd === null) {
     warnings.push('fund balance unknown: status UNKNOWN, shortfall counts the whole requirement');
   }
-  if (esUsd > 0 && esStdErrorUsd > ES_PRECISION_WARNING * esUsd) {
+  if (tailCount < 2 * MIN_BATCH_TAIL) {
+    warnings.push(
+      `ES averages only ${tailCount} tail scenario${tailCount === 1 ? '' : 's'}: too few for ES or its standard error; raise paths to at least ${Math.ceil((2 * MIN_BATCH_TAIL) / (1 - snapshot.model.confidence))}`,
+    );
+  } else if (esUsd > 0 && esStdErrorUsd > ES_PRECISION_WARNING * esUsd) {
     warnings.push(
       `ES standard error is ${((100 * esStdErrorUsd) / esUsd).toFixed(0)}% of ES: run more paths before relying on it`,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choleskyLower } from '../../../lambda/model/linalg/cholesky.ts';
-import { tailSizes } from '../../../lambda/model/monte-carlo.ts';
+import { esBatchCount, tailSizes } from '../../../lambda/model/monte-carlo.ts';
 import { ChiSquareSampler, independentStreams } from '../../../lambda/model/random/samplers.ts';
 import { NormalSampler } from '../../../lambda/model/random/ziggurat.ts';
 import { computeReserve } from '../../../lambda/model/reserve.ts';
@@ -147,6 +147,15 @@ describe('Monte Carlo kernel', () => {
     expect(tailSizes(1000, 0.975)).toEqual({ varRankFromTop: 26, tailCount: 25 });
     expect(tailSizes(100, 0.999)).toEqual({ varRankFromTop: 1, tailCount: 1 });
     expect(tailSizes(150, 0.99)).toEqual({ varRankFromTop: 2, tailCount: 1 });
+  });
+
+  it('uses fewer batches when a batch would average fewer than 10 tail scenarios', () => {
+    expect(esBatchCount(1000)).toBe(20); // 10⁶ paths at 0.999: batches of 50 tail paths
+    expect(esBatchCount(200)).toBe(20); // 2·10⁵ paths: 10 per batch
+    expect(esBatchCount(199)).toBe(19);
+    expect(esBatchCount(50)).toBe(5);
+    expect(esBatchCount(25)).toBe(2);
+    expect(esBatchCount(1)).toBe(2); // never fewer than two: a spread needs two
   });
 
   it('reports a batch-means standard error that shrinks like 1/√N', () => {
