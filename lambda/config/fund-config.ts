@@ -115,7 +115,11 @@ export const FundDataSchema = z.strictObject({
 
 /** Alert policy settings (DESIGN.md §7). */
 export const FundAlertsSchema = z.strictObject({
-  thresholds: CoverageThresholdsSchema.default({ warnBelow: 1, breachBelow: 0.8 }),
+  /**
+   * Coverage thresholds. When absent, the fund config fills in warnBelow 1 and breachBelow
+   * 1 / (1 + model.buffer) — the requirement without its buffer (0.8 at the default buffer 0.25).
+   */
+  thresholds: CoverageThresholdsSchema.optional(),
   /** Hysteresis: coverage must clear a threshold by this much (absolute ratio) to move back up. */
   hysteresis: z.number().min(0).max(0.5).default(0.02),
   reminderHours: z.number().positive().default(6),
@@ -143,17 +147,21 @@ export const FundNotificationsSchema = z.strictObject({
   slack: z.strictObject({ workspaceId: z.string().min(1), channelId: z.string().min(1) }).optional(),
 });
 
+/** A fund id: it names DynamoDB partitions, metrics and CDK resources. */
+export const FundIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes');
+
 /** A fund's whole configuration. */
 export const FundConfigSchema = z
   .strictObject({
-    fundId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes'),
+    fundId: FundIdSchema,
     description: z.string().default(''),
     balance: BalanceSourceSchema,
     markets: z.array(FundMarketSchema).min(1).max(500),
     model: FundModelSchema,
     data: FundDataSchema.default({ maxStaleMinutes: 120, stalePenalty: 0.25, baseUrls: {} }),
     alerts: FundAlertsSchema.default({
-      thresholds: { warnBelow: 1, breachBelow: 0.8 },
       hysteresis: 0.02,
       reminderHours: 6,
       drawdown: { windowHours: 8, warn: 0.1, breach: 0.25 },
@@ -191,14 +199,27 @@ export const FundConfigSchema = z
         }
       }
     });
-  });
+  })
+  .transform((c) => ({ ...c, alerts: resolveAlerts(c.alerts, c.model.buffer) }));
+
+/**
+ * Alert settings with their coverage thresholds resolved: as configured, or warnBelow 1 and
+ * breachBelow 1 / (1 + buffer) — the requirement without its buffer (DESIGN.md §7).
+ */
+export function resolveAlerts(
+  alerts: z.output<typeof FundAlertsSchema>,
+  buffer: number,
+): z.output<typeof FundAlertsSchema> & { thresholds: { warnBelow: number; breachBelow: number } } {
+  return { ...alerts, thresholds: alerts.thresholds ?? { warnBelow: 1, breachBelow: 1 / (1 + buffer) } };
+}
 
 export type Venue = z.infer<typeof VenueSchema>;
 export type VolSource = z.infer<typeof VolSourceSchema>;
 export type BalanceSource = z.infer<typeof BalanceSourceSchema>;
 export type FundMarket = z.infer<typeof FundMarketSchema>;
-export type FundAlerts = z.infer<typeof FundAlertsSchema>;
-/** A validated FundConfig, defaults applied. */
+/** A validated FundConfig, defaults applied (coverage thresholds always present). */
 export type FundConfig = z.infer<typeof FundConfigSchema>;
+/** A fund's alert settings with its coverage thresholds resolved. */
+export type FundAlerts = FundConfig['alerts'];
 /** A FundConfig as written in JSON, before defaults. */
 export type FundConfigInput = z.input<typeof FundConfigSchema>;

@@ -3,7 +3,7 @@
  * read from the shipped demo config, so `backstop history` right after `npm start` shows its runs.
  */
 import { resolve } from 'node:path';
-import { FundConfigSchema } from '../config/fund-config.ts';
+import { FundIdSchema } from '../config/fund-config.ts';
 import { loadFundConfig } from '../config/load-fund-config.ts';
 import { InvalidInputError } from '../model/validation.ts';
 
@@ -17,7 +17,7 @@ export const DEFAULT_FUND_FILE = 'config/funds/demo.json';
  */
 export async function fundIdOption(value: string | undefined, cwd: string): Promise<string> {
   if (value !== undefined) {
-    if (!FundConfigSchema.shape.fundId.safeParse(value).success) {
+    if (!FundIdSchema.safeParse(value).success) {
       throw new InvalidInputError(
         `--fund: expected a fund id (lower-case letters, digits and dashes), got ${JSON.stringify(value)}`,
         'fund',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { evaluateAlerts } from '../../../lambda/alert/alert-policy.ts';
 import { deliver } from '../../../lambda/alert/outbox.ts';
 import { SnsNotifier } from '../../../lambda/alert/sns-notifier.ts';
-import { FundAlertsSchema } from '../../../lambda/config/fund-config.ts';
+import { FundAlertsSchema, resolveAlerts } from '../../../lambda/config/fund-config.ts';
 import type { Notifier, OutboxItem } from '../../../lambda/pipeline/ports.ts';
 import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
@@ -125,7 +125,7 @@ describe('outbox', () => {
 
   it('loses no alert and sends none twice across an SNS outage (policy -> outbox -> SNS)', async () => {
     const store = await freshStore();
-    const config = FundAlertsSchema.parse({});
+    const config = resolveAlerts(FundAlertsSchema.parse({}), 0.25);
     const runs = ['2026-11-22T04:00:00.000Z', '2026-11-22T04:15:00.000Z', '2026-11-22T04:30:00.000Z'];
     snsEndpoint();
 

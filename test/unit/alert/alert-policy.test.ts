@@ -7,12 +7,12 @@ import {
   drawdownFraction,
   evaluateAlerts,
 } from '../../../lambda/alert/alert-policy.ts';
-import { type FundAlerts, FundAlertsSchema } from '../../../lambda/config/fund-config.ts';
+import { type FundAlerts, FundAlertsSchema, resolveAlerts } from '../../../lambda/config/fund-config.ts';
 import type { AlertState, DataFlag } from '../../../lambda/pipeline/ports.ts';
 import { reserveResult } from './result-fixtures.ts';
 
 /** Defaults of DESIGN.md §7: warn < 1, breach < 0.8, hysteresis 0.02, reminders 6 h, drawdown 10%/25% in 8 h. */
-const CONFIG: FundAlerts = FundAlertsSchema.parse({});
+const CONFIG: FundAlerts = resolveAlerts(FundAlertsSchema.parse({}), 0.25);
 const T0 = Date.parse('2026-11-22T00:00:00.000Z');
 const at = (hours: number): string => new Date(T0 + hours * 3_600_000).toISOString();
 
@@ -313,11 +313,14 @@ describe('evaluateAlerts property', () => {
   it('never sends two notifications of the same kind and status within the reminder interval', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 1, maxLength: 60 }), configArb, (steps, c) => {
-        const config = FundAlertsSchema.parse({
-          hysteresis: c.hysteresis,
-          reminderHours: c.reminderHours,
-          drawdown: { windowHours: 8, warn: c.warn, breach: c.warn * 2.5 },
-        });
+        const config = resolveAlerts(
+          FundAlertsSchema.parse({
+            hysteresis: c.hysteresis,
+            reminderHours: c.reminderHours,
+            drawdown: { windowHours: 8, warn: c.warn, breach: c.warn * 2.5 },
+          }),
+          0.25,
+        );
         let state: AlertState | null = null;
         let minutes = 0;
         const balances: BalancePoint[] = [];

@@ -5,7 +5,7 @@ import { formatPercent, formatPointChange, formatUsd } from '../../../lambda/ale
 import { renderChatbot } from '../../../lambda/alert/render-chatbot.ts';
 import { renderEmail } from '../../../lambda/alert/render-email.ts';
 import { MAX_SUBJECT_CHARS, renderSubject } from '../../../lambda/alert/render-facts.ts';
-import { FundAlertsSchema } from '../../../lambda/config/fund-config.ts';
+import { FundAlertsSchema, resolveAlerts } from '../../../lambda/config/fund-config.ts';
 import type { AlertState, OutboxItem } from '../../../lambda/pipeline/ports.ts';
 import { BREACH_EMAIL, outboxItem, reserveResult } from './result-fixtures.ts';
 
@@ -195,7 +195,7 @@ describe('renderSubject', () => {
             result,
             history,
             result.asOf,
-            FundAlertsSchema.parse({}),
+            resolveAlerts(FundAlertsSchema.parse({}), 0.25),
             flags,
           );
           for (const notification of notifications) {
