@@ -201,6 +201,7 @@ export function assembleSnapshot(args: {
     if (f.quote !== undefined && problems.length > 0) {
       flags.push({ marketId: m.id, code: 'SANITY_QUOTE', detail: problems.join('; ') });
     }
+    const saneQuote = problems.length === 0 ? f.quote : undefined;
     if (f.vol === undefined && problems.length === 0)
       problems.push('no implied-vol source answered and no realized vol');
     if (problems.length === 0 && f.quote !== undefined && f.vol !== undefined) {
@@ -220,6 +221,7 @@ export function assembleSnapshot(args: {
       maxStaleMinutes: config.data.maxStaleMinutes,
       stalePenalty: config.data.stalePenalty,
       reason: problems.join('; '),
+      freshQuote: saneQuote,
     });
     flags.push(fill.flag);
     degraded ||= fill.expired;

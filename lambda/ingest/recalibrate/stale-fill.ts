@@ -7,6 +7,7 @@
 import type { FundMarket } from '../../config/fund-config.ts';
 import type { LeverageBucket, SnapshotMarket } from '../../model/schemas.ts';
 import type { DataFlag } from '../../pipeline/ports.ts';
+import type { PerpQuote } from '../venues/venue-adapter.ts';
 import { MAX_IMPLIED_VOL } from './sanity.ts';
 
 /** A stale-filled market and how it was filled. */
@@ -31,8 +32,14 @@ export function staleFill(args: {
   maxStaleMinutes: number;
   stalePenalty: number;
   reason: string;
+  /**
+   * This run's quote when it answered sanely and only the vol is missing. Its price is used; the
+   * open interest is the larger and the volume the smaller of fresh and last, so the fill can never
+   * value the market below either (a grown OI is not thrown away for a missing vol).
+   */
+  freshQuote?: Pick<PerpQuote, 'priceUsd' | 'openInterestUsd' | 'dailyVolumeUsd'> | undefined;
 }): StaleFill {
-  const { fundMarket, last } = args;
+  const { fundMarket, last, freshQuote } = args;
   const prov = (last.provenance ?? {}) as Record<string, unknown>;
   const staleSince = typeof prov.staleSince === 'string' ? prov.staleSince : args.lastAsOf;
   const unpenalised = typeof prov.unpenalisedVol === 'number' ? prov.unpenalisedVol : last.impliedVol;
@@ -44,16 +51,20 @@ export function staleFill(args: {
     code: expired ? 'STALE_EXPIRED' : 'STALE_FILLED',
     detail: `${args.reason}; using data from ${staleSince} (${ageMinutes.toFixed(0)} min old${
       expired ? `, older than ${args.maxStaleMinutes} min` : ''
-    }), IV ${unpenalised.toFixed(4)} raised by ${args.stalePenalty * 100}% to ${impliedVol.toFixed(4)}`,
+    }), IV ${unpenalised.toFixed(4)} raised by ${args.stalePenalty * 100}% to ${impliedVol.toFixed(4)}${
+      freshQuote === undefined
+        ? ''
+        : '; fresh quote kept (OI the larger, volume the smaller of fresh and last)'
+    }`,
   };
   return {
     expired,
     flag,
     market: {
       id: fundMarket.id,
-      priceUsd: last.priceUsd,
-      openInterestUsd: last.openInterestUsd,
-      dailyVolumeUsd: last.dailyVolumeUsd,
+      priceUsd: freshQuote?.priceUsd ?? last.priceUsd,
+      openInterestUsd: Math.max(freshQuote?.openInterestUsd ?? 0, last.openInterestUsd),
+      dailyVolumeUsd: Math.min(freshQuote?.dailyVolumeUsd ?? Number.POSITIVE_INFINITY, last.dailyVolumeUsd),
       impliedVol,
       maintenanceMargin: fundMarket.maintenanceMargin,
       leverageProfile: args.leverageProfile,

@@ -52,6 +52,33 @@ describe('staleFill', () => {
     });
   });
 
+  it('keeps a sane fresh quote when only the vol is missing, never valuing below fresh or last', () => {
+    const args = {
+      fundMarket: FUND_MARKET,
+      leverageProfile: PROFILE,
+      last: LAST,
+      lastAsOf: '2026-11-22T00:00:00.000Z',
+      asOf: '2026-11-22T00:30:00.000Z',
+      maxStaleMinutes: 120,
+      stalePenalty: 0.25,
+      reason: 'no implied-vol source answered and no realized vol',
+    };
+    // OI grew and volume fell since the last run: both fresh values are the more conservative ones.
+    const grown = staleFill({
+      ...args,
+      freshQuote: { priceUsd: 99_000, openInterestUsd: 9.5e9, dailyVolumeUsd: 1.2e10 },
+    });
+    expect(grown.market).toMatchObject({ priceUsd: 99_000, openInterestUsd: 9.5e9, dailyVolumeUsd: 1.2e10 });
+    expect(grown.market.impliedVol).toBeCloseTo(0.625, 14);
+    expect(grown.flag.detail).toContain('fresh quote kept');
+    // OI fell and volume rose: the last values stand.
+    const shrunk = staleFill({
+      ...args,
+      freshQuote: { priceUsd: 95_000, openInterestUsd: 6e9, dailyVolumeUsd: 2e10 },
+    });
+    expect(shrunk.market).toMatchObject({ priceUsd: 95_000, openInterestUsd: 8e9, dailyVolumeUsd: 1.5e10 });
+  });
+
   it('marks data older than maxStaleMinutes STALE_EXPIRED (snapshot degraded)', () => {
     const r = fill(LAST, '2026-11-22T00:00:00.000Z', '2026-11-22T02:01:00.000Z');
     expect(r.expired).toBe(true);
