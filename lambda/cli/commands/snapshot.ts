@@ -4,13 +4,12 @@
  * server on 127.0.0.1) and writes it as JSON that `backstop reserve --snapshot` accepts unchanged.
  * `--out` is written atomically (temp file + rename) so no half-written snapshot is ever left.
  */
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadFundConfig } from '../../config/load-fund-config.ts';
 import { startReplayServer } from '../../ingest/replay/replay-server.ts';
 import { createVenueMarketSource } from '../../ingest/venue-market-source.ts';
 import { InvalidInputError } from '../../model/validation.ts';
+import { writeFileAtomic } from '../../report/write-atomic.ts';
 import { type CommandIo, ExitCode, parseOptions } from '../io.ts';
 
 const USAGE = `usage: backstop snapshot --fund FILE [--source replay|live] [--as-of ISO] [--out FILE]
@@ -20,18 +19,6 @@ const USAGE = `usage: backstop snapshot --fund FILE [--source replay|live] [--as
   --as-of ISO       snapshot time (default: now)
   --out FILE        write the snapshot here (default: stdout)
 `;
-
-/** Writes `text` to `path` via a temp file in the same directory and a rename. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text, 'utf8');
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
-}
 
 /** Parses `--as-of`, naming it when it is not an ISO-8601 timestamp; normalises to `…Z`. */
 function parseAsOf(value: string | undefined, now: Date): string {
