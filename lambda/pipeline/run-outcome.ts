@@ -35,7 +35,7 @@ export interface RunOutcome {
   /** The DynamoDB key of the snapshot item, as quoted in alerts. */
   readonly snapshotKey: string;
   readonly notifications: NotificationReport;
-  /** All five steps of this call, in order (the stored run holds those before persist). */
+  /** All five steps of this call, in order (the stored run holds them too: see recordCompletion). */
   readonly steps: readonly StepRecord[];
   readonly flags: readonly DataFlag[];
   /** Wall time of this call, in seconds. */
