@@ -44,7 +44,7 @@ for (let run = 0; run < WARM_UP_RUNS + TIMED_RUNS; run++) {
   lastEs = result.monteCarlo.esUsd;
 }
 
-const paths = snapshot.model.paths;
+const paths = snapshot.model.paths ?? 0;
 const medianWall = median(wall);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 console.log(`input         ${inputPath}`);

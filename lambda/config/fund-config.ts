@@ -188,7 +188,7 @@ export const FundConfigSchema = z
       ids.add(m.id);
     });
     c.model.stressScenarios.forEach((s, k) => {
-      for (const id of Object.keys(s.shocks)) {
+      for (const id of Object.keys(s.shocks ?? {})) {
         if (id !== '*' && !ids.has(id)) {
           ctx.addIssue({
             code: 'custom',

@@ -13,6 +13,8 @@ import { InvalidInputError } from './validation.ts';
 
 /** Version of the model's equations and conventions, stored with every result. */
 export const MODEL_VERSION = '1.0.0';
+/** Paths of the gap engine when a snapshot does not say (only v2 snapshots may omit them). */
+export const DEFAULT_GAP_PATHS = 1_000_000;
 /** Hours per year: τ = horizonHours / 8760. */
 const HOURS_PER_YEAR = 8760;
 /** ES standard error above this fraction of ES earns a warning. */
@@ -40,7 +42,8 @@ export interface ComputeReserveOptions {
  */
 export function computeReserve(snapshot: MarketSnapshot, options: ComputeReserveOptions = {}): ReserveResult {
   const { model, markets } = snapshot;
-  checkTailFits(model.paths, model.confidence, markets.length);
+  const paths = model.paths ?? DEFAULT_GAP_PATHS;
+  checkTailFits(paths, model.confidence, markets.length);
   const correlation = prepareCorrelation(snapshot.correlation);
   const books = markets.map((m) => buildLiquidationBook(m, model.impactCoefficient));
   const ids = markets.map((m) => m.id);
@@ -53,7 +56,7 @@ export function computeReserve(snapshot: MarketSnapshot, options: ComputeReserve
     windowVols: Float64Array.from(markets, (m) => m.impliedVol * Math.sqrt(tau)),
     cholesky: correlation.cholesky,
     tailDof: model.tailDof,
-    paths: model.paths,
+    paths,
     seed: model.seed,
     confidence: model.confidence,
     onProgress: options.onProgress,
@@ -81,7 +84,7 @@ export function computeReserve(snapshot: MarketSnapshot, options: ComputeReserve
     coverageStatus: coverage,
     status: snapshot.dataQuality?.degraded === true ? 'DEGRADED' : coverage,
     monteCarlo: {
-      paths: model.paths,
+      paths,
       seed: model.seed,
       confidence: model.confidence,
       tailDof: model.tailDof,

@@ -10,8 +10,12 @@ import { z } from 'zod';
 export const SHARE_SUM_TOLERANCE = 1e-9;
 /** Tolerance on correlation symmetry and unit diagonal. */
 export const CORRELATION_TOLERANCE = 1e-9;
-/** Current snapshot schema version. */
+/** Snapshot schema version written by `backstop run`: 2 = the path engine by default. */
 export const SNAPSHOT_SCHEMA_VERSION = 1;
+/** Versions the model reads: 1 (gap engine, v1 numbers unchanged) and 2 (path engine by default). */
+export const SchemaVersionSchema = z.union([z.literal(1), z.literal(2)]);
+/** Relative tolerance on a fund composition summing to the fund balance. */
+export const COMPOSITION_SUM_TOLERANCE = 1e-6;
 
 const positive = z.number().finite().gt(0);
 const nonNegative = z.number().finite().gte(0);
@@ -35,6 +39,68 @@ export const MarketProvenanceSchema = z.looseObject({
   flags: z.array(z.string()).optional(),
 });
 
+const leverageProfileSchema = z
+  .array(LeverageBucketSchema)
+  .min(1)
+  .superRefine((buckets, ctx) => {
+    const sum = buckets.reduce((acc, b) => acc + b.share, 0);
+    if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `shares must sum to 1, got ${sum}`,
+        input: sum,
+      });
+    }
+  });
+
+/**
+ * Resting size of the order book within `distance` (fraction of mid, 0.01 = 1%) on each side, USD.
+ * Cumulative: a point at 2% includes what rests within 1%.
+ */
+export const DepthPointSchema = z.strictObject({
+  distance: z.number().finite().gt(0).lte(1),
+  bidUsd: nonNegative,
+  askUsd: nonNegative,
+});
+
+/** A depth curve: distances strictly increasing, sizes non-decreasing with distance. */
+export const DepthCurveSchema = z
+  .array(DepthPointSchema)
+  .min(1)
+  .superRefine((points, ctx) => {
+    for (let i = 1; i < points.length; i++) {
+      const prev = points[i - 1]!;
+      const cur = points[i]!;
+      if (!(cur.distance > prev.distance)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'distance'],
+          message: `distances must increase, got ${cur.distance} after ${prev.distance}`,
+          input: cur.distance,
+        });
+      }
+      for (const side of ['bidUsd', 'askUsd'] as const) {
+        if (cur[side] < prev[side]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, side],
+            message: `resting size must not decrease with distance, got ${cur[side]} after ${prev[side]}`,
+            input: cur[side],
+          });
+        }
+      }
+    }
+  });
+
+/**
+ * What the fund keeps when a position is closed before its bankruptcy price: the whole remaining
+ * margin (`"remainder"`, the CEX default) or at most a liquidation fee `{feeRate}` of notional.
+ */
+export const LiquidationIncomeSchema = z.union([
+  z.literal('remainder'),
+  z.strictObject({ feeRate: z.number().finite().gte(0).lt(1) }),
+]);
+
 /** One market of the snapshot. `openInterestUsd` is ONE side (longs = shorts = OI). */
 export const SnapshotMarketSchema = z.strictObject({
   id: z.string().min(1),
@@ -44,29 +110,87 @@ export const SnapshotMarketSchema = z.strictObject({
   /** Annualised implied volatility as a decimal (0.45 = 45%). */
   impliedVol: z.number().finite().gt(0).lte(10),
   maintenanceMargin: z.number().finite().gte(0).lt(1),
-  leverageProfile: z
-    .array(LeverageBucketSchema)
-    .min(1)
-    .superRefine((buckets, ctx) => {
-      const sum = buckets.reduce((acc, b) => acc + b.share, 0);
-      if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `shares must sum to 1, got ${sum}`,
-          input: sum,
-        });
-      }
-    }),
+  /** Distance-to-bankruptcy distribution of the longs (and of the shorts without `leverageProfileShort`). */
+  leverageProfile: leverageProfileSchema,
+  /** v2: the shorts' own distribution; default the same as `leverageProfile`. */
+  leverageProfileShort: leverageProfileSchema.optional(),
+  /** v2: the venue's maximum leverage; no position sits closer than 1/maxLeverage to bankruptcy. */
+  maxLeverage: z.number().finite().gte(1).lte(1000).optional(),
+  /** v2: order-book depth; without it execution slippage follows the square-root law. */
+  depthUsd: DepthCurveSchema.optional(),
+  /** v2: what the fund keeps on a liquidation closed above bankruptcy; default `"remainder"`. */
+  liquidationIncome: LiquidationIncomeSchema.optional(),
+  /** v2: loading on the common jump and on the fund's first market for `"*"` paths; default 1. */
+  beta: z.number().finite().gte(-10).lte(10).optional(),
   provenance: MarketProvenanceSchema.optional(),
 });
 
-/** A deterministic stress scenario: simple returns over the window per market, `"*"` for the rest. */
-export const StressScenarioSchema = z.strictObject({
-  name: z.string().min(1),
-  shocks: z.record(z.string(), z.number().finite().gte(-1)),
-  /** Scales daily volume in the impact term: 0.02 = depth down 98%. */
-  liquidityFactor: z.number().finite().gt(0).lte(1),
+/** v2: one asset the fund holds; without `priceMarketId` it is a stablecoin worth its USD amount. */
+export const FundAssetSchema = z.strictObject({
+  asset: z.string().min(1),
+  amountUsd: nonNegative,
+  /** The market whose price revalues this asset along a path (a fund held in BTC). */
+  priceMarketId: z.string().min(1).optional(),
 });
+
+/** Longest stress path: 31 days, in minutes. */
+const MAX_PATH_MINUTES = 60 * 24 * 31;
+
+/** Cumulative simple returns at one minute of a path, per market id, `"*"` for the rest. */
+const pathReturnsSchema = z.record(z.string(), z.number().finite().gt(-1).lte(100));
+
+/**
+ * v2: a price path, `[[minute, {marketId | "*": cumulative simple return}], …]`. Minutes start at 0
+ * and increase strictly; the window is the last minute.
+ */
+export const PricePathSchema = z
+  .array(z.tuple([z.number().int().gte(0).lte(MAX_PATH_MINUTES), pathReturnsSchema]))
+  .min(1)
+  .superRefine((points, ctx) => {
+    if (points[0]![0] !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [0, 0],
+        message: `a path starts at minute 0, got ${points[0]![0]}`,
+        input: points[0]![0],
+      });
+    }
+    for (let i = 1; i < points.length; i++) {
+      if (!(points[i]![0] > points[i - 1]![0])) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 0],
+          message: `minutes must increase, got ${points[i]![0]} after ${points[i - 1]![0]}`,
+          input: points[i]![0],
+        });
+      }
+    }
+  });
+
+/**
+ * A deterministic stress scenario: either v1 `shocks` (simple returns over the window per market,
+ * `"*"` for the rest: a path of one step) or a v2 `path`; exactly one of the two.
+ */
+export const StressScenarioSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    shocks: z.record(z.string(), z.number().finite().gte(-1)).optional(),
+    path: PricePathSchema.optional(),
+    /** Scales depth and volume in execution: 0.02 = depth down 98%. */
+    liquidityFactor: z.number().finite().gt(0).lte(1),
+    /** Where the scenario came from (recorded candles, reported facts), for the reader. */
+    source: z.string().optional(),
+  })
+  .superRefine((sc, ctx) => {
+    if ((sc.shocks === undefined) === (sc.path === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shocks'],
+        message: 'a scenario has exactly one of shocks and path',
+        input: sc.shocks,
+      });
+    }
+  });
 
 /**
  * One large account for cover-2 (EMIR-style "default of the two largest members"): a position of
@@ -91,6 +215,34 @@ export const CoverageThresholdsSchema = z
     message: 'breachBelow must not exceed warnBelow',
   });
 
+/** v2: the liquidation engine of the path engine. */
+export const LiquidationParamsSchema = z.strictObject({
+  /** Most notional the engine closes per minute, as a multiple of the market's per-minute volume × λ. */
+  throughputMultiple: nonNegative,
+  /** Share of each step's execution slippage that moves the mid for the rest of the window. */
+  permanentImpactShare: z.number().finite().gte(0).lte(1),
+  /** Monte Carlo liquidity λ = min(1, s^−κ) for the scenario's vol regime s (κ ≥ 0). */
+  liquidityVolElasticity: nonNegative.optional(),
+  /** ADL when the fund's takeover inventory exceeds this multiple of its balance (null: only on exhaustion). */
+  adl: z.strictObject({ inventoryCapMultiple: positive.nullable() }).optional(),
+});
+
+/** v2: the path dynamics: a per-scenario vol regime (the t mixing) plus common jumps. */
+export const PathDynamicsSchema = z.strictObject({
+  /** Expected common jumps per day. */
+  jumpRatePerDay: nonNegative,
+  /** Mean absolute log-return of a jump of the fund's first market (double-exponential sizes). */
+  jumpMeanSize: z.number().finite().gt(0).lt(2),
+  /** Probability that a jump is down. */
+  jumpDownShare: z.number().finite().gte(0).lte(1),
+});
+
+/** v2: the Monte Carlo's precision target; the engine adds paths until it is met or `maxPaths`. */
+export const PrecisionSchema = z.strictObject({
+  targetRelativeStdError: z.number().finite().gt(0).lt(1),
+  maxPaths: z.number().int().gte(1000).lte(50_000_000),
+});
+
 /** The model parameters carried by every snapshot (DESIGN.md §3.2, §4). */
 export const ModelParamsSchema = z.strictObject({
   /** Liquidation window h in hours. */
@@ -99,7 +251,8 @@ export const ModelParamsSchema = z.strictObject({
   confidence: z.number().finite().gt(0).lt(1),
   /** Student-t degrees of freedom ν (> 2, real); null = Gaussian shocks. */
   tailDof: z.number().finite().gt(2).nullable(),
-  paths: z.number().int().gte(100).lte(50_000_000),
+  /** Paths of the Monte Carlo; required in v1, optional in v2 (the precision target decides). */
+  paths: z.number().int().gte(100).lte(50_000_000).optional(),
   seed: z.number().int().gte(0).lte(Number.MAX_SAFE_INTEGER),
   impactCoefficient: nonNegative,
   /** Anti-procyclical buffer on the requirement (0.25 = +25%). */
@@ -110,6 +263,17 @@ export const ModelParamsSchema = z.strictObject({
   releaseMultiple: z.number().finite().gte(1).optional(),
   /** Status thresholds; default warnBelow 1, breachBelow 1 / (1 + buffer). */
   thresholds: CoverageThresholdsSchema.optional(),
+  /** v2: the loss engine; default `"gap"` for schemaVersion 1, `"path"` for 2. */
+  engine: z.enum(['path', 'gap']).optional(),
+  /** v2: Monte Carlo window of the path engine, hours. */
+  windowHours: z.number().finite().gt(0).lte(168).optional(),
+  /** v2: step of the path engine, minutes. */
+  stepMinutes: z.number().int().gte(1).lte(240).optional(),
+  liquidation: LiquidationParamsSchema.optional(),
+  pathDynamics: PathDynamicsSchema.optional(),
+  precision: PrecisionSchema.optional(),
+  /** v2: liquidity factors of the reverse stress test's grid. */
+  reverseStressLiquidity: z.array(z.number().finite().gt(0).lte(1)).min(1).max(8).optional(),
 });
 
 /** Data quality of a recalibrated snapshot (absent on hand-written snapshots = OK). */
@@ -121,11 +285,13 @@ export const DataQualitySchema = z.strictObject({
 /** The model's whole input (DESIGN.md §3.2). */
 export const MarketSnapshotSchema = z
   .strictObject({
-    schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+    schemaVersion: SchemaVersionSchema,
     fundId: z.string().min(1),
     asOf: isoTimestamp,
     /** Fund balance in USD; null when no balance source answered (status UNKNOWN, never zero). */
     fundBalanceUsd: nonNegative.nullable(),
+    /** v2: what the balance is held in; default all stable. Sums to `fundBalanceUsd`. */
+    fundComposition: z.array(FundAssetSchema).min(1).optional(),
     markets: z.array(SnapshotMarketSchema).min(1),
     correlation: z.array(z.array(z.number().finite().gte(-1).lte(1))),
     model: ModelParamsSchema,
@@ -133,10 +299,17 @@ export const MarketSnapshotSchema = z
   })
   .superRefine(checkSnapshotConsistency);
 
-function checkSnapshotConsistency(
-  s: { markets: { id: string }[]; correlation: number[][]; model: z.infer<typeof ModelParamsSchema> },
-  ctx: z.RefinementCtx,
-): void {
+interface ConsistencyInput {
+  schemaVersion: 1 | 2;
+  fundBalanceUsd: number | null;
+  fundComposition?: z.infer<typeof FundAssetSchema>[] | undefined;
+  markets: z.infer<typeof SnapshotMarketSchema>[];
+  correlation: number[][];
+  model: z.infer<typeof ModelParamsSchema>;
+}
+
+function checkSnapshotConsistency(s: ConsistencyInput, ctx: z.RefinementCtx): void {
+  checkVersionRules(s, ctx);
   const ids = new Set<string>();
   s.markets.forEach((m, i) => {
     if (ids.has(m.id)) {
@@ -195,7 +368,7 @@ function checkSnapshotConsistency(
     }
   }
   s.model.stressScenarios.forEach((sc, k) => {
-    for (const id of Object.keys(sc.shocks)) {
+    for (const id of Object.keys(sc.shocks ?? {})) {
       if (id !== '*' && !ids.has(id)) {
         ctx.addIssue({
           code: 'custom',
@@ -204,6 +377,28 @@ function checkSnapshotConsistency(
           input: id,
         });
       }
+    }
+    (sc.path ?? []).forEach(([, returns], p) => {
+      for (const id of Object.keys(returns)) {
+        if (id !== '*' && !ids.has(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['model', 'stressScenarios', k, 'path', p, 1, id],
+            message: `unknown market id, got ${JSON.stringify(id)}`,
+            input: id,
+          });
+        }
+      }
+    });
+  });
+  (s.fundComposition ?? []).forEach((a, k) => {
+    if (a.priceMarketId !== undefined && !ids.has(a.priceMarketId)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fundComposition', k, 'priceMarketId'],
+        message: `unknown market id, got ${JSON.stringify(a.priceMarketId)}`,
+        input: a.priceMarketId,
+      });
     }
   });
   (s.model.largestAccounts ?? []).forEach((a, k) => {
@@ -218,17 +413,93 @@ function checkSnapshotConsistency(
   });
 }
 
+/**
+ * The rules that depend on the schema version: v1 needs `paths`; v2 refuses a leverage bucket at or
+ * below the maintenance margin (such a position is already being liquidated) and a fund composition
+ * that does not sum to the balance.
+ */
+function checkVersionRules(s: ConsistencyInput, ctx: z.RefinementCtx): void {
+  if (s.schemaVersion === 1) {
+    if (s.model.paths === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model', 'paths'],
+        message: 'required for schemaVersion 1',
+        input: undefined,
+      });
+    }
+    return;
+  }
+  s.markets.forEach((m, i) => {
+    for (const key of ['leverageProfile', 'leverageProfileShort'] as const) {
+      (m[key] ?? []).forEach((b, j) => {
+        if (b.margin <= m.maintenanceMargin) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['markets', i, key, j, 'margin'],
+            message: `must exceed the maintenance margin ${m.maintenanceMargin} (a position at or below it is already being liquidated), got ${b.margin}`,
+            input: b.margin,
+          });
+        }
+      });
+    }
+  });
+  if (s.fundComposition !== undefined) {
+    const sum = s.fundComposition.reduce((acc, a) => acc + a.amountUsd, 0);
+    const balance = s.fundBalanceUsd;
+    if (balance === null || Math.abs(sum - balance) > COMPOSITION_SUM_TOLERANCE * Math.max(1, balance)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fundComposition'],
+        message: `amounts must sum to fundBalanceUsd ${balance}, got ${sum}`,
+        input: sum,
+      });
+    }
+  }
+}
+
 /** Run status. OK/WARN/BREACH from coverage; DEGRADED (data) and UNKNOWN (no balance). */
 export const RunStatusSchema = z.enum(['OK', 'WARN', 'BREACH', 'DEGRADED', 'UNKNOWN']);
 
-/** The model's output (DESIGN.md §3.3). `backstop reserve --json` prints exactly this. */
+const finite = z.number().finite();
+
+/** v2: what one deterministic replay of a path did to the fund (USD; losses positive). */
+export const PathOutcomeSchema = z.strictObject({
+  badDebtUsd: nonNegative,
+  liquidationIncomeUsd: nonNegative,
+  /** Bad debt − income; negative = the fund grew. */
+  netFundLossUsd: finite,
+  /** The balance revalued along the path minus the net loss, floored at 0; null without a balance. */
+  fundAfterUsd: nonNegative.nullable(),
+  /** Bad debt the fund could not absorb (socialised by auto-deleveraging). */
+  adlLossUsd: nonNegative,
+  /** Notional closed against the winning side by auto-deleveraging. */
+  adlNotionalUsd: nonNegative,
+  liquidatedNotionalUsd: nonNegative,
+});
+
+/** v2: the reverse stress test of one scenario at one liquidity factor (DESIGN.md §4c). */
+export const ReverseStressSchema = z.strictObject({
+  scenario: z.string(),
+  liquidityFactor: z.number(),
+  /** Smallest multiple of the scenario's path that exhausts the effective balance; null if none up to `maxScale`. */
+  scale: finite.gte(0).nullable(),
+  maxScale: positive,
+});
+
+/**
+ * The model's output (DESIGN.md §3.3, §4d). `backstop reserve --json` prints exactly this. The v2
+ * fields are absent on results of schemaVersion 1 snapshots, so stored v1 runs replay unchanged.
+ */
 export const ReserveResultSchema = z.strictObject({
   fundId: z.string(),
   asOf: isoTimestamp,
   modelVersion: z.string(),
+  /** v2: the loss engine that produced the numbers. */
+  engine: z.enum(['path', 'gap']).optional(),
   fundBalanceUsd: nonNegative.nullable(),
   requiredReserveUsd: nonNegative,
-  /** balance / required; null when the balance is unknown or the requirement is zero. */
+  /** balance / required (v2: effective balance / required); null when unknown or nothing is required. */
   coverageRatio: nonNegative.nullable(),
   /** Status from coverage alone (OK/WARN/BREACH), or UNKNOWN without a balance. */
   coverageStatus: RunStatusSchema,
@@ -239,8 +510,9 @@ export const ReserveResultSchema = z.strictObject({
     seed: z.number().int(),
     confidence: z.number(),
     tailDof: z.number().nullable(),
-    varUsd: nonNegative,
-    esUsd: nonNegative,
+    /** Losses are net fund losses: in v2 a tail may be a gain (negative). */
+    varUsd: finite,
+    esUsd: finite,
     esStdErrorUsd: nonNegative,
     tailCount: z.number().int(),
     seconds: nonNegative,
@@ -248,17 +520,20 @@ export const ReserveResultSchema = z.strictObject({
   stress: z.array(
     z.strictObject({
       name: z.string(),
-      lossUsd: nonNegative,
+      /** Net fund loss of the scenario (v2: negative when the fund grew). */
+      lossUsd: finite,
       liquidityFactor: z.number(),
-      byMarket: z.record(z.string(), nonNegative),
+      byMarket: z.record(z.string(), finite),
+      /** v2: the replay's split. */
+      outcome: PathOutcomeSchema.optional(),
     }),
   ),
   cover2Usd: nonNegative.nullable(),
   byMarket: z.array(
     z.strictObject({
       id: z.string(),
-      esContributionUsd: nonNegative,
-      worstStressLossUsd: nonNegative,
+      esContributionUsd: finite,
+      worstStressLossUsd: finite,
     }),
   ),
   /** Which term set the requirement. */
@@ -270,6 +545,21 @@ export const ReserveResultSchema = z.strictObject({
     /** Surplus above `releaseMultiple` × required that could be released (0 if none). */
     releasableUsd: nonNegative,
   }),
+  /** v2: mean over the Monte Carlo tail scenarios of bad debt, liquidation income and net loss. */
+  lossBreakdown: z
+    .strictObject({ badDebtUsd: nonNegative, liquidationIncomeUsd: nonNegative, netLossUsd: finite })
+    .optional(),
+  /** v2: the balance after its own tail-scenario revaluation; coverage uses it. */
+  effectiveBalanceUsd: nonNegative.nullable().optional(),
+  /** v2: P(the fund is exhausted within the window) at the current balance. */
+  exhaustionProbability: z.number().gte(0).lte(1).nullable().optional(),
+  /** v2: P(auto-deleveraging within the window) and the expected ADL notional given ADL. */
+  adl: z
+    .strictObject({ probability: z.number().gte(0).lte(1).nullable(), expectedNotionalUsd: nonNegative })
+    .optional(),
+  reverseStress: z.array(ReverseStressSchema).optional(),
+  /** v2: the v1 gap model's requirement on the same book: a conservative upper bound. */
+  conservativeBoundUsd: nonNegative.optional(),
   warnings: z.array(z.string()),
 });
 
@@ -282,3 +572,11 @@ export type MarketSnapshot = z.infer<typeof MarketSnapshotSchema>;
 export type DataQuality = z.infer<typeof DataQualitySchema>;
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 export type ReserveResult = z.infer<typeof ReserveResultSchema>;
+export type DepthPoint = z.infer<typeof DepthPointSchema>;
+export type FundAsset = z.infer<typeof FundAssetSchema>;
+export type LiquidationIncome = z.infer<typeof LiquidationIncomeSchema>;
+export type LiquidationParams = z.infer<typeof LiquidationParamsSchema>;
+export type PathDynamics = z.infer<typeof PathDynamicsSchema>;
+export type PricePath = z.infer<typeof PricePathSchema>;
+export type PathOutcome = z.infer<typeof PathOutcomeSchema>;
+export type ReverseStress = z.infer<typeof ReverseStressSchema>;

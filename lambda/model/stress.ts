@@ -16,9 +16,19 @@ export interface StressRun {
   readonly worstMoves: ReadonlyMap<string, MarketMove>;
 }
 
-/** The return a scenario applies to `marketId`: its own shock, else `"*"`, else 0. */
+/**
+ * The return a scenario applies to `marketId` in the gap model: its own shock, else `"*"`, else 0.
+ * A path scenario is reduced to its most extreme point for the market (the gap model lets the whole
+ * move happen before any liquidation: the conservative reading of a path).
+ */
 export function scenarioReturn(scenario: StressScenario, marketId: string): number {
-  return scenario.shocks[marketId] ?? scenario.shocks['*'] ?? 0;
+  if (scenario.shocks !== undefined) return scenario.shocks[marketId] ?? scenario.shocks['*'] ?? 0;
+  let extreme = 0;
+  for (const [, returns] of scenario.path ?? []) {
+    const r = returns[marketId] ?? returns['*'] ?? 0;
+    if (Math.abs(r) > Math.abs(extreme)) extreme = r;
+  }
+  return extreme;
 }
 
 /** Runs every scenario over the books (`ids[i]` is the id of `books[i]`). */

@@ -45,7 +45,11 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
   if (values.snapshot === undefined) {
     throw new InvalidInputError('backstop reserve: --snapshot FILE is required', 'snapshot');
   }
-  const paths = checkedOverride('paths', intOption(values.paths, 'paths', 1), ModelParamsSchema.shape.paths);
+  const paths = checkedOverride(
+    'paths',
+    intOption(values.paths, 'paths', 1),
+    ModelParamsSchema.shape.paths.unwrap(),
+  );
   const seed = checkedOverride('seed', intOption(values.seed, 'seed', 0), ModelParamsSchema.shape.seed);
 
   const file = resolve(io.cwd, values.snapshot);
@@ -62,7 +66,7 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
     },
   };
 
-  const showProgress = io.stderrIsTty && snapshot.model.paths >= PROGRESS_MIN_PATHS;
+  const showProgress = io.stderrIsTty && (snapshot.model.paths ?? 0) >= PROGRESS_MIN_PATHS;
   const result = computeReserve(snapshot, {
     timer: () => performance.now() / 1000,
     ...(showProgress ? { onProgress: progressLine((t) => io.stderr(t)) } : {}),

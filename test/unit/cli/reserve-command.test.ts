@@ -164,7 +164,7 @@ describe('backstop reserve', () => {
     [
       'an unknown market id in a stress shock',
       (s) => {
-        s.model.stressScenarios[0]!.shocks['DOGE-PERP'] = -0.3;
+        s.model.stressScenarios[0]!.shocks!['DOGE-PERP'] = -0.3;
       },
       /model\.stressScenarios\[0\]\.shocks\.DOGE-PERP: unknown market id, got "DOGE-PERP"/,
     ],
