@@ -123,10 +123,12 @@ export class BackstopStatelessStack extends Stack {
       },
     });
     this.recalibrate
-      // What DynamoSnapshotStore does: get/put (conditional) items, delete sent outbox items, query runs.
+      // What the store's repositories do: get/put (conditional) items, update step records and outbox
+      // claims, delete overflow parts and old outbox tombstones, query runs (test/infra/iam-from-code).
       .bindTable(props.table, FunctionEnv.table, [
         'dynamodb:GetItem',
         'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
         'dynamodb:Query',
       ])

@@ -5,7 +5,9 @@
  */
 import type { FundAlerts } from '../config/fund-config.ts';
 import type { ReserveResult, RunStatus } from '../model/schemas.ts';
-import type { AlertState, DataFlag, Notification, NotificationKind, Severity } from '../pipeline/ports.ts';
+import type { AlertState } from '../run/alert-state.ts';
+import type { Notification, NotificationKind, Severity } from '../run/notification.ts';
+import type { DataFlag } from '../run/observation.ts';
 import { formatPercent, formatUsd } from './format.ts';
 
 /** A past fund balance, for the drawdown rule (null = unknown at that time). */

@@ -3,7 +3,7 @@
  * expected-shortfall contributors, the worst stress, what changed since the last run, the snapshot
  * key — and the subject line. Email, Slack and the console render these same facts.
  */
-import type { OutboxItem } from '../pipeline/ports.ts';
+import type { OutboxItem } from '../run/notification.ts';
 import { formatPercent, formatPointChange, formatUsd } from './format.ts';
 
 /** SNS rejects subjects of 100 characters or more, and non-ASCII ones on some protocols. */

@@ -29,8 +29,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { SnsNotifier } from '../alert/sns-notifier.ts';
 import { createVenueMarketSource } from '../ingest/venue-market-source.ts';
+import { SnsNotifier } from '../notify/sns-notifier.ts';
 import type { Clock, MarketSource } from '../pipeline/ports.ts';
 import type { RunOutcome } from '../pipeline/run-outcome.ts';
 import { runPipeline } from '../pipeline/run-pipeline.ts';
@@ -101,7 +101,7 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
       runId,
       source,
       store,
-      notifier,
+      notifiers: [notifier],
       clock,
       logger: {
         info: (message, extra) => logger.info(message, extra ?? {}),

@@ -4,7 +4,7 @@
  */
 
 import { formatPercent, formatTable, formatUsd } from '../cli/render/format.ts';
-import type { RunSummary } from '../pipeline/ports.ts';
+import type { RunSummary } from '../run/stored-run.ts';
 import { sparkline } from './sparkline.ts';
 
 /** Coverage changes smaller than this (5 percentage points) stay on one sparkline level or two. */

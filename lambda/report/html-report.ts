@@ -7,7 +7,7 @@
 
 import { formatPercent, formatUsd } from '../cli/render/format.ts';
 import { coverageThresholds } from '../model/coverage.ts';
-import type { RunSummary, StoredRun } from '../pipeline/ports.ts';
+import type { RunSummary, StoredRun } from '../run/stored-run.ts';
 import { balanceChart, barChart, type ChartPoint, coverageChart, escapeXml } from './svg-charts.ts';
 
 /** What the report shows. */

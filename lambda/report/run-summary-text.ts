@@ -4,8 +4,8 @@
  */
 import { formatPercent, formatUsd } from '../cli/render/format.ts';
 import { renderReserveSummary } from '../cli/render/reserve-summary.ts';
-import type { StoredRun } from '../pipeline/ports.ts';
 import type { RunOutcome } from '../pipeline/run-outcome.ts';
+import type { StoredRun } from '../run/stored-run.ts';
 
 /**
  * Renders a finished run.

@@ -4,7 +4,7 @@
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { BalanceSource } from '../../config/fund-config.ts';
-import type { DataFlag, Observation } from '../../pipeline/ports.ts';
+import type { DataFlag, Observation } from '../../run/observation.ts';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import { observation } from '../venues/venue-adapter.ts';
 import type { PriceBook } from './balance-reading.ts';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { BalanceSource } from '../../config/fund-config.ts';
-import type { DataFlag, Observation } from '../../pipeline/ports.ts';
+import type { DataFlag, Observation } from '../../run/observation.ts';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import { MsString, NumericString, observation } from '../venues/venue-adapter.ts';
 import { type BalanceReading, BalanceUnavailableError, type PriceBook } from './balance-reading.ts';

@@ -13,7 +13,7 @@ import {
   type SnapshotMarket,
 } from '../../model/schemas.ts';
 import { parseOrThrow } from '../../model/validation.ts';
-import type { DataFlag } from '../../pipeline/ports.ts';
+import type { DataFlag } from '../../run/observation.ts';
 import { MarketDataUnavailableError } from '../ingest-errors.ts';
 import type { PerpQuote } from '../venues/venue-adapter.ts';
 import type { VolChoice } from '../vol/vol-chain.ts';

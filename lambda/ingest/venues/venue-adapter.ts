@@ -3,7 +3,7 @@
  * the raw numbers kept as observations for the audit trail.
  */
 import { z } from 'zod';
-import type { Observation } from '../../pipeline/ports.ts';
+import type { Observation } from '../../run/observation.ts';
 import { VenueResponseError } from '../http/errors.ts';
 
 /** A perpetual's current numbers. `openInterestUsd` is ONE side. */

@@ -14,7 +14,7 @@ import { createVenueMarketSource } from '../../../lambda/ingest/venue-market-sou
 import { symmetricEigen } from '../../../lambda/model/linalg/jacobi-eigen.ts';
 import { computeReserve, MODEL_VERSION } from '../../../lambda/model/reserve.ts';
 import type { MarketSnapshot } from '../../../lambda/model/schemas.ts';
-import type { StoredRun } from '../../../lambda/pipeline/ports.ts';
+import type { StoredRun } from '../../../lambda/run/stored-run.ts';
 
 const T = '2026-11-22T00:00:00.000Z';
 const minutesBefore = (n: number) => new Date(Date.parse(T) - n * 60_000).toISOString();

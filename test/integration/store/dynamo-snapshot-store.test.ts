@@ -5,7 +5,7 @@ import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../lambda/model/validation.ts';
-import type { AlertState } from '../../../lambda/pipeline/ports.ts';
+import type { AlertState } from '../../../lambda/run/alert-state.ts';
 import {
   bodyDigest,
   compressJson,
