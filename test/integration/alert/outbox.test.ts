@@ -12,8 +12,6 @@ import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
 import { outboxItem, reserveResult } from '../../unit/alert/result-fixtures.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 /** A deliverer whose clock is the real one: leases are far longer than a test. */
 const DELIVERER = { owner: 'test-run', now: () => new Date() };
 
