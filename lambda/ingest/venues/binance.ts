@@ -42,11 +42,13 @@ export function binanceBaseCoin(symbol: string): string {
 /** Binance adapter. `options` is the `eapi` client (its own host and limits). */
 export class BinanceAdapter implements VenueAdapter, OptionsVenue {
   readonly venue = V;
+  private readonly http: VenueHttpClient;
+  private readonly options: VenueHttpClient;
 
-  constructor(
-    private readonly http: VenueHttpClient,
-    private readonly options: VenueHttpClient,
-  ) {}
+  constructor(http: VenueHttpClient, options: VenueHttpClient) {
+    this.http = http;
+    this.options = options;
+  }
 
   async perpQuote(symbol: string, marketId: string): Promise<PerpQuote> {
     const [mark, oi, ticker] = await Promise.all([

@@ -59,8 +59,11 @@ function categoryOf(symbol: string): 'linear' | 'inverse' {
 /** Bybit adapter. */
 export class BybitAdapter implements VenueAdapter, OptionsVenue {
   readonly venue = V;
+  private readonly http: VenueHttpClient;
 
-  constructor(private readonly http: VenueHttpClient) {}
+  constructor(http: VenueHttpClient) {
+    this.http = http;
+  }
 
   async perpQuote(symbol: string, marketId: string): Promise<PerpQuote> {
     const endpoint = '/v5/market/tickers';

@@ -56,8 +56,11 @@ const V = 'okx';
 /** OKX adapter. */
 export class OkxAdapter implements VenueAdapter, OptionsVenue {
   readonly venue = V;
+  private readonly http: VenueHttpClient;
 
-  constructor(private readonly http: VenueHttpClient) {}
+  constructor(http: VenueHttpClient) {
+    this.http = http;
+  }
 
   async perpQuote(symbol: string, marketId: string): Promise<PerpQuote> {
     const [mark, oi, ticker] = await Promise.all([
