@@ -3,6 +3,7 @@
  * CDK app all validate it with this one schema.
  */
 import { z } from 'zod';
+import { DEFAULT_PLAUSIBILITY } from '../ingest/recalibrate/plausibility.ts';
 import { OPTIONS_VENUES, POOL_VENUES, VENUE_APIS, VENUE_NAMES } from '../ingest/venues/registry.ts';
 import {
   CoverageThresholdsSchema,
@@ -116,6 +117,15 @@ export const FundDataSchema = z.strictObject({
   stalePenalty: z.number().min(0).default(0.25),
   /** Per-venue base URL overrides (testnets, proxies); env vars override these. */
   baseUrls: z.partialRecord(VenueApiSchema, z.url()).default({}),
+  /** When open interest is implausible or falls too fast (docs/MARKET-DATA.md, plausibility). */
+  plausibility: z
+    .strictObject({
+      maxOiDrop: z.number().gt(0).lt(1).default(DEFAULT_PLAUSIBILITY.maxOiDrop),
+      minOiToVolume: z.number().min(0).max(10).default(DEFAULT_PLAUSIBILITY.minOiToVolume),
+      minOiShareOfPeers: z.number().min(0).max(1).default(DEFAULT_PLAUSIBILITY.minOiShareOfPeers),
+      confirmTolerance: z.number().gt(0).lt(1).default(DEFAULT_PLAUSIBILITY.confirmTolerance),
+    })
+    .default(DEFAULT_PLAUSIBILITY),
 });
 
 /** Alert policy settings (DESIGN.md §7). */
@@ -165,7 +175,12 @@ export const FundConfigSchema = z
     balance: BalanceSourceSchema,
     markets: z.array(FundMarketSchema).min(1).max(500),
     model: FundModelSchema,
-    data: FundDataSchema.default({ maxStaleMinutes: 120, stalePenalty: 0.25, baseUrls: {} }),
+    data: FundDataSchema.default({
+      maxStaleMinutes: 120,
+      stalePenalty: 0.25,
+      baseUrls: {},
+      plausibility: DEFAULT_PLAUSIBILITY,
+    }),
     alerts: FundAlertsSchema.default({
       hysteresis: 0.02,
       reminderHours: 6,
