@@ -2,7 +2,6 @@
 // npm bin entry: registers tsx so the TypeScript CLI runs without a build step, then hands over.
 import { register } from 'tsx/esm/api';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv.slice(2));
