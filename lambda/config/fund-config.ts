@@ -3,6 +3,7 @@
  * CDK app all validate it with this one schema.
  */
 import { z } from 'zod';
+import { OPTIONS_VENUES, POOL_VENUES, VENUE_APIS, VENUE_NAMES } from '../ingest/venues/registry.ts';
 import {
   CoverageThresholdsSchema,
   LargeAccountSchema,
@@ -11,8 +12,14 @@ import {
   StressScenarioSchema,
 } from '../model/schemas.ts';
 
-/** Venues with adapters in v1. */
-export const VenueSchema = z.enum(['deribit', 'binance', 'bybit', 'okx']);
+/** Venues with an adapter (from the venue registry). */
+export const VenueSchema = z.enum(VENUE_NAMES);
+/** Venues whose adapter reads options chains (an `atm-options` vol source). */
+export const OptionsVenueSchema = z.enum(OPTIONS_VENUES);
+/** Venues with a public insurance fund (a `venue-pool` balance source). */
+export const PoolVenueSchema = z.enum(POOL_VENUES);
+/** Venue APIs whose base URL a config may override (Binance options have their own host). */
+export const VenueApiSchema = z.enum(VENUE_APIS);
 
 /**
  * One implied-vol source in a market's fallback chain. `dvol` = Deribit's DVOL index;
@@ -22,7 +29,7 @@ export const VolSourceSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('dvol'), currency: z.string().min(1) }),
   z.strictObject({
     type: z.literal('atm-options'),
-    venue: VenueSchema,
+    venue: OptionsVenueSchema,
     /** Underlying as the venue names it: `BTC` (Deribit currency, Bybit baseCoin), `BTC-USD` (OKX family). */
     underlying: z.string().min(1),
   }),
@@ -34,7 +41,7 @@ export const BalanceSourceSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('static'), amountUsd: z.number().finite().gte(0) }),
   z.strictObject({
     type: z.literal('venue-pool'),
-    venue: z.enum(['binance', 'bybit', 'okx']),
+    venue: PoolVenueSchema,
     /** Pools to sum: Binance/Bybit pool symbol lists or OKX instFamily values. */
     pools: z.array(z.string().min(1)).min(1),
     /** Coins to include; all coins of the pools when absent. */
@@ -125,9 +132,7 @@ export const FundDataSchema = z.strictObject({
   /** Relative IV increase applied to a stale market (0.25 = IV × 1.25). */
   stalePenalty: z.number().min(0).default(0.25),
   /** Per-venue base URL overrides (testnets, proxies); env vars override these. */
-  baseUrls: z
-    .partialRecord(z.enum(['deribit', 'binance', 'binanceOptions', 'bybit', 'okx']), z.url())
-    .default({}),
+  baseUrls: z.partialRecord(VenueApiSchema, z.url()).default({}),
 });
 
 /** Alert policy settings (DESIGN.md §7). */

@@ -7,21 +7,19 @@
 import { z } from 'zod';
 import type { FundConfig } from '../config/fund-config.ts';
 import { decodeFundsFromEnv, FUNDS_ENV_VAR } from '../config/fund-env.ts';
+import { VENUE_API_SPECS, VENUE_APIS } from '../ingest/venues/registry.ts';
 import { parseOrThrow } from '../model/validation.ts';
 
-/** Venue base-URL overrides the market source reads (testnets, proxies, the replay server). */
-export const VENUE_URL_ENV_VARS = [
-  'BACKSTOP_DERIBIT_URL',
-  'BACKSTOP_BINANCE_URL',
-  'BACKSTOP_BINANCE_OPTIONS_URL',
-  'BACKSTOP_BYBIT_URL',
-  'BACKSTOP_OKX_URL',
-] as const;
+/**
+ * Venue base-URL overrides the market source reads (testnets, proxies, the replay server), one per
+ * venue API of the registry. Listed here because zod drops unknown keys: a variable missing from
+ * this schema would be silently ignored by the deployed function.
+ */
+export const VENUE_URL_ENV_VARS: readonly string[] = VENUE_APIS.map((api) => VENUE_API_SPECS[api].envVar);
 
-const venueUrls = Object.fromEntries(VENUE_URL_ENV_VARS.map((name) => [name, z.url().optional()])) as Record<
-  (typeof VENUE_URL_ENV_VARS)[number],
-  z.ZodOptional<z.ZodURL>
->;
+const venueUrls: Record<string, z.ZodOptional<z.ZodURL>> = Object.fromEntries(
+  VENUE_URL_ENV_VARS.map((name) => [name, z.url().optional()]),
+);
 
 /** The variables the function needs; anything else in the environment is ignored. */
 export const HandlerEnvSchema = z.object({
@@ -57,8 +55,8 @@ export function readHandlerEnvironment(
   const funds = new Map(decodeFundsFromEnv(parsed[FUNDS_ENV_VAR]).map((f) => [f.fundId, f]));
   const venueEnv: Record<string, string> = {};
   for (const name of VENUE_URL_ENV_VARS) {
-    const value = parsed[name];
-    if (value !== undefined) venueEnv[name] = value;
+    const value = (parsed as Record<string, unknown>)[name];
+    if (typeof value === 'string') venueEnv[name] = value;
   }
   return {
     funds,

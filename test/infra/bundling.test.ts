@@ -58,7 +58,6 @@ describe('the bundled recalibration function', () => {
       env: {
         PATH: process.env.PATH ?? '',
         AWS_REGION: 'eu-west-1',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_DEV: 'true',
         ...environment,
         // Deploy-time values, as CloudFormation would fill them in.

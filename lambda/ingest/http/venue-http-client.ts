@@ -73,11 +73,13 @@ export function parseRetryAfter(value: string | null, now: Date): number | undef
 }
 
 class RetryableFailure extends Error {
-  constructor(
-    readonly error: VenueError,
-    readonly retryAfterMs: number | undefined,
-  ) {
+  readonly error: VenueError;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(error: VenueError, retryAfterMs: number | undefined) {
     super(error.message);
+    this.error = error;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 

@@ -11,8 +11,6 @@ import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
 import { outboxItem, reserveResult } from '../../unit/alert/result-fixtures.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const sns = mockClient(SNSClient);
 let dynamo: TestDynamo;

@@ -18,8 +18,6 @@ import { itemSizeBytes } from '../../../lambda/store/item-size.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
 import { quarterHours, storedRun } from './run-fixtures.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 let dynamo: TestDynamo;
 
 beforeAll(async () => {

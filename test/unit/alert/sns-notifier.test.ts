@@ -8,8 +8,6 @@ import { SnsNotifier } from '../../../lambda/alert/sns-notifier.ts';
 import { InvalidInputError } from '../../../lambda/model/validation.ts';
 import { BREACH_EMAIL, outboxItem } from './result-fixtures.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const sns = mockClient(SNSClient);
 const client = () =>
