@@ -3,6 +3,7 @@
  * expected-shortfall contributors, the worst stress, what changed since the last run, the snapshot
  * key — and the subject line. Email, Slack and the console render these same facts.
  */
+import { growthNextSteps } from '../manage/growth.ts';
 import type { OutboxItem } from '../pipeline/ports.ts';
 import { formatCoverage, formatPointChange, formatUsd } from '../present/format.ts';
 
@@ -22,7 +23,7 @@ export interface Contributor {
 /** The facts of one notification, formatted once for all channels. */
 export interface AlertFacts {
   readonly subject: string;
-  /** `BREACH`, `WARN`, `UNKNOWN`, `RECOVERED`, `DRAWDOWN BREACH`, `DATA`… */
+  /** `BREACH`, `WARN`, `UNKNOWN`, `RECOVERED`, `DRAWDOWN BREACH`, `DATA`, `GROWTH`… */
   readonly label: string;
   readonly coverage: string;
   readonly balance: string;
@@ -42,6 +43,7 @@ function labelOf(item: OutboxItem): string {
   if (n.kind === 'RECOVERY') return 'RECOVERED';
   if (n.kind === 'DRAWDOWN') return `DRAWDOWN ${n.severity}`;
   if (n.kind === 'DATA') return n.status === 'OK' ? 'DATA OK' : 'DATA';
+  if (n.kind === 'GROWTH') return 'GROWTH';
   return n.status;
 }
 
@@ -123,6 +125,8 @@ function nextSteps(item: OutboxItem, shortfall: string | null): string[] {
         'Confirm the balance source is reporting correctly.',
         replay,
       ];
+    case 'GROWTH':
+      return [...growthNextSteps(n.fundId), replay];
     case 'DATA':
       return n.status === 'OK'
         ? ['No action needed: all markets report fresh data again.']
