@@ -12,8 +12,9 @@
  *   when the item exists) and the state's `pending` is cleared. A crash in between leaves `pending`
  *   set, and whoever reads the state next writes the same items again — no loss, no duplicate.
  */
-import { evaluateAlerts } from '../alert/alert-policy.ts';
-import type { FundConfig } from '../config/fund-config.ts';
+import { type BalancePoint, evaluateAlerts } from '../alert/alert-policy.ts';
+import { type FundConfig, GROWTH_ALERT_DEFAULTS } from '../config/fund-config.ts';
+import { growthReferenceRange } from '../manage/growth.ts';
 import type { AlertState } from '../run/alert-state.ts';
 import { messageIdOf, type Notification, type OutboxItem } from '../run/notification.ts';
 import type { RunSummary, StoredRun } from '../run/stored-run.ts';
@@ -81,7 +82,10 @@ export async function decideAlerts(input: AlertStepInput): Promise<AlertStepResu
     }
     const full = target.asOf === run.asOf ? run : await store.get(config.fundId, target.asOf);
     if (full === null) throw new Error(`run ${target.asOf} listed but not found`);
-    const balances = await drawdownWindow(store, config, full.asOf);
+    const balances = [
+      ...(await growthReference(store, config, full.asOf)),
+      ...(await drawdownWindow(store, config, full.asOf)),
+    ];
     const { next, notifications } = evaluateAlerts(
       state,
       full.result,
@@ -148,16 +152,36 @@ async function undecidedRuns(
   return { runs: inWindow.reverse(), tooOld: summaries.length - inWindow.length };
 }
 
-/** Balances of the runs within the drawdown window ending at `asOf` (inclusive), oldest first. */
+/** Balances (and open interest) of the runs within the drawdown window ending at `asOf` (inclusive), oldest first. */
 async function drawdownWindow(
   store: SnapshotStore,
   config: FundConfig,
   asOf: string,
-): Promise<{ asOf: string; fundBalanceUsd: number | null }[]> {
+): Promise<BalancePoint[]> {
   const from = new Date(Date.parse(asOf) - config.alerts.drawdown.windowHours * 3_600_000).toISOString();
-  const summaries = await store.summaries(config.fundId, { from, to: asOf });
+  return balancePoints(await store.summaries(config.fundId, { from, to: asOf }));
+}
+
+/**
+ * The runs of the GROWTH rule's reference day (the first day of its window): only that day is read,
+ * not the whole 30 days, so the alert step stays as cheap as the drawdown window.
+ */
+async function growthReference(
+  store: SnapshotStore,
+  config: FundConfig,
+  asOf: string,
+): Promise<BalancePoint[]> {
+  const settings = config.alerts.growth ?? GROWTH_ALERT_DEFAULTS;
+  return balancePoints(await store.summaries(config.fundId, growthReferenceRange(asOf, settings.windowDays)));
+}
+
+function balancePoints(summaries: readonly RunSummary[]): BalancePoint[] {
   return summaries
-    .map((s) => ({ asOf: s.asOf, fundBalanceUsd: s.fundBalanceUsd }))
+    .map((s) => ({
+      asOf: s.asOf,
+      fundBalanceUsd: s.fundBalanceUsd,
+      openInterestUsd: s.openInterestUsd ?? null,
+    }))
     .sort((a, b) => a.asOf.localeCompare(b.asOf));
 }
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ReserveResultSchema, RunStatusSchema } from '../model/schemas.ts';
 
 /** Kinds of notification (message attribute `kind`). */
-export const NotificationKindSchema = z.enum(['COVERAGE', 'RECOVERY', 'DRAWDOWN', 'DATA']);
+export const NotificationKindSchema = z.enum(['COVERAGE', 'RECOVERY', 'DRAWDOWN', 'DATA', 'GROWTH']);
 export type NotificationKind = z.infer<typeof NotificationKindSchema>;
 /** Severity (message attribute `severity`). */
 export const SeveritySchema = z.enum(['INFO', 'WARN', 'BREACH']);
@@ -19,7 +19,7 @@ export const NotificationSchema = z.object({
   kind: NotificationKindSchema,
   severity: SeveritySchema,
   status: RunStatusSchema,
-  /** Why it is sent now: `status-change`, `reminder`, `recovery`, `drawdown`, `data`. */
+  /** Why it is sent now: `status-change`, `reminder`, `recovery`, `drawdown`, `data`, `growth`. */
   reason: z.string(),
   /** One-line summary of the triggering fact. */
   headline: z.string(),

@@ -35,6 +35,8 @@ export const RunSummarySchema = z.object({
   fundBalanceUsd: z.number().nullable(),
   requiredReserveUsd: z.number(),
   coverageRatio: z.number().nullable(),
+  /** Total open interest (one side, USD) of the run; absent on runs stored before it was recorded. */
+  openInterestUsd: z.number().optional(),
 });
 /** A compact view of a stored run. */
 export type RunSummary = Readonly<z.infer<typeof RunSummarySchema>>;

@@ -42,6 +42,7 @@ const SUMMARY_ATTRIBUTES = [
   'fundBalanceUsd',
   'requiredReserveUsd',
   'coverageRatio',
+  'openInterestUsd',
 ] as const;
 
 /** The body of a snapshot item: everything of a StoredRun that is not a plain attribute. */
@@ -92,6 +93,7 @@ export class DynamoRunRepository implements RunRepository {
       coverageRatio: run.result.coverageRatio,
       fundBalanceUsd: run.result.fundBalanceUsd,
       requiredReserveUsd: run.result.requiredReserveUsd,
+      openInterestUsd: run.snapshot.markets.reduce((sum, m) => sum + m.openInterestUsd, 0),
       marketCount: run.snapshot.markets.length,
       flagCount: run.flags.length,
       bodyDigest: digest,
@@ -206,7 +208,8 @@ export class DynamoRunRepository implements RunRepository {
           cause: parsed.error,
         });
       }
-      return parsed.data;
+      const { openInterestUsd, ...summary } = parsed.data;
+      return openInterestUsd === undefined ? summary : { ...summary, openInterestUsd };
     });
   }
 

@@ -13,13 +13,13 @@ import { InvalidInputError } from '../../model/validation.ts';
 import { ConsoleNotifier } from '../../notify/console-notifier.ts';
 import { SnsNotifier } from '../../notify/sns-notifier.ts';
 import { parseAsOf } from '../../pipeline/as-of.ts';
-import { DEFAULT_FUND_FILE } from '../../pipeline/fund-option.ts';
-import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../../pipeline/local-store.ts';
 import type { MarketSource, Notifier } from '../../pipeline/ports.ts';
 import { type PipelineProgress, runPipeline } from '../../pipeline/run-pipeline.ts';
-import { renderRunSummary } from '../../report/run-summary-text.ts';
+import { renderRunSummary } from '../../present/run-summary-text.ts';
 import type { StepRecord } from '../../run/step-record.ts';
+import { DEFAULT_FUND_FILE } from '../fund-option.ts';
 import { type CommandIo, ExitCode, parseOptions } from '../io.ts';
+import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../local-store.ts';
 import { progressLine } from '../render/progress.ts';
 
 const USAGE = `usage: backstop run [--fund FILE] [--source replay|live] [--store embedded|dynamodb]

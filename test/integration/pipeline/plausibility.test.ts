@@ -77,7 +77,10 @@ describe('open-interest plausibility through the pipeline', () => {
       const btc = stored.snapshot.markets.find((m) => m.id === 'BTC-PERP-BINANCE');
       // Raised to 0.1 x the 24h volume, the venue's own answer kept in the provenance.
       expect(btc?.openInterestUsd).toBeCloseTo(0.1 * (btc?.dailyVolumeUsd ?? 0), 0);
-      expect((btc?.provenance as { venueOiUsd?: number }).venueOiUsd).toBeCloseTo(0.12 * 8.285e9, -7);
+      expect((btc?.provenance as { venueOiUsd?: number } | undefined)?.venueOiUsd).toBeCloseTo(
+        0.12 * 8.285e9,
+        -7,
+      );
       expect(outcome.notifications.decided.map((n) => n.kind)).toContain('DATA');
       expect(sent).toContain(`demo-perps/${T0}/DATA/DEGRADED`);
     } finally {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeReserve } from '../../../lambda/model/reserve.ts';
 import { validateSnapshot } from '../../../lambda/model/validate-snapshot.ts';
-import { renderHtmlReport } from '../../../lambda/report/html-report.ts';
+import { renderHtmlReport } from '../../../lambda/present/html-report.ts';
 import type { RunSummary, StoredRun } from '../../../lambda/run/stored-run.ts';
 
 const example = JSON.parse(
