@@ -170,7 +170,7 @@ describe('outbox', () => {
     expect(a.left + b.left).toBe(2);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
     expect([...accepted].sort()).toEqual([
-      '[BREACH] demo-perps insurance fund at 72% of required reserve',
+      '[BREACH] demo-perps insurance fund at 72.0% of required reserve',
       '[DATA] demo-perps market data degraded: 1 flag: MISSING SOL-PERP',
     ]);
   });
@@ -194,7 +194,7 @@ describe('outbox', () => {
 
     expect({ sent: during.sent, left: during.left }).toEqual({ sent: 0, left: 1 });
     expect({ sent: after.sent, left: after.left }).toEqual({ sent: 1, left: 0 });
-    expect(accepted).toEqual(['[BREACH] demo-perps insurance fund at 72% of required reserve']);
+    expect(accepted).toEqual(['[BREACH] demo-perps insurance fund at 72.0% of required reserve']);
   });
 
   it('delivers and acknowledges each channel apart: a failing channel holds back only itself', async () => {
