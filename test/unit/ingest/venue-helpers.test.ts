@@ -29,7 +29,11 @@ describe('resolveBaseUrls', () => {
     const urls = resolveBaseUrls(
       { BACKSTOP_DERIBIT_URL: 'https://env.example/deribit', BACKSTOP_OKX_URL: '' },
       { deribit: 'https://opt.example/deribit', bybit: 'https://opt.example/bybit' },
-      { deribit: 'https://cfg.example/deribit', bybit: 'https://cfg.example/bybit', binance: 'https://cfg.example/binance' },
+      {
+        deribit: 'https://cfg.example/deribit',
+        bybit: 'https://cfg.example/bybit',
+        binance: 'https://cfg.example/binance',
+      },
     );
     expect(urls).toEqual({
       deribit: 'https://env.example/deribit',
