@@ -109,6 +109,23 @@ export const FundModelSchema = z.strictObject({
   releaseMultiple: z.number().min(1).default(1.5),
 });
 
+// ─── Fund management: the outlook's inflow, the recommendation's targets, the
+// GROWTH alert, policy floors and non-market losses. Kept in one block (other parts of this file
+// belong to other concerns), declared before the alert and fund schemas below that use it.
+
+/** GROWTH alert: the fund's balance / total open interest fell by more than `fall` over `windowDays`. */
+export const GrowthAlertSchema = z.strictObject({
+  /** Relative fall of fund / OI that alerts (0.2 = the ratio lost a fifth). */
+  fall: z.number().gt(0).lt(1).default(0.2),
+  windowDays: z.number().int().min(1).max(365).default(30),
+});
+
+/** The GROWTH alert settings when a config has none. */
+export const GROWTH_ALERT_DEFAULTS: z.output<typeof GrowthAlertSchema> = { fall: 0.2, windowDays: 30 };
+
+export type GrowthAlert = z.output<typeof GrowthAlertSchema>;
+// ─── end of fund management
+
 /** Staleness handling when a venue does not answer, and where the venues are. */
 export const FundDataSchema = z
   .strictObject({
@@ -151,6 +168,8 @@ export const FundAlertsSchema = z.strictObject({
       breach: z.number().gt(0).lt(1).default(0.25),
     })
     .default({ windowHours: 8, warn: 0.1, breach: 0.25 }),
+  /** GROWTH alert (fund / open interest falling while covered); defaults in {@link GROWTH_ALERT_DEFAULTS}. */
+  growth: GrowthAlertSchema.optional(),
 });
 
 /** How often the deployed job runs this fund (EventBridge Scheduler). */
