@@ -21,6 +21,7 @@ import type { Notification } from '../run/notification.ts';
 import type { StepRecord } from '../run/step-record.ts';
 import type { StoredRun } from '../run/stored-run.ts';
 import { decideAlerts } from './alert-step.ts';
+import { checkNotFuture } from './as-of.ts';
 import { PipelineStepError } from './errors.ts';
 import type { Clock, IngestOutcome, MarketSource, Notifier, SnapshotStore } from './ports.ts';
 import {
@@ -73,6 +74,8 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
   const log = input.logger ?? silent;
   const context = { fundId: config.fundId, asOf, runId };
   const started = clock.now().getTime();
+  // Whatever the caller checked: a run from the future would be the store's latest for good.
+  checkNotFuture(asOf, clock.now(), 'asOf');
   const steps: StepRecord[] = [];
 
   input.onProgress?.({ kind: 'step', step: 'ingest' });

@@ -227,6 +227,15 @@ describe('recalibrate handler', () => {
       { fundId: 'someone-else' },
       'scheduler payload: fundId: unknown fund, got "someone-else" (configured: demo-perps)',
     ],
+    // Finding 3: a tick from the future would be the store's latest run for good.
+    [
+      { fundId: 'demo-perps', scheduledTime: '9999-12-31T00:00:00Z' },
+      'scheduler payload: scheduledTime: "9999-12-31T00:00:00Z" is in the future (more than 5 minutes after now, 2026-11-22T05:00:41.000Z)',
+    ],
+    [
+      { fundId: 'demo-perps', scheduledTime: '2026-11-22T03:59:00Z' },
+      'scheduler payload: scheduledTime: "2026-11-22T03:59:00Z" is older than the schedule\'s maximum tick age of 60 minutes (now 2026-11-22T05:00:41.000Z)',
+    ],
   ])('rejects the bad payload %j with a clear error, logged, and runs nothing', async (event, message) => {
     const { handler, store } = await freshHandler();
     await expect(handler(event, lambdaContext('req-bad'))).rejects.toThrow(message);

@@ -402,7 +402,9 @@ describe('embedded store persistence', () => {
       const holder = await startEmbeddedDynamo({ path: folder });
       await expect(startEmbeddedDynamo({ path: folder })).rejects.toThrow(EmbeddedStoreBusyError);
       await expect(startEmbeddedDynamo({ path: folder })).rejects.toThrow(
-        `embedded store ${folder} is in use by process ${process.pid}; wait for it to finish or stop it`,
+        new RegExp(
+          `^embedded store ${folder} is in use by process ${process.pid} since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; wait for it to finish or stop it$`,
+        ),
       );
       await holder.close();
 

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { FundConfig } from '../../../lambda/config/fund-config.ts';
-import { parseSchedulerPayload } from '../../../lambda/handlers/scheduler-payload.ts';
+import { maxTickAgeMinutes, parseSchedulerPayload } from '../../../lambda/handlers/scheduler-payload.ts';
 import { InvalidInputError } from '../../../lambda/model/validation.ts';
 
-const funds = new Map([['demo-perps', {} as FundConfig]]);
+const funds = new Map([
+  [
+    'demo-perps',
+    { schedule: { expression: 'rate(15 minutes)', timeZone: 'UTC', intervalMinutes: 15 } } as FundConfig,
+  ],
+]);
 const now = new Date('2026-11-22T04:15:42.500Z');
 
 describe('parseSchedulerPayload', () => {
@@ -38,5 +43,31 @@ describe('parseSchedulerPayload', () => {
     const act = () => parseSchedulerPayload(payload, funds, now);
     expect(act).toThrow(InvalidInputError);
     expect(act).toThrow(message);
+  });
+
+  it('takes a tick up to two schedule intervals and half an hour old (60 minutes at 15), not older', () => {
+    expect(
+      maxTickAgeMinutes({
+        schedule: { expression: 'rate(15 minutes)', timeZone: 'UTC', intervalMinutes: 15 },
+      }),
+    ).toBe(60);
+    expect(
+      parseSchedulerPayload({ fundId: 'demo-perps', scheduledTime: '2026-11-22T03:15:42.500Z' }, funds, now)
+        .asOf,
+    ).toBe('2026-11-22T03:15:00.000Z');
+    expect(() =>
+      parseSchedulerPayload({ fundId: 'demo-perps', scheduledTime: '2026-11-22T03:15:00Z' }, funds, now),
+    ).toThrow(
+      'scheduler payload: scheduledTime: "2026-11-22T03:15:00Z" is older than the schedule\'s maximum tick age of 60 minutes (now 2026-11-22T04:15:42.500Z)',
+    );
+  });
+
+  it('takes a tick up to 5 minutes early (clock skew), not later', () => {
+    expect(
+      parseSchedulerPayload({ fundId: 'demo-perps', scheduledTime: '2026-11-22T04:20:00Z' }, funds, now).asOf,
+    ).toBe('2026-11-22T04:20:00.000Z');
+    expect(() =>
+      parseSchedulerPayload({ fundId: 'demo-perps', scheduledTime: '2026-11-22T04:21:00Z' }, funds, now),
+    ).toThrow(InvalidInputError);
   });
 });
