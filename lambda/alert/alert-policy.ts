@@ -7,7 +7,7 @@ import type { FundAlerts } from '../config/fund-config.ts';
 import { growthSignal } from '../manage/growth.ts';
 import type { ReserveResult, RunStatus } from '../model/schemas.ts';
 import type { AlertState, DataFlag, Notification, NotificationKind, Severity } from '../pipeline/ports.ts';
-import { formatPercent, formatUsd } from './format.ts';
+import { formatCoverage, formatUsd } from '../present/format.ts';
 
 /** A past fund balance, for the drawdown rule (null = unknown at that time). */
 export interface BalancePoint {
@@ -149,7 +149,7 @@ export function evaluateAlerts(
   const fund = result.fundId;
   const at = noRequirement
     ? `${fund} insurance fund has no required reserve (no exposure)`
-    : `${fund} insurance fund at ${formatPercent(result.coverageRatio)} of required reserve`;
+    : `${fund} insurance fund at ${formatCoverage(result.coverageRatio)} of required reserve`;
   if (coverage === 'OK') {
     if (previousCoverage !== null && previousCoverage !== 'OK')
       emit('RECOVERY', 'OK', 'INFO', 'recovery', at);

@@ -5,7 +5,7 @@
  */
 import { growthNextSteps } from '../manage/growth.ts';
 import type { OutboxItem } from '../pipeline/ports.ts';
-import { formatPercent, formatPointChange, formatUsd } from './format.ts';
+import { formatCoverage, formatPointChange, formatUsd } from '../present/format.ts';
 
 /** SNS rejects subjects of 100 characters or more, and non-ASCII ones on some protocols. */
 export const MAX_SUBJECT_CHARS = 99;
@@ -84,7 +84,7 @@ export function alertFacts(item: OutboxItem): AlertFacts {
   return {
     subject: renderSubject(item),
     label: labelOf(item),
-    coverage: formatPercent(r.coverageRatio),
+    coverage: formatCoverage(r.coverageRatio),
     balance: formatUsd(r.fundBalanceUsd),
     required: formatUsd(r.requiredReserveUsd),
     shortfall,
@@ -101,8 +101,8 @@ function describeChange(item: OutboxItem): string | null {
   const r = item.result;
   const coverage =
     p.coverageRatio !== null && r.coverageRatio !== null
-      ? `coverage ${formatPercent(p.coverageRatio)} -> ${formatPercent(r.coverageRatio)} (${formatPointChange(p.coverageRatio, r.coverageRatio)})`
-      : `coverage ${formatPercent(p.coverageRatio)} -> ${formatPercent(r.coverageRatio)}`;
+      ? `coverage ${formatCoverage(p.coverageRatio)} -> ${formatCoverage(r.coverageRatio)} (${formatPointChange(p.coverageRatio, r.coverageRatio)})`
+      : `coverage ${formatCoverage(p.coverageRatio)} -> ${formatCoverage(r.coverageRatio)}`;
   return (
     `since ${p.asOf} (${p.status}): ${coverage}; ` +
     `required ${formatUsd(p.requiredReserveUsd)} -> ${formatUsd(r.requiredReserveUsd)}; ` +

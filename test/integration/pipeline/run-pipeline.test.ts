@@ -91,7 +91,7 @@ describe('runPipeline', () => {
     const coverage = decided.find((n) => n.kind === 'COVERAGE');
     expect(coverage).toMatchObject({ status: outcome.status, reason: 'status-change' });
     const [first] = published();
-    const percent = Math.floor((outcome.coverageRatio ?? 0) * 100 + 1e-9);
+    const percent = (Math.floor((outcome.coverageRatio ?? 0) * 1000 + 1e-6) / 10).toFixed(1);
     expect(first).toMatchObject({
       TopicArn: TOPIC_ARN,
       MessageStructure: 'json',
