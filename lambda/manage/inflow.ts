@@ -5,8 +5,9 @@
  * median day-over-day change of the balance, which a crisis day's drop does not move; otherwise none
  * is assumed. Each result says which, so a reader knows what the outlook stands on. Pure.
  */
-import { formatUsd as usd } from '../cli/render/format.ts';
+
 import type { OutlookInflow } from '../config/fund-config.ts';
+import { formatUsd as usd } from '../present/format.ts';
 
 /** Days of stored balances needed before the history is trusted for an inflow estimate. */
 export const MIN_HISTORY_DAYS = 30;

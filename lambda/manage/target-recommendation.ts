@@ -12,7 +12,7 @@
  * Contributions are rounded up and releases down to whole dollars, fees up to 0.01 bps, so acting
  * on a figure always meets the target on the same simulated years. Pure.
  */
-import { formatPercent, formatUsd } from '../cli/render/format.ts';
+import { formatBps, formatPercent, formatUsd } from '../present/format.ts';
 import type { YearSimulation } from './outlook-simulation.ts';
 
 /** What the recommendation is aimed at and what it may propose. */
@@ -139,5 +139,5 @@ function sentence(r: Omit<TargetRecommendation, 'text'>): string {
 }
 
 function bps(value: number | null): string {
-  return value === null ? 'n/a' : `${value.toFixed(2)} bps`;
+  return value === null ? 'n/a' : formatBps(value);
 }

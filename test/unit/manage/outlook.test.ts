@@ -2,12 +2,12 @@ import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readPriceCsv } from '../../../lambda/backtest/price-csv.ts';
-import { formatUsd as usd } from '../../../lambda/cli/render/format.ts';
 import { crisisRates, type DailyCandle, SHIPPED_CRISIS_RATES } from '../../../lambda/manage/crisis-rate.ts';
 import { fundInflow } from '../../../lambda/manage/inflow.ts';
 import { quantile, type SimulationInput, simulateYear } from '../../../lambda/manage/outlook-simulation.ts';
 import type { CrisisSeverity } from '../../../lambda/manage/severity.ts';
 import { recommendWithTarget } from '../../../lambda/manage/target-recommendation.ts';
+import { formatUsd as usd } from '../../../lambda/present/format.ts';
 
 const NO_STRESS: CrisisSeverity = { tailVarUsd: 0, tailEsUsd: 0, stressLossesUsd: [], stressNames: [] };
 
