@@ -55,28 +55,28 @@ export function fundInflow(
     return {
       dailyUsd: fee + configured.liquidationIncomeUsdPerDay,
       source: 'config',
+      detail: `from the fund config: an insurance fee of ${configured.insuranceFeeBps} bps on ${usd(dailyVolumeUsd)} of daily volume plus ${usd(configured.liquidationIncomeUsdPerDay)} of calm-day liquidation income`,
       insuranceFeeBps: configured.insuranceFeeBps,
       liquidationIncomeUsdPerDay: configured.liquidationIncomeUsdPerDay,
       dailyVolumeUsd,
       historyDays,
-      detail: `from the fund config: an insurance fee of ${configured.insuranceFeeBps} bps on ${usd(dailyVolumeUsd)} of daily volume plus ${usd(configured.liquidationIncomeUsdPerDay)} of calm-day liquidation income`,
     };
   }
   const common = { insuranceFeeBps: null, liquidationIncomeUsdPerDay: null, dailyVolumeUsd, historyDays };
   if (historyDays >= MIN_HISTORY_DAYS) {
     const dailyUsd = medianDailyChange(daily);
     return {
-      ...common,
       dailyUsd,
       source: 'history',
       detail: `estimated from ${historyDays} days of stored balances: the median daily change, ${usd(dailyUsd)} a day`,
+      ...common,
     };
   }
   return {
-    ...common,
     dailyUsd: 0,
     source: 'none',
     detail: `none assumed: no management.inflow in the fund config and ${historyDays} day${historyDays === 1 ? '' : 's'} of stored balances (${MIN_HISTORY_DAYS} needed for an estimate)`,
+    ...common,
   };
 }
 
