@@ -3,6 +3,7 @@
  * CDK app all validate it with this one schema.
  */
 import { z } from 'zod';
+import { urlProblem } from '../ingest/http/safe-url.ts';
 import { OPTIONS_VENUES, POOL_VENUES, VENUE_APIS, VENUE_NAMES } from '../ingest/venues/registry.ts';
 import {
   CoverageThresholdsSchema,
@@ -151,15 +152,30 @@ export type FundManagement = z.output<typeof FundManagementSchema>;
 export type OutlookInflow = z.output<typeof OutlookInflowSchema>;
 // ─── end of fund management
 
-/** Staleness handling when a venue does not answer. */
-export const FundDataSchema = z.strictObject({
-  /** Use the last good observation if younger than this. */
-  maxStaleMinutes: z.number().int().positive().default(120),
-  /** Relative IV increase applied to a stale market (0.25 = IV × 1.25). */
-  stalePenalty: z.number().min(0).default(0.25),
-  /** Per-venue base URL overrides (testnets, proxies); env vars override these. */
-  baseUrls: z.partialRecord(VenueApiSchema, z.url()).default({}),
-});
+/** Staleness handling when a venue does not answer, and where the venues are. */
+export const FundDataSchema = z
+  .strictObject({
+    /** Use the last good observation if younger than this. */
+    maxStaleMinutes: z.number().int().positive().default(120),
+    /** Relative IV increase applied to a stale market (0.25 = IV × 1.25). */
+    stalePenalty: z.number().min(0).default(0.25),
+    /**
+     * Per-venue-API base URL overrides (testnets, proxies); env vars override these. https only
+     * (http to loopback), no credentials, no private or metadata host unless `allowPrivateNetwork`.
+     */
+    baseUrls: z.partialRecord(VenueApiSchema, z.string()).default({}),
+    /** Admit private, link-local and metadata hosts in base URLs (a proxy inside your network). */
+    allowPrivateNetwork: z.boolean().default(false),
+  })
+  .superRefine((data, ctx) => {
+    for (const [api, url] of Object.entries(data.baseUrls)) {
+      const problem = urlProblem(url, { allowPrivateNetwork: data.allowPrivateNetwork });
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['baseUrls', api], message: problem });
+    }
+  });
+
+/** `data` when a fund config leaves it out. */
+const DEFAULT_DATA = { maxStaleMinutes: 120, stalePenalty: 0.25, baseUrls: {}, allowPrivateNetwork: false };
 
 /** Alert policy settings (DESIGN.md §7). */
 export const FundAlertsSchema = z.strictObject({
@@ -210,7 +226,7 @@ export const FundConfigSchema = z
     balance: BalanceSourceSchema,
     markets: z.array(FundMarketSchema).min(1).max(500),
     model: FundModelSchema,
-    data: FundDataSchema.default({ maxStaleMinutes: 120, stalePenalty: 0.25, baseUrls: {} }),
+    data: FundDataSchema.default(DEFAULT_DATA),
     alerts: FundAlertsSchema.default({
       hysteresis: 0.02,
       reminderHours: 6,
@@ -227,6 +243,13 @@ export const FundConfigSchema = z
     management: FundManagementSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
+    // Any URL the balance source fetches obeys the base-URL rules (whatever shape the source has).
+    const rpcUrl = (c.balance as { rpcUrl?: unknown }).rpcUrl;
+    if (typeof rpcUrl === 'string') {
+      const problem = urlProblem(rpcUrl, { allowPrivateNetwork: c.data.allowPrivateNetwork });
+      if (problem !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['balance', 'rpcUrl'], message: problem });
+    }
     const ids = new Set<string>();
     c.markets.forEach((m, i) => {
       if (ids.has(m.id))

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { FundConfig } from '../config/fund-config.ts';
 import { decodeFundsFromEnv, FUNDS_ENV_VAR } from '../config/fund-env.ts';
+import { urlProblem } from '../ingest/http/safe-url.ts';
 import { VENUE_API_SPECS, VENUE_APIS } from '../ingest/venues/registry.ts';
 import { parseOrThrow } from '../model/validation.ts';
 
@@ -17,8 +18,20 @@ import { parseOrThrow } from '../model/validation.ts';
  */
 export const VENUE_URL_ENV_VARS: readonly string[] = VENUE_APIS.map((api) => VENUE_API_SPECS[api].envVar);
 
-const venueUrls: Record<string, z.ZodOptional<z.ZodURL>> = Object.fromEntries(
-  VENUE_URL_ENV_VARS.map((name) => [name, z.url().optional()]),
+/**
+ * A venue URL override: https (http to loopback), no credentials. Whether a private host is admitted
+ * is a fund's choice (`data.allowPrivateNetwork`), checked when the fund's run resolves its URLs.
+ */
+const VenueUrl = z
+  .string()
+  .superRefine((url, ctx) => {
+    const problem = urlProblem(url, { allowPrivateNetwork: true });
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .optional();
+
+const venueUrls: Record<string, typeof VenueUrl> = Object.fromEntries(
+  VENUE_URL_ENV_VARS.map((name) => [name, VenueUrl]),
 );
 
 /** The variables the function needs; anything else in the environment is ignored. */

@@ -5,6 +5,7 @@
  * venue registry (`venues/registry.ts`).
  */
 import { InvalidInputError } from '../model/validation.ts';
+import { type UrlRules, urlProblem } from './http/safe-url.ts';
 import { VENUE_API_SPECS, VENUE_APIS, type VenueApi } from './venues/registry.ts';
 
 export { VENUE_APIS, type VenueApi };
@@ -29,20 +30,23 @@ function mapApis<T>(pick: (spec: (typeof VENUE_API_SPECS)[VenueApi]) => T): Reco
   >;
 }
 
-/** Resolves every venue's base URL by the precedence above. @throws InvalidInputError for a bad env URL */
+/**
+ * Resolves every venue's base URL by the precedence above. An environment value obeys the same rules
+ * as a config value (`safe-url.ts`); options come from code (the replay server) and are taken as given.
+ * @throws InvalidInputError naming the variable of a URL that breaks the rules
+ */
 export function resolveBaseUrls(
   env: Readonly<Record<string, string | undefined>>,
   fromOptions: Partial<Record<VenueApi, string>>,
   fromConfig: Partial<Record<VenueApi, string>>,
+  rules: UrlRules = { allowPrivateNetwork: false },
 ): Record<VenueApi, string> {
   const out = {} as Record<VenueApi, string>;
   for (const api of VENUE_APIS) {
     const fromEnv = env[BASE_URL_ENV[api]];
-    if (fromEnv !== undefined && fromEnv !== '' && !/^https?:\/\/[^\s/]+/.test(fromEnv)) {
-      throw new InvalidInputError(
-        `${BASE_URL_ENV[api]}: expected an http(s) URL, got ${JSON.stringify(fromEnv)}`,
-        BASE_URL_ENV[api],
-      );
+    const problem = fromEnv === undefined || fromEnv === '' ? undefined : urlProblem(fromEnv, rules);
+    if (problem !== undefined) {
+      throw new InvalidInputError(`${BASE_URL_ENV[api]}: ${problem}`, BASE_URL_ENV[api]);
     }
     out[api] =
       (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined) ??

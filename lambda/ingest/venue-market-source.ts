@@ -68,12 +68,19 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
   const clock = options.clock ?? { now: () => new Date() };
   const ssmClients = new Map<string, SSMClient>();
   const ingestDeadlineMs = options.ingestDeadlineMs ?? 60_000;
-  const client = (venue: string, baseUrl: string, concurrency: number, deadline: number) =>
+  const client = (
+    venue: string,
+    baseUrl: string,
+    concurrency: number,
+    deadline: number,
+    allowPrivateNetwork: boolean,
+  ) =>
     new VenueHttpClient({
       venue,
       baseUrl,
       concurrency,
       deadline,
+      allowPrivateNetwork,
       now: () => clock.now(),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
@@ -83,9 +90,15 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
     });
 
   function venuesFor(config: FundConfig, deadline: number): Venues {
-    const urls = resolveBaseUrls(options.env ?? {}, options.baseUrls ?? {}, config.data.baseUrls);
+    const { allowPrivateNetwork } = config.data;
+    const urls = resolveBaseUrls(options.env ?? {}, options.baseUrls ?? {}, config.data.baseUrls, {
+      allowPrivateNetwork,
+    });
     const http = Object.fromEntries(
-      VENUE_APIS.map((api) => [api, client(api, urls[api], VENUE_CONCURRENCY[api], deadline)]),
+      VENUE_APIS.map((api) => [
+        api,
+        client(api, urls[api], VENUE_CONCURRENCY[api], deadline, allowPrivateNetwork),
+      ]),
     ) as Record<VenueApi, VenueHttpClient>;
     return { http, adapters: createAdapters(http) };
   }
@@ -209,7 +222,7 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
         config.balance,
         {
           venueHttp: venues.http,
-          evmHttp: (rpcUrl) => client('evm', rpcUrl, 2, deadline),
+          evmHttp: (rpcUrl) => client('evm', rpcUrl, 2, deadline, config.data.allowPrivateNetwork),
           ssm: (region) => {
             if (options.ssmClient !== undefined) return options.ssmClient;
             const key = region ?? '';

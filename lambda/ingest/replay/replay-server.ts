@@ -57,6 +57,8 @@ export interface Fault {
   readonly retryAfterSeconds?: number;
   /** Damage the body: cut in half, not JSON, or valid JSON of the wrong shape. */
   readonly body?: 'truncated' | 'malformed' | 'schema-violation';
+  /** Answer with this body instead (with `status`, or 200): a misdirected service, an error page. */
+  readonly text?: string;
   /** Apply to the next N matching requests only; every request when absent. */
   readonly times?: number;
 }
@@ -196,7 +198,11 @@ export async function startReplayServer(options: { fixturesDir?: string } = {}):
     if (fault?.status !== undefined) {
       const headers: Record<string, string> =
         fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
-      send(res, fault.status, JSON.stringify({ error: `injected ${fault.status}` }), headers);
+      send(res, fault.status, fault.text ?? JSON.stringify({ error: `injected ${fault.status}` }), headers);
+      return;
+    }
+    if (fault?.text !== undefined) {
+      send(res, 200, fault.text);
       return;
     }
     const { status, body } = await fixtureBody(recorded, raw);

@@ -259,7 +259,7 @@ describe('handler environment', () => {
     );
     expect(() =>
       readHandlerEnvironment({ ...base, BACKSTOP_TOPIC_ARN: TOPIC_ARN, BACKSTOP_OKX_URL: 'not a url' }),
-    ).toThrow('environment: BACKSTOP_OKX_URL: Invalid URL, got "not a url"');
+    ).toThrow('environment: BACKSTOP_OKX_URL: expected an https URL, got "not a url"');
   });
 });
 
