@@ -58,7 +58,7 @@ describe('decideAlerts: GROWTH', () => {
       ['GROWTH', 'OK', 'WARN', 'growth'],
     ]);
     expect(decided[0]?.headline).toMatch(
-      /^demo-perps fund\/OI fell 25\.0% in 30 days \(.+\), coverage still 150%$/,
+      /^demo-perps fund\/OI fell 25\.0% in 30 days \(.+\), coverage still 150.0%$/,
     );
     expect(queries).toEqual([
       // The runs still to decide (none before this one within the resume window)…
