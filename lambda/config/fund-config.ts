@@ -3,6 +3,8 @@
  * CDK app all validate it with this one schema.
  */
 import { z } from 'zod';
+import { urlProblem } from '../ingest/http/safe-url.ts';
+import { OPTIONS_VENUES, POOL_VENUES, VENUE_APIS, VENUE_NAMES } from '../ingest/venues/registry.ts';
 import {
   CoverageThresholdsSchema,
   LargeAccountSchema,
@@ -11,8 +13,14 @@ import {
   StressScenarioSchema,
 } from '../model/schemas.ts';
 
-/** Venues with adapters in v1. */
-export const VenueSchema = z.enum(['deribit', 'binance', 'bybit', 'okx']);
+/** Venues with an adapter (from the venue registry). */
+export const VenueSchema = z.enum(VENUE_NAMES);
+/** Venues whose adapter reads options chains (an `atm-options` vol source). */
+export const OptionsVenueSchema = z.enum(OPTIONS_VENUES);
+/** Venues with a public insurance fund (a `venue-pool` balance source). */
+export const PoolVenueSchema = z.enum(POOL_VENUES);
+/** Venue APIs whose base URL a config may override (Binance options have their own host). */
+export const VenueApiSchema = z.enum(VENUE_APIS);
 
 /**
  * One implied-vol source in a market's fallback chain. `dvol` = Deribit's DVOL index;
@@ -22,7 +30,7 @@ export const VolSourceSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('dvol'), currency: z.string().min(1) }),
   z.strictObject({
     type: z.literal('atm-options'),
-    venue: VenueSchema,
+    venue: OptionsVenueSchema,
     /** Underlying as the venue names it: `BTC` (Deribit currency, Bybit baseCoin), `BTC-USD` (OKX family). */
     underlying: z.string().min(1),
   }),
@@ -34,7 +42,7 @@ export const BalanceSourceSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('static'), amountUsd: z.number().finite().gte(0) }),
   z.strictObject({
     type: z.literal('venue-pool'),
-    venue: z.enum(['binance', 'bybit', 'okx']),
+    venue: PoolVenueSchema,
     /** Pools to sum: Binance/Bybit pool symbol lists or OKX instFamily values. */
     pools: z.array(z.string().min(1)).min(1),
     /** Coins to include; all coins of the pools when absent. */
@@ -101,17 +109,47 @@ export const FundModelSchema = z.strictObject({
   releaseMultiple: z.number().min(1).default(1.5),
 });
 
-/** Staleness handling when a venue does not answer. */
-export const FundDataSchema = z.strictObject({
-  /** Use the last good observation if younger than this. */
-  maxStaleMinutes: z.number().int().positive().default(120),
-  /** Relative IV increase applied to a stale market (0.25 = IV × 1.25). */
-  stalePenalty: z.number().min(0).default(0.25),
-  /** Per-venue base URL overrides (testnets, proxies); env vars override these. */
-  baseUrls: z
-    .partialRecord(z.enum(['deribit', 'binance', 'binanceOptions', 'bybit', 'okx']), z.url())
-    .default({}),
+// ─── Fund management: the outlook's inflow, the recommendation's targets, the
+// GROWTH alert, policy floors and non-market losses. Kept in one block (other parts of this file
+// belong to other concerns), declared before the alert and fund schemas below that use it.
+
+/** GROWTH alert: the fund's balance / total open interest fell by more than `fall` over `windowDays`. */
+export const GrowthAlertSchema = z.strictObject({
+  /** Relative fall of fund / OI that alerts (0.2 = the ratio lost a fifth). */
+  fall: z.number().gt(0).lt(1).default(0.2),
+  windowDays: z.number().int().min(1).max(365).default(30),
 });
+
+/** The GROWTH alert settings when a config has none. */
+export const GROWTH_ALERT_DEFAULTS: z.output<typeof GrowthAlertSchema> = { fall: 0.2, windowDays: 30 };
+
+export type GrowthAlert = z.output<typeof GrowthAlertSchema>;
+// ─── end of fund management
+
+/** Staleness handling when a venue does not answer, and where the venues are. */
+export const FundDataSchema = z
+  .strictObject({
+    /** Use the last good observation if younger than this. */
+    maxStaleMinutes: z.number().int().positive().default(120),
+    /** Relative IV increase applied to a stale market (0.25 = IV × 1.25). */
+    stalePenalty: z.number().min(0).default(0.25),
+    /**
+     * Per-venue-API base URL overrides (testnets, proxies); env vars override these. https only
+     * (http to loopback), no credentials, no private or metadata host unless `allowPrivateNetwork`.
+     */
+    baseUrls: z.partialRecord(VenueApiSchema, z.string()).default({}),
+    /** Admit private, link-local and metadata hosts in base URLs (a proxy inside your network). */
+    allowPrivateNetwork: z.boolean().default(false),
+  })
+  .superRefine((data, ctx) => {
+    for (const [api, url] of Object.entries(data.baseUrls)) {
+      const problem = urlProblem(url, { allowPrivateNetwork: data.allowPrivateNetwork });
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['baseUrls', api], message: problem });
+    }
+  });
+
+/** `data` when a fund config leaves it out. */
+const DEFAULT_DATA = { maxStaleMinutes: 120, stalePenalty: 0.25, baseUrls: {}, allowPrivateNetwork: false };
 
 /** Alert policy settings (DESIGN.md §7). */
 export const FundAlertsSchema = z.strictObject({
@@ -130,6 +168,8 @@ export const FundAlertsSchema = z.strictObject({
       breach: z.number().gt(0).lt(1).default(0.25),
     })
     .default({ windowHours: 8, warn: 0.1, breach: 0.25 }),
+  /** GROWTH alert (fund / open interest falling while covered); defaults in {@link GROWTH_ALERT_DEFAULTS}. */
+  growth: GrowthAlertSchema.optional(),
 });
 
 /** How often the deployed job runs this fund (EventBridge Scheduler). */
@@ -160,7 +200,7 @@ export const FundConfigSchema = z
     balance: BalanceSourceSchema,
     markets: z.array(FundMarketSchema).min(1).max(500),
     model: FundModelSchema,
-    data: FundDataSchema.default({ maxStaleMinutes: 120, stalePenalty: 0.25, baseUrls: {} }),
+    data: FundDataSchema.default(DEFAULT_DATA),
     alerts: FundAlertsSchema.default({
       hysteresis: 0.02,
       reminderHours: 6,
@@ -176,6 +216,13 @@ export const FundConfigSchema = z
     retentionDays: z.number().int().positive().optional(),
   })
   .superRefine((c, ctx) => {
+    // Any URL the balance source fetches obeys the base-URL rules (whatever shape the source has).
+    const rpcUrl = (c.balance as { rpcUrl?: unknown }).rpcUrl;
+    if (typeof rpcUrl === 'string') {
+      const problem = urlProblem(rpcUrl, { allowPrivateNetwork: c.data.allowPrivateNetwork });
+      if (problem !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['balance', 'rpcUrl'], message: problem });
+    }
     const ids = new Set<string>();
     c.markets.forEach((m, i) => {
       if (ids.has(m.id))

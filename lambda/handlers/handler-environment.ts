@@ -5,6 +5,8 @@
  * one line naming it, rather than every invocation failing somewhere deep inside.
  */
 import { z } from 'zod';
+import { urlProblem } from '../ingest/http/safe-url.ts';
+import { VENUE_API_SPECS, VENUE_APIS } from '../ingest/venues/registry.ts';
 import { parseOrThrow } from '../model/validation.ts';
 
 /** The bucket of the fund config objects (`funds/<fundId>.json`). */
@@ -15,19 +17,28 @@ export const FUND_CONFIG_BUCKET_ENV_VAR = 'BACKSTOP_FUND_CONFIG_BUCKET';
  */
 export const FUND_CONFIG_VERSION_ENV_VAR = 'BACKSTOP_FUND_CONFIG_VERSION';
 
-/** Venue base-URL overrides the market source reads (testnets, proxies, the replay server). */
-export const VENUE_URL_ENV_VARS = [
-  'BACKSTOP_DERIBIT_URL',
-  'BACKSTOP_BINANCE_URL',
-  'BACKSTOP_BINANCE_OPTIONS_URL',
-  'BACKSTOP_BYBIT_URL',
-  'BACKSTOP_OKX_URL',
-] as const;
+/**
+ * Venue base-URL overrides the market source reads (testnets, proxies, the replay server), one per
+ * venue API of the registry. Listed here because zod drops unknown keys: a variable missing from
+ * this schema would be silently ignored by the deployed function.
+ */
+export const VENUE_URL_ENV_VARS: readonly string[] = VENUE_APIS.map((api) => VENUE_API_SPECS[api].envVar);
 
-const venueUrls = Object.fromEntries(VENUE_URL_ENV_VARS.map((name) => [name, z.url().optional()])) as Record<
-  (typeof VENUE_URL_ENV_VARS)[number],
-  z.ZodOptional<z.ZodURL>
->;
+/**
+ * A venue URL override: https (http to loopback), no credentials. Whether a private host is admitted
+ * is a fund's choice (`data.allowPrivateNetwork`), checked when the fund's run resolves its URLs.
+ */
+const VenueUrl = z
+  .string()
+  .superRefine((url, ctx) => {
+    const problem = urlProblem(url, { allowPrivateNetwork: true });
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .optional();
+
+const venueUrls: Record<string, typeof VenueUrl> = Object.fromEntries(
+  VENUE_URL_ENV_VARS.map((name) => [name, VenueUrl]),
+);
 
 /** The variables the function needs; anything else in the environment is ignored. */
 export const HandlerEnvSchema = z.object({
@@ -67,8 +78,8 @@ export function readHandlerEnvironment(
   const parsed = parseOrThrow(HandlerEnvSchema, env, 'environment');
   const venueEnv: Record<string, string> = {};
   for (const name of VENUE_URL_ENV_VARS) {
-    const value = parsed[name];
-    if (value !== undefined) venueEnv[name] = value;
+    const value = (parsed as Record<string, unknown>)[name];
+    if (typeof value === 'string') venueEnv[name] = value;
   }
   return {
     fundConfigBucket: parsed[FUND_CONFIG_BUCKET_ENV_VAR],

@@ -100,7 +100,7 @@ describe('outbox', () => {
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 3);
     expect(accepted).toEqual([
       '[DATA] demo-perps market data degraded: 1 flag: MISSING SOL-PERP',
-      '[BREACH] demo-perps insurance fund at 72% of required reserve',
+      '[BREACH] demo-perps insurance fund at 72.0% of required reserve',
     ]);
   });
 
@@ -144,7 +144,7 @@ describe('outbox', () => {
       await deliver(store, snsNotifier(), 'demo-perps');
     }
 
-    expect(accepted).toEqual(['[BREACH] demo-perps insurance fund at 72% of required reserve']);
+    expect(accepted).toEqual(['[BREACH] demo-perps insurance fund at 72.0% of required reserve']);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
     expect(await store.pending('demo-perps')).toEqual([]);
   });

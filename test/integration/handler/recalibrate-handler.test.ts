@@ -268,13 +268,27 @@ describe('recalibrate handler', () => {
 describe('handler environment', () => {
   it('names the missing variable', () => {
     expect(() =>
-      readHandlerEnvironment({ BACKSTOP_FUND_CONFIG_BUCKET: 'configs', BACKSTOP_TABLE_NAME: 'backstop' }),
+      readHandlerEnvironment({
+        BACKSTOP_FUND_CONFIG_BUCKET: 'configs',
+        BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+        BACKSTOP_TABLE_NAME: 'backstop',
+      }),
     ).toThrow('environment: BACKSTOP_TOPIC_ARN: expected string, received undefined, got nothing (+1 more)');
+    expect(() =>
+      readHandlerEnvironment({
+        BACKSTOP_FUND_CONFIG_BUCKET: 'configs',
+        BACKSTOP_FUND_CONFIG_VERSION: 'latest',
+        BACKSTOP_TABLE_NAME: 'backstop',
+        BACKSTOP_TOPIC_ARN: TOPIC_ARN,
+        BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-idem',
+      }),
+    ).toThrow('environment: BACKSTOP_FUND_CONFIG_VERSION: must be 16 hex digits, got "latest"');
   });
 
   it('names a bad topic ARN and a bad venue URL with their values', () => {
     const base = {
       BACKSTOP_FUND_CONFIG_BUCKET: 'configs',
+      BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
       BACKSTOP_TABLE_NAME: 'backstop',
       BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-idem',
     };
@@ -283,7 +297,7 @@ describe('handler environment', () => {
     );
     expect(() =>
       readHandlerEnvironment({ ...base, BACKSTOP_TOPIC_ARN: TOPIC_ARN, BACKSTOP_OKX_URL: 'not a url' }),
-    ).toThrow('environment: BACKSTOP_OKX_URL: Invalid URL, got "not a url"');
+    ).toThrow('environment: BACKSTOP_OKX_URL: expected an https URL, got "not a url"');
   });
 });
 

@@ -3,8 +3,8 @@
  * the verdict first (reserve, balance, coverage, status), then where the risk sits, then how far to
  * trust the number, then what to do.
  */
-import type { MarketSnapshot, ReserveResult } from '../../model/schemas.ts';
-import { formatCount, formatPercent, formatTable, formatUsd } from './format.ts';
+import type { MarketSnapshot, ReserveResult } from '../model/schemas.ts';
+import { formatCount, formatCoverage, formatPercent, formatTable, formatUsd } from './format.ts';
 
 const BINDING_LABEL: Record<ReserveResult['binding'], string> = {
   expectedShortfall: 'Monte Carlo expected shortfall',
@@ -40,7 +40,7 @@ function headline(snapshot: MarketSnapshot, r: ReserveResult): string {
     '',
     `  Required reserve  ${formatUsd(r.requiredReserveUsd)}  = (1 + ${snapshot.model.buffer} buffer) x ${formatUsd(base)}, set by the ${BINDING_LABEL[r.binding]}`,
     `  Fund balance      ${formatUsd(r.fundBalanceUsd)}`,
-    `  Coverage          ${formatPercent(r.coverageRatio)}`,
+    `  Coverage          ${formatCoverage(r.coverageRatio)}`,
     `  Status            ${r.status}${statusNote}`,
   ].join('\n');
 }

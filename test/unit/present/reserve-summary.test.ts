@@ -1,34 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatPercent, formatTable, formatUsd } from '../../../lambda/cli/render/format.ts';
 import { progressLine } from '../../../lambda/cli/render/progress.ts';
-import { renderReserveSummary } from '../../../lambda/cli/render/reserve-summary.ts';
 import type { ReserveResult } from '../../../lambda/model/schemas.ts';
+import { renderReserveSummary } from '../../../lambda/present/reserve-summary.ts';
 import { market, snapshot } from '../model/snapshot-builder.ts';
-
-describe('formatUsd', () => {
-  it.each([
-    [1.234e9, '$1.23B'],
-    [45.6e6, '$45.6M'],
-    [999.96e6, '$1.00B'],
-    [250e6, '$250M'],
-    [12_345, '$12.3K'],
-    [980, '$980'],
-    [0.5, '$0.50'],
-    [0, '$0.00'],
-    [-2.1e6, '-$2.10M'],
-    [3.2e12, '$3.20T'],
-    [null, 'unknown'],
-  ])('formats %s as %s', (usd, text) => {
-    expect(formatUsd(usd)).toBe(text);
-  });
-
-  it('formats percentages, counts and tables', () => {
-    expect(formatPercent(0.0712)).toBe('7.1%');
-    expect(formatPercent(null)).toBe('n/a');
-    expect(formatCount(1_000_000)).toBe('1,000,000');
-    expect(formatTable(['a', 'bb'], [['xyz', '1']], ['left', 'right'])).toBe('a    bb\n---  --\nxyz   1');
-  });
-});
 
 describe('progressLine', () => {
   it('redraws once per percent and ends the line at 100%', () => {
@@ -103,7 +77,7 @@ describe('renderReserveSummary', () => {
       recommendation: { shortfallUsd: 2.5e9, feeBpsToCloseIn30Days: null, releasableUsd: 0 },
     });
     expect(text).toContain('  Fund balance      unknown');
-    expect(text).toContain('  Coverage          n/a');
+    expect(text).toContain('  Coverage          unknown');
     expect(text).toContain('Fund balance unknown: the whole requirement ($2.50B) is unconfirmed.');
   });
 });

@@ -4,22 +4,12 @@
  * fund outcomes and runs the backtest variants. Prints Markdown tables and writes the exceedance
  * chart to docs/img/. Deterministic (seeded), reads only fixtures/prices/.
  *
- * Run: `npx tsx lambda/backtest/calibrate/run-calibration.ts [--quick]` (--quick skips the backtests).
+ * Run: `npx tsx scripts/run-calibration.ts [--quick]` (--quick skips the backtests).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { loadFundConfig } from '../../config/load-fund-config.ts';
-import { Xoshiro128 } from '../../model/random/xoshiro128.ts';
-import { computeReserve } from '../../model/reserve.ts';
-import { scenarioLoss } from '../../model/scenario-loss.ts';
-import type { MarketSnapshot } from '../../model/schemas.ts';
-import { bookFromFund, DESIGN_LEVERAGE_PROFILE } from '../backtest-book.ts';
-import { summarizeBacktest } from '../backtest-summary.ts';
-import { exceedanceChartSvg } from '../exceedance-chart.ts';
-import { modelRiskEngine } from '../model-risk-engine.ts';
-import { readPriceCsv } from '../price-csv.ts';
-import { alignDaily, DAY_MS } from '../price-panel.ts';
-import { DEFAULT_BACKTEST_SETTINGS, runBacktest } from '../run-backtest.ts';
+import { bookFromFund, DESIGN_LEVERAGE_PROFILE } from '../lambda/backtest/backtest-book.ts';
+import { summarizeBacktest } from '../lambda/backtest/backtest-summary.ts';
 import {
   beta,
   CANDLE_COLUMNS,
@@ -27,10 +17,20 @@ import {
   eventMoves,
   impliedLiquidityFactor,
   toCandles,
-} from './event-moves.ts';
-import { fitUnitT, standardisedReturns, unitTQuantile } from './student-t-fit.ts';
+} from '../lambda/backtest/calibrate/event-moves.ts';
+import { fitUnitT, standardisedReturns, unitTQuantile } from '../lambda/backtest/calibrate/student-t-fit.ts';
+import { exceedanceChartSvg } from '../lambda/backtest/exceedance-chart.ts';
+import { modelRiskEngine } from '../lambda/backtest/model-risk-engine.ts';
+import { readPriceCsv } from '../lambda/backtest/price-csv.ts';
+import { alignDaily, DAY_MS } from '../lambda/backtest/price-panel.ts';
+import { DEFAULT_BACKTEST_SETTINGS, runBacktest } from '../lambda/backtest/run-backtest.ts';
+import { loadFundConfig } from '../lambda/config/load-fund-config.ts';
+import { Xoshiro128 } from '../lambda/model/random/xoshiro128.ts';
+import { computeReserve } from '../lambda/model/reserve.ts';
+import { scenarioLoss } from '../lambda/model/scenario-loss.ts';
+import type { MarketSnapshot } from '../lambda/model/schemas.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
+const ROOT = resolve(import.meta.dirname, '..');
 const PRICES = resolve(ROOT, 'fixtures/prices');
 const pct = (x: number, d = 1) => `${(x * 100).toFixed(d)}%`;
 const out = (line = '') => process.stdout.write(`${line}\n`);

@@ -5,7 +5,7 @@
  */
 import { scaleBand, scaleLinear, scaleUtc } from 'd3-scale';
 import { area, curveStepAfter, line } from 'd3-shape';
-import { formatPercent, formatUsd } from '../cli/render/format.ts';
+import { formatCoverage, formatPercent, formatUsd } from './format.ts';
 
 /** One run on the time axis. Money in USD; coverage = balance / required. */
 export interface ChartPoint {
@@ -156,15 +156,19 @@ export function coverageChart(points: readonly ChartPoint[], thresholds: Thresho
     .filter((p) => p.coverageRatio !== null)
     .map(
       (p) =>
-        `<circle class="dot coverage-dot" cx="${x(p.time).toFixed(1)}" cy="${y(p.coverageRatio ?? 0).toFixed(1)}" r="3.5"><title>${escapeXml(`${p.time.toISOString()}: coverage ${formatPercent(p.coverageRatio)}`)}</title></circle>`,
+        `<circle class="dot coverage-dot" cx="${x(p.time).toFixed(1)}" cy="${y(p.coverageRatio ?? 0).toFixed(1)}" r="3.5"><title>${escapeXml(`${p.time.toISOString()}: coverage ${formatCoverage(p.coverageRatio)}`)}</title></circle>`,
     );
   return svg('Coverage ratio over time', HEIGHT, [
     zone('band-breach', 0, thresholds.breachBelow),
     zone('band-warn', thresholds.breachBelow, thresholds.warnBelow),
-    yAxis(y, (v) => formatPercent(v)),
+    yAxis(y, (v) => formatPercent(v, 0)),
     xAxis(x, HEIGHT),
-    rule('threshold-warn', thresholds.warnBelow, `WARN below ${formatPercent(thresholds.warnBelow)}`),
-    rule('threshold-breach', thresholds.breachBelow, `BREACH below ${formatPercent(thresholds.breachBelow)}`),
+    rule('threshold-warn', thresholds.warnBelow, `WARN below ${formatPercent(thresholds.warnBelow, 0)}`),
+    rule(
+      'threshold-breach',
+      thresholds.breachBelow,
+      `BREACH below ${formatPercent(thresholds.breachBelow, 0)}`,
+    ),
     `<path class="series line-coverage" d="${coverageLine(points) ?? ''}"/>`,
     ...dots,
   ]);

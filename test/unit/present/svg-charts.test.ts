@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { balanceChart, barChart, type ChartPoint, coverageChart } from '../../../lambda/report/svg-charts.ts';
+import {
+  balanceChart,
+  barChart,
+  type ChartPoint,
+  coverageChart,
+} from '../../../lambda/present/svg-charts.ts';
 
 const point = (iso: string, balance: number | null, required: number): ChartPoint => ({
   time: new Date(iso),

@@ -3,8 +3,8 @@
  * first, with the figures a treasury team compares between runs.
  */
 
-import { formatPercent, formatTable, formatUsd } from '../cli/render/format.ts';
 import type { RunSummary } from '../pipeline/ports.ts';
+import { formatCoverage, formatTable, formatUsd } from './format.ts';
 import { sparkline } from './sparkline.ts';
 
 /** Coverage changes smaller than this (5 percentage points) stay on one sparkline level or two. */
@@ -23,14 +23,14 @@ export function renderHistory(fundId: string, runs: readonly RunSummary[]): stri
   const range =
     known.length === 0
       ? 'coverage unknown'
-      : `min ${formatPercent(Math.min(...known))}, max ${formatPercent(Math.max(...known))}`;
+      : `min ${formatCoverage(Math.min(...known))}, max ${formatCoverage(Math.max(...known))}`;
   const header = ['asOf', 'status', 'balance', 'required', 'coverage'];
   const rows = runs.map((r) => [
     r.asOf,
     r.status,
     formatUsd(r.fundBalanceUsd),
     formatUsd(r.requiredReserveUsd),
-    formatPercent(r.coverageRatio),
+    formatCoverage(r.coverageRatio),
   ]);
   return [
     `${fundId}: ${runs.length} run${runs.length === 1 ? '' : 's'}, newest first`,

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../../lambda/report/write-atomic.ts';
+import { writeFileAtomic } from '../../../lambda/cli/write-atomic.ts';
 
 describe('writeFileAtomic', () => {
   let dir: string;

@@ -2,10 +2,11 @@
  * `backstop run` as text: one status line first (what a person scanning a terminal needs), then
  * the engine's reserve tables, then how the steps went, the data flags and the alerts.
  */
-import { formatPercent, formatUsd } from '../cli/render/format.ts';
-import { renderReserveSummary } from '../cli/render/reserve-summary.ts';
+
 import type { StoredRun } from '../pipeline/ports.ts';
 import type { RunOutcome } from '../pipeline/run-outcome.ts';
+import { formatCoverage, formatUsd } from './format.ts';
+import { renderReserveSummary } from './reserve-summary.ts';
 
 /**
  * Renders a finished run.
@@ -17,7 +18,7 @@ export function renderRunSummary(outcome: RunOutcome, run: StoredRun, alertTexts
   const stored = outcome.stored
     ? `stored as ${outcome.snapshotKey}`
     : `already stored by run ${outcome.runId} as ${outcome.snapshotKey}; re-used it`;
-  const status = `${outcome.status} ${outcome.fundId} at ${outcome.asOf}: coverage ${formatPercent(outcome.coverageRatio)} (balance ${formatUsd(outcome.fundBalanceUsd)}, required ${formatUsd(outcome.requiredReserveUsd)}) — ${stored}`;
+  const status = `${outcome.status} ${outcome.fundId} at ${outcome.asOf}: coverage ${formatCoverage(outcome.coverageRatio)} (balance ${formatUsd(outcome.fundBalanceUsd)}, required ${formatUsd(outcome.requiredReserveUsd)}) — ${stored}`;
   const steps = outcome.steps
     .map((s) => `${s.step} ${s.ms} ms ${s.outcome}${s.detail === undefined ? '' : ` (${s.detail})`}`)
     .join('\n  ');

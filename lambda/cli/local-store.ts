@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvalidInputError } from '../model/validation.ts';
+import type { SnapshotStore } from '../pipeline/ports.ts';
 import { DynamoSnapshotStore } from '../store/dynamo-snapshot-store.ts';
 import { localClientConfig, startEmbeddedDynamo } from '../store/embedded-dynamo.ts';
 import { ensureTable } from '../store/table-schema.ts';
-import type { SnapshotStore } from './ports.ts';
 
 /** Folder of local state, relative to the working directory. */
 export const LOCAL_STATE_DIR = '.backstop';

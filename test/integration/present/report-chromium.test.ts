@@ -136,7 +136,7 @@ describe.skipIf(!hasChromium)('backstop report in headless Chromium', () => {
     const [line] = await boxes('#coverage path.line-coverage');
     expect(line?.width).toBeGreaterThan(100);
     const labels = await page.$$eval('#coverage .threshold text', (els) => els.map((e) => e.textContent));
-    expect(labels).toEqual(['WARN below 100.0%', 'BREACH below 80.0%']);
+    expect(labels).toEqual(['WARN below 100%', 'BREACH below 80%']);
     expect((await boxes('#coverage g.y-tick')).length).toBeGreaterThanOrEqual(3);
   });
 

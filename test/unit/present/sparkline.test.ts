@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SPARK_LEVELS, sparkline } from '../../../lambda/report/sparkline.ts';
+import { SPARK_LEVELS, sparkline } from '../../../lambda/present/sparkline.ts';
 
 describe('sparkline', () => {
   it('maps the minimum to the lowest and the maximum to the highest block', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../lambda/pipeline/ports.ts';
-import { renderHistory } from '../../../lambda/report/history-text.ts';
+import { renderHistory } from '../../../lambda/present/history-text.ts';
 
 const run = (asOf: string, coverageRatio: number | null, status: RunSummary['status']): RunSummary => ({
   fundId: 'demo-perps',
@@ -24,7 +24,7 @@ describe('renderHistory', () => {
     expect(lines[1]).toBe('coverage ▁ █  (oldest → newest; min 60.0%, max 120.0%)');
     expect(lines[3]).toMatch(/^asOf\s+status\s+balance\s+required\s+coverage$/);
     expect(lines[5]).toMatch(/^2026-11-22T02:00:00.000Z\s+OK\s+\$150M\s+\$125M\s+120.0%$/);
-    expect(lines[6]).toMatch(/^2026-11-22T01:00:00.000Z\s+UNKNOWN\s+unknown\s+\$200M\s+n\/a$/);
+    expect(lines[6]).toMatch(/^2026-11-22T01:00:00.000Z\s+UNKNOWN\s+unknown\s+\$200M\s+unknown$/);
     expect(lines[7]).toMatch(/^2026-11-22T00:00:00.000Z\s+BREACH\s+\$150M\s+\$250M\s+60.0%$/);
   });
 

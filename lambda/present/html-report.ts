@@ -5,9 +5,9 @@
  * contributions and stress losses, and its tables.
  */
 
-import { formatPercent, formatUsd } from '../cli/render/format.ts';
 import { coverageThresholds } from '../model/coverage.ts';
 import type { RunSummary, StoredRun } from '../pipeline/ports.ts';
+import { formatCoverage, formatPercent, formatUsd } from './format.ts';
 import { balanceChart, barChart, type ChartPoint, coverageChart, escapeXml } from './svg-charts.ts';
 
 /** What the report shows. */
@@ -96,7 +96,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
       r.status,
       formatUsd(r.fundBalanceUsd),
       formatUsd(r.requiredReserveUsd),
-      formatPercent(r.coverageRatio),
+      formatCoverage(r.coverageRatio),
     ]);
 
   return `<!doctype html>
@@ -112,7 +112,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <h1>Insurance fund ${escapeXml(fundId)} <span class="status status-${escapeXml(result.status)}">${escapeXml(result.status)}</span></h1>
 <p class="meta">Latest run ${escapeXml(latest.asOf)} (run ${escapeXml(latest.runId)}, model ${escapeXml(latest.modelVersion)}) · ${input.runs.length} runs charted · generated ${escapeXml(input.generatedAt)}</p>
 <div class="headline">
-${figure('Coverage', formatPercent(result.coverageRatio))}
+${figure('Coverage', formatCoverage(result.coverageRatio))}
 ${figure('Fund balance', formatUsd(result.fundBalanceUsd))}
 ${figure('Required reserve', formatUsd(result.requiredReserveUsd))}
 ${figure('Shortfall', formatUsd(result.recommendation.shortfallUsd))}
@@ -124,8 +124,8 @@ ${balanceChart(points, thresholds)}
 ${legend([
   ['background:#1a62c4', 'fund balance'],
   ['border-top:2px dashed #1d2330;height:0', 'required reserve'],
-  ['background:#fdefc3', `WARN (coverage below ${formatPercent(thresholds.warnBelow)})`],
-  ['background:#f9d4d2', `BREACH (below ${formatPercent(thresholds.breachBelow)})`],
+  ['background:#fdefc3', `WARN (coverage below ${formatPercent(thresholds.warnBelow, 0)})`],
+  ['background:#f9d4d2', `BREACH (below ${formatPercent(thresholds.breachBelow, 0)})`],
 ])}
 </section>
 
