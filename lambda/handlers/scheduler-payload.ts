@@ -5,13 +5,13 @@
  * record and the snapshot item.
  */
 import { z } from 'zod';
-import type { FundConfig } from '../config/fund-config.ts';
+import { type FundConfig, FundIdSchema } from '../config/fund-config.ts';
 import { InvalidInputError, parseOrThrow } from '../model/validation.ts';
 import { checkNotFuture, truncateToMinute } from '../pipeline/as-of.ts';
 
 /** The payload as the Scheduler sends it. Unknown fields are ignored. */
 export const SchedulerPayloadSchema = z.object({
-  fundId: z.string().min(1),
+  fundId: FundIdSchema,
   scheduledTime: z.iso.datetime({ offset: true }).optional(),
 });
 
@@ -32,36 +32,36 @@ export interface RecalibrateRequest {
 }
 
 /**
- * Validates the payload against the configured funds and derives `asOf` = scheduledTime (or now)
- * truncated to the minute. A scheduledTime more than the skew in the future, or older than
- * {@link maxTickAgeMinutes}, is refused.
+ * Validates the payload and derives `asOf` = scheduledTime (or now) truncated to the minute. Whether
+ * a config is deployed for the fund is the fund config source's answer, not the payload's. A
+ * scheduledTime more than the clock skew in the future is refused: it would be the latest run for good.
  *
  * @throws InvalidInputError naming the field and the bad value
  */
-export function parseSchedulerPayload(
-  event: unknown,
-  funds: ReadonlyMap<string, FundConfig>,
-  now: Date,
-): RecalibrateRequest {
+export function parseSchedulerPayload(event: unknown, now: Date): RecalibrateRequest {
   const payload = parseOrThrow(SchedulerPayloadSchema, event, 'scheduler payload');
-  if (!funds.has(payload.fundId)) {
-    const known = [...funds.keys()].join(', ');
-    throw new InvalidInputError(
-      `scheduler payload: fundId: unknown fund, got ${JSON.stringify(payload.fundId)} (configured: ${known})`,
-      'fundId',
-    );
+  if (payload.scheduledTime !== undefined) {
+    checkNotFuture(payload.scheduledTime, now, 'scheduler payload: scheduledTime');
   }
   const time = payload.scheduledTime === undefined ? now : new Date(payload.scheduledTime);
-  if (payload.scheduledTime !== undefined) {
-    const field = 'scheduler payload: scheduledTime';
-    checkNotFuture(payload.scheduledTime, now, field);
-    const maxAge = maxTickAgeMinutes(funds.get(payload.fundId) as FundConfig);
-    if (now.getTime() - time.getTime() > maxAge * 60_000) {
-      throw new InvalidInputError(
-        `${field}: ${JSON.stringify(payload.scheduledTime)} is older than the schedule's maximum tick age of ${maxAge} minutes (now ${now.toISOString()})`,
-        'scheduledTime',
-      );
-    }
-  }
   return { fundId: payload.fundId, asOf: truncateToMinute(time) };
+}
+
+/**
+ * Refuses a tick older than the fund's {@link maxTickAgeMinutes}: it was superseded by a newer one
+ * (which also resumes any alert decision left undone).
+ *
+ * @throws InvalidInputError naming scheduledTime
+ */
+export function checkTickAge(
+  tick: RecalibrateRequest,
+  config: Pick<FundConfig, 'schedule'>,
+  now: Date,
+): void {
+  const maxAge = maxTickAgeMinutes(config);
+  if (now.getTime() - Date.parse(tick.asOf) <= maxAge * 60_000) return;
+  throw new InvalidInputError(
+    `scheduler payload: scheduledTime: the tick of ${tick.asOf} is older than the schedule's maximum tick age of ${maxAge} minutes (now ${now.toISOString()})`,
+    'scheduledTime',
+  );
 }
