@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { urlProblem } from '../ingest/http/safe-url.ts';
 import { DEFAULT_PLAUSIBILITY } from '../ingest/recalibrate/plausibility.ts';
+import { MAX_IMPLIED_VOL, MAX_PRICE_USD } from '../ingest/recalibrate/sanity.ts';
 import { OPTIONS_VENUES, POOL_VENUES, VENUE_APIS, VENUE_NAMES } from '../ingest/venues/registry.ts';
 import {
   CoverageThresholdsSchema,
@@ -13,6 +14,15 @@ import {
   SHARE_SUM_TOLERANCE,
   StressScenarioSchema,
 } from '../model/schemas.ts';
+import { SecretRefSchema, secretInUrl } from './secret-ref.ts';
+
+/**
+ * Largest USD amount a fund config may state (a balance, an account's notional): 10 trillion, far
+ * above any fund, so every number is bounded when the config is read and nothing fails at persist.
+ */
+export const MAX_FUND_USD = 1e13;
+/** Longest liquidation window, in hours (a week). */
+export const MAX_HORIZON_HOURS = 168;
 
 /** Venues with an adapter (from the venue registry). */
 export const VenueSchema = z.enum(VENUE_NAMES);
@@ -40,7 +50,7 @@ export const VolSourceSchema = z.discriminatedUnion('type', [
 
 /** Where the fund's balance comes from. Unavailable ⇒ status UNKNOWN, never zero. */
 export const BalanceSourceSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('static'), amountUsd: z.number().finite().gte(0) }),
+  z.strictObject({ type: z.literal('static'), amountUsd: z.number().finite().gte(0).lte(MAX_FUND_USD) }),
   z.strictObject({
     type: z.literal('venue-pool'),
     venue: PoolVenueSchema,
@@ -58,7 +68,10 @@ export const BalanceSourceSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('evm'),
-    rpcUrl: z.url(),
+    /** A JSON-RPC URL without credentials; one with an API key goes in `rpcUrlSecret`. */
+    rpcUrl: z.url().optional(),
+    /** Where the JSON-RPC URL is kept when it carries an API key, read at run time. */
+    rpcUrlSecret: SecretRefSchema.optional(),
     address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
     /** ERC-20 contract; the chain's native coin when absent. */
     token: z
@@ -67,13 +80,23 @@ export const BalanceSourceSchema = z.discriminatedUnion('type', [
       .optional(),
     /** Price of one token in USD: a fixed value (stablecoins) or a configured market's price. */
     price: z.union([
-      z.strictObject({ fixedUsd: z.number().positive() }),
+      z.strictObject({ fixedUsd: z.number().positive().lte(MAX_PRICE_USD) }),
       z.strictObject({ marketId: z.string().min(1) }),
     ]),
   }),
 ]);
 
 /** One perpetual market the fund backs. */
+/** A leverage profile: the model's rule, shares summing to 1, checked here so a run never fails on it. */
+const LeverageProfileSchema = z
+  .array(LeverageBucketSchema)
+  .min(1)
+  .superRefine((buckets, ctx) => {
+    const sum = buckets.reduce((a, x) => a + x.share, 0);
+    if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE)
+      ctx.addIssue({ code: 'custom', message: `shares must sum to 1, got ${sum}`, input: sum });
+  });
+
 export const FundMarketSchema = z.strictObject({
   id: z.string().min(1),
   venue: VenueSchema,
@@ -81,33 +104,27 @@ export const FundMarketSchema = z.strictObject({
   symbol: z.string().min(1),
   volSource: z.array(VolSourceSchema).min(1),
   maintenanceMargin: z.number().gte(0).lt(1),
-  leverageProfile: z
-    .array(LeverageBucketSchema)
-    .min(1)
-    .refine((b) => Math.abs(b.reduce((a, x) => a + x.share, 0) - 1) <= SHARE_SUM_TOLERANCE, {
-      message: 'shares must sum to 1',
-    })
-    .optional(),
+  leverageProfile: LeverageProfileSchema.optional(),
   historyDays: z.number().int().min(10).max(1000).default(90),
 });
 
 /** Model parameters of a fund; the seed defaults to one derived from fundId + asOf. */
 export const FundModelSchema = z.strictObject({
   /** Liquidation window in hours: 2 by calibration (docs/VALIDATION.md), DESIGN.md proposed 1. */
-  horizonHours: z.number().positive().default(2),
+  horizonHours: z.number().positive().max(MAX_HORIZON_HOURS).default(2),
   confidence: z.number().gt(0).lt(1).default(0.999),
   tailDof: z.number().gt(2).nullable().default(3),
   paths: z.number().int().min(100).max(50_000_000).default(1_000_000),
-  seed: z.number().int().min(0).optional(),
-  impactCoefficient: z.number().min(0).default(1),
-  buffer: z.number().min(0).default(0.25),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  impactCoefficient: z.number().min(0).max(100).default(1),
+  buffer: z.number().min(0).max(10).default(0.25),
   /** Floor on any market's IV (decimal), on top of the realized-vol floor. */
-  volFloor: z.number().min(0).default(0.2),
+  volFloor: z.number().gt(0).max(MAX_IMPLIED_VOL).default(0.2),
   /** Leverage profile for markets that do not override it. */
-  defaultLeverageProfile: z.array(LeverageBucketSchema).min(1),
+  defaultLeverageProfile: LeverageProfileSchema,
   stressScenarios: z.array(StressScenarioSchema),
   largestAccounts: z.array(LargeAccountSchema).optional(),
-  releaseMultiple: z.number().min(1).default(1.5),
+  releaseMultiple: z.number().min(1).max(100).default(1.5),
 });
 
 // ─── Fund management (docs/MANAGEMENT.md): the outlook's inflow, the recommendation's targets and
@@ -157,9 +174,9 @@ export type OutlookInflow = z.output<typeof OutlookInflowSchema>;
 export const FundDataSchema = z
   .strictObject({
     /** Use the last good observation if younger than this. */
-    maxStaleMinutes: z.number().int().positive().default(120),
+    maxStaleMinutes: z.number().int().positive().max(10_080).default(120),
     /** Relative IV increase applied to a stale market (0.25 = IV × 1.25). */
-    stalePenalty: z.number().min(0).default(0.25),
+    stalePenalty: z.number().min(0).max(10).default(0.25),
     /**
      * Per-venue-API base URL overrides (testnets, proxies); env vars override these. https only
      * (http to loopback), no credentials, no private or metadata host unless `allowPrivateNetwork`.
@@ -202,10 +219,10 @@ export const FundAlertsSchema = z.strictObject({
   thresholds: CoverageThresholdsSchema.optional(),
   /** Hysteresis: coverage must clear a threshold by this much (absolute ratio) to move back up. */
   hysteresis: z.number().min(0).max(0.5).default(0.02),
-  reminderHours: z.number().positive().default(6),
+  reminderHours: z.number().positive().max(720).default(6),
   drawdown: z
     .strictObject({
-      windowHours: z.number().positive().default(8),
+      windowHours: z.number().positive().max(720).default(8),
       warn: z.number().gt(0).lt(1).default(0.1),
       breach: z.number().gt(0).lt(1).default(0.25),
     })
@@ -220,7 +237,7 @@ export const FundScheduleSchema = z.strictObject({
   expression: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be rate(...) or cron(...)'),
   timeZone: z.string().default('UTC'),
   /** Minutes between runs, for the "no successful run in two intervals" alarm. */
-  intervalMinutes: z.number().int().positive(),
+  intervalMinutes: z.number().int().positive().max(1440),
 });
 
 /** Who hears about it when deployed. */
@@ -255,17 +272,52 @@ export const FundConfigSchema = z
     }),
     notifications: FundNotificationsSchema.default({ emails: [] }),
     /** Optional retention of stored runs, in days (DynamoDB TTL on `expiresAt`). */
-    retentionDays: z.number().int().positive().optional(),
+    retentionDays: z.number().int().positive().max(36_500).optional(),
     management: FundManagementSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
     // Any URL the balance source fetches obeys the base-URL rules (whatever shape the source has).
     const rpcUrl = (c.balance as { rpcUrl?: unknown }).rpcUrl;
     if (typeof rpcUrl === 'string') {
-      const problem = urlProblem(rpcUrl, { allowPrivateNetwork: c.data.allowPrivateNetwork });
+      const problem =
+        urlProblem(rpcUrl, { allowPrivateNetwork: c.data.allowPrivateNetwork }) ?? secretInUrl(rpcUrl);
       if (problem !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['balance', 'rpcUrl'], message: problem });
+        ctx.addIssue({ code: 'custom', path: ['balance', 'rpcUrl'], message: problem, input: rpcUrl });
     }
+    if (
+      c.balance.type === 'evm' &&
+      (c.balance.rpcUrl === undefined) === (c.balance.rpcUrlSecret === undefined)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['balance', 'rpcUrl'],
+        message:
+          'give exactly one of rpcUrl (no credentials) and rpcUrlSecret (an SSM or Secrets Manager reference)',
+      });
+    }
+    // One venue instrument under two market ids would be counted twice.
+    const instruments = new Map<string, string>();
+    c.markets.forEach((m, i) => {
+      const key = `${m.venue}:${m.symbol}`;
+      const first = instruments.get(key);
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['markets', i, 'symbol'],
+          message: `${m.venue} ${m.symbol} is already market ${first}`,
+          input: m.symbol,
+        });
+      else instruments.set(key, m.id);
+    });
+    c.model.largestAccounts?.forEach((a, i) => {
+      if (a.notionalUsd > MAX_FUND_USD)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['model', 'largestAccounts', i, 'notionalUsd'],
+          message: `expected at most ${MAX_FUND_USD} USD`,
+          input: a.notionalUsd,
+        });
+    });
     const ids = new Set<string>();
     c.markets.forEach((m, i) => {
       if (ids.has(m.id))
