@@ -133,9 +133,33 @@ export const FundModelSchema = z.strictObject({
   releaseMultiple: z.number().min(1).default(1.5),
 });
 
-// ─── Fund management: the outlook's inflow, the recommendation's targets, the
-// GROWTH alert, policy floors and non-market losses. Kept in one block (other parts of this file
-// belong to other concerns), declared before the alert and fund schemas below that use it.
+// ─── Fund management (docs/MANAGEMENT.md): the outlook's inflow, the recommendation's targets and
+// the GROWTH alert. Kept in one block (other parts of this file belong to other concerns), declared
+// before the alert and fund schemas below that use it.
+
+/** What flows into the fund on a calm day; when absent the outlook estimates it from stored history. */
+export const OutlookInflowSchema = z.strictObject({
+  /** The insurance fee the venue charges today, bps of traded volume, that goes to the fund. */
+  insuranceFeeBps: z.number().min(0).max(1000).default(0),
+  /** Liquidation income on a calm day (positions closed above bankruptcy), USD per day. */
+  liquidationIncomeUsdPerDay: z.number().min(0).default(0),
+});
+
+/** Management settings of a fund: the one-year outlook and the recommendation's targets. */
+export const FundManagementSchema = z.strictObject({
+  /** Calm-day inflow; absent ⇒ estimated from the stored balance history when there is enough. */
+  inflow: OutlookInflowSchema.optional(),
+  /** Target P(fund exhausted within one year); the recommendation aims at it and the required reserve. */
+  targetExhaustionProbability: z.number().gt(0).lt(1).default(0.01),
+  /** A fee above this (bps of volume) is "not reachable by fees alone". */
+  feeCeilingBps: z.number().gt(0).max(1000).default(10),
+  /** Days within which the recommended fee must reach the required reserve. */
+  feeHorizonDays: z.number().int().min(1).max(365).default(90),
+  /** Simulated years of the outlook. */
+  outlookPaths: z.number().int().min(1000).max(1_000_000).default(20_000),
+  /** Crisis days per day; absent ⇒ the rate measured on the shipped BTC daily history. */
+  crisisRatePerDay: z.number().min(0).max(1).optional(),
+});
 
 /** GROWTH alert: the fund's balance / total open interest fell by more than `fall` over `windowDays`. */
 export const GrowthAlertSchema = z.strictObject({
@@ -148,6 +172,8 @@ export const GrowthAlertSchema = z.strictObject({
 export const GROWTH_ALERT_DEFAULTS: z.output<typeof GrowthAlertSchema> = { fall: 0.2, windowDays: 30 };
 
 export type GrowthAlert = z.output<typeof GrowthAlertSchema>;
+export type FundManagement = z.output<typeof FundManagementSchema>;
+export type OutlookInflow = z.output<typeof OutlookInflowSchema>;
 // ─── end of fund management
 
 /** Staleness handling when a venue does not answer, and where the venues are. */
@@ -238,6 +264,7 @@ export const FundConfigSchema = z
     notifications: FundNotificationsSchema.default({ emails: [] }),
     /** Optional retention of stored runs, in days (DynamoDB TTL on `expiresAt`). */
     retentionDays: z.number().int().positive().optional(),
+    management: FundManagementSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
     // Any URL the balance source fetches obeys the base-URL rules (whatever shape the source has).

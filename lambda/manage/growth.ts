@@ -6,6 +6,7 @@
  */
 import { GROWTH_ALERT_DEFAULTS, type GrowthAlert } from '../config/fund-config.ts';
 import type { ReserveResult, RunStatus } from '../model/schemas.ts';
+import { formatCoverage, formatPercent } from '../present/format.ts';
 
 const DAY_MS = 86_400_000;
 /**
@@ -133,7 +134,7 @@ export function growthSignal(
   const fall = growthFall(current, history, settings.windowDays);
   if (fall === null || !(fall.fall > settings.fall)) return null;
   const covered =
-    run.coverageRatio === null ? 'fully covered' : `coverage still ${Math.floor(run.coverageRatio * 100)}%`;
+    run.coverageRatio === null ? 'fully covered' : `coverage still ${formatCoverage(run.coverageRatio)}`;
   return {
     ...fall,
     headline: `${run.fundId} fund/OI fell ${(fall.fall * 100).toFixed(1)}% in ${fall.windowDays} days (${percent(fall.fromRatio)} -> ${percent(fall.toRatio)} of OI), ${covered}`,
@@ -148,7 +149,7 @@ export function growthNextSteps(fundId: string): string[] {
   ];
 }
 
-/** A small ratio as a percentage with two decimals (fund / OI is typically a few percent). */
+/** Fund / OI is typically a few percent: two decimals. */
 function percent(ratio: number): string {
-  return `${(ratio * 100).toFixed(2)}%`;
+  return formatPercent(ratio, 2);
 }

@@ -67,7 +67,7 @@ describe('decideAlerts: GROWTH', () => {
       ['GROWTH', 'OK', 'WARN', 'growth'],
     ]);
     expect(decided[0]?.headline).toMatch(
-      /^demo-perps fund\/OI fell 25\.0% in 30 days \(.+\), coverage still 150%$/,
+      /^demo-perps fund\/OI fell 25\.0% in 30 days \(.+\), coverage still 150.0%$/,
     );
     expect(queries).toEqual([
       { from: day(0), to: day(1) },

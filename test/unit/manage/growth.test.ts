@@ -86,7 +86,7 @@ describe('growthSignal', () => {
       toRatio: 0.375,
       fall: 0.25,
       windowDays: 30,
-      headline: 'demo-perps fund/OI fell 25.0% in 30 days (50.00% -> 37.50% of OI), coverage still 130%',
+      headline: 'demo-perps fund/OI fell 25.0% in 30 days (50.00% -> 37.50% of OI), coverage still 130.0%',
     });
   });
 
@@ -168,11 +168,11 @@ describe('GROWTH rendering', () => {
       status: 'OK',
       severity: 'WARN',
       reason: 'growth',
-      headline: 'demo-perps fund/OI fell 23.1% in 30 days (5.00% -> 3.85% of OI), coverage still 200%',
+      headline: 'demo-perps fund/OI fell 23.1% in 30 days (5.00% -> 3.85% of OI), coverage still 200.0%',
     });
     const facts = alertFacts(item);
     expect(facts.subject).toBe(
-      '[GROWTH] demo-perps fund/OI fell 23.1% in 30 days (5.00% -> 3.85% of OI), coverage still 200%',
+      '[GROWTH] demo-perps fund/OI fell 23.1% in 30 days (5.00% -> 3.85% of OI), coverage still 200.0%',
     );
     expect(facts.nextSteps).toEqual([
       'The fund of demo-perps is not growing with the open interest it backs: review the insurance fee and contributions.',
