@@ -20,6 +20,8 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import type { BalanceSource } from '../lambda/config/fund-config.ts';
+import { ssmNameOf } from '../lambda/config/secret-ref.ts';
 import {
   FUND_CONFIG_BUCKET_ENV_VAR,
   FUND_CONFIG_VERSION_ENV_VAR,
@@ -148,13 +150,7 @@ export class BackstopStatelessStack extends Stack {
       ])
       .bindTopic(props.topic, FunctionEnv.topic)
       .bindFundConfigs(this.fundConfigs, FunctionEnv.fundConfigBucket, FunctionEnv.fundConfigVersion)
-      .bindParameters(
-        funds.flatMap((f) =>
-          f.balance.type === 'ssm'
-            ? [{ name: f.balance.parameterName, ...(f.balance.region ? { region: f.balance.region } : {}) }]
-            : [],
-        ),
-      );
+      .bindParameters(funds.flatMap((f) => balanceParameters(f.balance)));
     Validations.of(this.recalibrate).acknowledge({
       id: 'Serverless::Serverless-LambdaDLQ',
       reason:
@@ -260,4 +256,16 @@ export class BackstopStatelessStack extends Stack {
     }
     return alarms;
   }
+}
+
+/**
+ * The SSM parameters a balance source reads at run time: a treasury-maintained balance, or the
+ * secret reference of an EVM RPC URL (a Secrets Manager secret through SSM's reference path).
+ */
+function balanceParameters(balance: BalanceSource): { name: string; region?: string }[] {
+  const region = (r: string | undefined) => (r === undefined ? {} : { region: r });
+  if (balance.type === 'ssm') return [{ name: balance.parameterName, ...region(balance.region) }];
+  if (balance.type === 'evm' && balance.rpcUrlSecret !== undefined)
+    return [{ name: ssmNameOf(balance.rpcUrlSecret), ...region(balance.rpcUrlSecret.region) }];
+  return [];
 }

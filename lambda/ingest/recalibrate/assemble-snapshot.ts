@@ -15,9 +15,11 @@ import {
 import { parseOrThrow } from '../../model/validation.ts';
 import type { DataFlag } from '../../run/observation.ts';
 import { MarketDataUnavailableError } from '../ingest-errors.ts';
+import { VENUES } from '../venues/registry.ts';
 import type { PerpQuote } from '../venues/venue-adapter.ts';
 import type { VolChoice } from '../vol/vol-chain.ts';
 import { ewmaCorrelation } from './correlation.ts';
+import { type DepthOutcome, liquidityFields, type TierOutcome } from './liquidity-fields.ts';
 import { checkOpenInterest, type HeldOi, type OiDecision, type OiReading } from './plausibility.ts';
 import { repairCorrelation } from './psd-repair.ts';
 import { quoteProblems } from './sanity.ts';
@@ -35,6 +37,10 @@ export interface MarketFetch {
   readonly realizedVol: number | undefined;
   readonly vol: VolChoice | undefined;
   readonly flags: readonly DataFlag[];
+  /** This run's order-book depth, or why there is none (absent: not asked for). */
+  readonly depth?: DepthOutcome;
+  /** This run's margin-tier choice (absent: the venue's tiers come from the config). */
+  readonly tiers?: TierOutcome;
 }
 
 /** The latest stored snapshot, for stale fill and correlation gaps. */
@@ -121,7 +127,8 @@ function freshMarket(
     openInterestUsd: oi.oiUsd,
     dailyVolumeUsd: quote.dailyVolumeUsd,
     impliedVol,
-    maintenanceMargin: m.maintenanceMargin,
+    // Replaced by the venue's tier (or its fallback) in withLiquidity.
+    maintenanceMargin: m.maintenanceMargin ?? last.market?.maintenanceMargin ?? 0,
     leverageProfile: m.leverageProfile ?? config.model.defaultLeverageProfile,
     provenance: {
       venue: m.venue,
@@ -223,6 +230,34 @@ export function assembleSnapshot(args: {
   const lastById = new Map(lastGood?.snapshot.markets.map((m) => [m.id, m]) ?? []);
   const oiDecisions = checkOpenInterest(oiReadings(fetches, lastById), config.data.plausibility, asOf);
   const usedFresh: boolean[] = [];
+  // Depth and tiers ride on top of the fresh or stale-filled market: their own fallbacks and flags.
+  const withLiquidity = (f: MarketFetch, market: SnapshotMarket): SnapshotMarket => {
+    const m = f.fundMarket;
+    const liquidity = liquidityFields({
+      fundMarket: m,
+      tierSource: VENUES[m.venue].marginTiers,
+      depth: f.depth,
+      tiers: f.tiers,
+      leverageProfile: market.leverageProfile,
+      last: lastById.get(m.id),
+      lastAsOf: lastGood?.asOf,
+      asOf,
+      maxStaleMinutes: config.data.maxStaleMinutes,
+    });
+    flags.push(...liquidity.flags);
+    degraded ||= liquidity.expired;
+    const { provenance: extra, flags: raised, expired: _, ...fields } = liquidity;
+    const prov = market.provenance ?? {};
+    return {
+      ...market,
+      ...fields,
+      provenance: {
+        ...prov,
+        ...extra,
+        flags: [...new Set([...(prov.flags ?? []), ...raised.map((x) => x.code)])],
+      },
+    };
+  };
   const markets = fetches.map((f) => {
     flags.push(...f.flags);
     const m = f.fundMarket;
@@ -238,14 +273,9 @@ export function assembleSnapshot(args: {
       usedFresh.push(true);
       const oi = oiDecisions.get(m.id) ?? { oiUsd: f.quote.openInterestUsd, flags: [], degraded: false };
       degraded ||= oi.degraded;
-      return freshMarket(
+      return withLiquidity(
         f,
-        f.quote,
-        f.vol,
-        config,
-        { market: last, asOf: lastGood?.asOf, now: asOf },
-        oi,
-        flags,
+        freshMarket(f, f.quote, f.vol, config, { market: last, asOf: lastGood?.asOf, now: asOf }, oi, flags),
       );
     }
     usedFresh.push(false);
@@ -265,7 +295,7 @@ export function assembleSnapshot(args: {
     });
     flags.push(fill.flag);
     degraded ||= fill.expired;
-    return fill.market;
+    return withLiquidity(f, fill.market);
   });
   const correlation = correlationOf(fetches, usedFresh, lastGood, flags);
   flags.push(...args.balanceFlags);
