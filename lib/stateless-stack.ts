@@ -15,7 +15,7 @@ import {
 } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarm, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -97,20 +97,18 @@ export class BackstopStatelessStack extends Stack {
       purpose: 'alert emails SNS gave up delivering',
     });
 
-    // Transient: Powertools keeps a record per tick for the idempotency window (a day), then TTL removes it.
-    // Losing it only lets an in-flight duplicate tick run again, and the snapshot write is itself
-    // conditional (attribute_not_exists), so DESTROY loses nothing worth a backup.
+    // Powertools keeps a record per tick for the idempotency window (a day), then TTL removes it. It
+    // is encrypted with the data key like the snapshots (a record holds a run's summary) and has
+    // point-in-time recovery: restoring it after an incident keeps redelivered ticks from running twice.
     this.idempotencyTable = new Table(this, 'IdempotencyTable', {
       partitionKey: { name: 'id', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: 'expiration',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      ...(props.table.encryptionKey === undefined
+        ? {}
+        : { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.table.encryptionKey }),
       removalPolicy: RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.idempotencyTable).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-DDB3',
-      reason:
-        'idempotency records live for a day and expire by TTL; snapshots (the audit trail) are in the ' +
-        'stateful table, which has point-in-time recovery',
     });
 
     this.fundConfigs = new FundConfigBucket(this, 'FundConfigs', { funds: props.funds });

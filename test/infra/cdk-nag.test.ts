@@ -26,7 +26,6 @@ interface PluginReport {
 
 /** Every finding the app acknowledges, by rule and the construct it is acknowledged on. */
 const EXPECTED_ACKNOWLEDGEMENTS = [
-  'AwsSolutions::AwsSolutions-DDB3 @ Backstop-test-Stateless/IdempotencyTable',
   'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*] @ Backstop-test-Stateless/RecalibrateFunctionRole',
   'AwsSolutions::AwsSolutions-IAM5[Action::s3:Abort*] @ Backstop-test-Stateless/FundConfigs/DeploymentRole',
   'AwsSolutions::AwsSolutions-IAM5[Action::s3:DeleteObject*] @ Backstop-test-Stateless/FundConfigs/DeploymentRole',
