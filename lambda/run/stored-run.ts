@@ -38,5 +38,7 @@ export const RunSummarySchema = z.object({
   /** Total open interest (one side, USD) of the run; absent on runs stored before it was recorded. */
   openInterestUsd: z.number().optional(),
 });
-/** A compact view of a stored run. */
-export type RunSummary = Readonly<z.infer<typeof RunSummarySchema>>;
+/** A compact view of a stored run (`openInterestUsd` absent, never undefined, on older runs). */
+export type RunSummary = Readonly<
+  Omit<z.infer<typeof RunSummarySchema>, 'openInterestUsd'> & { openInterestUsd?: number }
+>;
