@@ -40,7 +40,10 @@ export async function startDynamoProxy(target: string): Promise<DynamoProxy> {
     const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     seen.push(op);
     const text = body.toString('utf8');
-    const rule = rules.find((r) => r.op === op && (r.bodyContains === undefined || text.includes(r.bodyContains)) && (r.times ?? 1) > 0);
+    const rule = rules.find(
+      (r) =>
+        r.op === op && (r.bodyContains === undefined || text.includes(r.bodyContains)) && (r.times ?? 1) > 0,
+    );
     if (rule !== undefined) {
       if (rule.times !== undefined) rule.times -= 1;
       if (rule.action === 'kill') {
@@ -50,16 +53,26 @@ export async function startDynamoProxy(target: string): Promise<DynamoProxy> {
       }
       if (rule.action === 'fail500') {
         res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected fault' }));
+        res.end(
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+            message: 'injected fault',
+          }),
+        );
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, rule.action === 'fail500' ? 0 : (rule.action as { delayMs: number }).delayMs));
+      await new Promise((resolve) =>
+        setTimeout(resolve, rule.action === 'fail500' ? 0 : (rule.action as { delayMs: number }).delayMs),
+      );
     }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
     try {
       const answer = await fetch(target, { method: 'POST', headers, body });
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0' });
+      res.writeHead(answer.status, {
+        'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.0',
+      });
       res.end(Buffer.from(await answer.arrayBuffer()));
     } catch {
       res.destroy();

@@ -42,12 +42,15 @@ export async function startFakeSns(): Promise<FakeSns> {
     if (rule?.times !== undefined) rule.times -= 1;
     if (rule?.action === 'fail500') {
       res.writeHead(500, { 'content-type': 'text/xml' });
-      res.end('<ErrorResponse><Error><Type>Receiver</Type><Code>InternalError</Code><Message>injected fault</Message></Error><RequestId>x</RequestId></ErrorResponse>');
+      res.end(
+        '<ErrorResponse><Error><Type>Receiver</Type><Code>InternalError</Code><Message>injected fault</Message></Error><RequestId>x</RequestId></ErrorResponse>',
+      );
       return;
     }
     let messageId = '';
     for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
-      if (form.get(`MessageAttributes.entry.${i}.Name`) === 'messageId') messageId = form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '';
+      if (form.get(`MessageAttributes.entry.${i}.Name`) === 'messageId')
+        messageId = form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '';
     }
     published.push({ subject: form.get('Subject') ?? '', messageId });
     if (rule?.action === 'acceptThenDrop') {
@@ -60,7 +63,9 @@ export async function startFakeSns(): Promise<FakeSns> {
     }
     counter += 1;
     res.writeHead(200, { 'content-type': 'text/xml' });
-    res.end(`<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-${counter}</MessageId></PublishResult><ResponseMetadata><RequestId>r-${counter}</RequestId></ResponseMetadata></PublishResponse>`);
+    res.end(
+      `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-${counter}</MessageId></PublishResult><ResponseMetadata><RequestId>r-${counter}</RequestId></ResponseMetadata></PublishResponse>`,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

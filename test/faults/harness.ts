@@ -83,7 +83,11 @@ export async function startHarness(): Promise<Harness> {
 
   const spawnCli = (args: readonly string[], env: Record<string, string>, dir: string): Promise<CliRun> =>
     new Promise((done) => {
-      const proc = spawn(process.execPath, [CLI, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const proc = spawn(process.execPath, [CLI, ...args], {
+        cwd: dir,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child = proc;
       let stdout = '';
       let stderr = '';

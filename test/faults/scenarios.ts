@@ -6,7 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { Harness } from './harness.ts';
 import { REPO_ROOT } from './harness.ts';
 
@@ -40,10 +42,14 @@ export interface Scenario {
   readonly expected: string;
   /** In the fast subset `npm test` runs. */
   readonly fast: boolean;
-  run(h: Harness, control: readonly string[]): Promise<Omit<Row, 'id' | 'finding' | 'fault' | 'how' | 'expected'>>;
+  run(
+    h: Harness,
+    control: readonly string[],
+  ): Promise<Omit<Row, 'id' | 'finding' | 'fault' | 'how' | 'expected'>>;
 }
 
-const outcome = (r: { code: number | null; signal: NodeJS.Signals | null }) => (r.signal === null ? `exit ${r.code}` : r.signal);
+const outcome = (r: { code: number | null; signal: NodeJS.Signals | null }) =>
+  r.signal === null ? `exit ${r.code}` : r.signal;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The messages a fault-free faulted-tick / retry / next-tick sequence publishes. */
@@ -102,7 +108,14 @@ function messages(spec: {
         lost,
         duplicated,
         duplicatesNamed: spec.duplicatesNamed === true,
-        holds: firstOk && lost === 0 && extra === 0 && namedOk && runs === 2 && retry.code === 0 && next.code === 0,
+        holds:
+          firstOk &&
+          lost === 0 &&
+          extra === 0 &&
+          namedOk &&
+          runs === 2 &&
+          retry.code === 0 &&
+          next.code === 0,
       };
     },
   };
@@ -118,7 +131,10 @@ function data(spec: {
   fast: boolean;
   ticks: (h: Harness) => { asOf: string; venues: Harness['replay'] }[];
   arm?: (h: Harness) => void;
-  check: (runs: { code: number | null; out: Record<string, unknown> | null }[]) => { observed: string; holds: boolean };
+  check: (runs: { code: number | null; out: Record<string, unknown> | null }[]) => {
+    observed: string;
+    holds: boolean;
+  };
 }): Scenario {
   return {
     ...spec,
@@ -129,7 +145,10 @@ function data(spec: {
       for (const [i, t] of spec.ticks(h).entries()) {
         if (i === spec.ticks(h).length - 1) spec.arm?.(h);
         const r = await h.run({ table, asOf: t.asOf, venues: t.venues });
-        runs.push({ code: r.code, out: r.code === 0 ? (JSON.parse(r.stdout) as Record<string, unknown>) : null });
+        runs.push({
+          code: r.code,
+          out: r.code === 0 ? (JSON.parse(r.stdout) as Record<string, unknown>) : null,
+        });
       }
       h.replay.clearFaults();
       return { ...spec.check(runs), lost: 0, duplicated: 0, duplicatesNamed: false };
@@ -155,10 +174,20 @@ function input(spec: {
       const r = await spec.call(h);
       const lines = r.stderr.trim().split('\n');
       const holds = r.code === spec.exit && lines.length === 1 && spec.line.test(lines[0] ?? '');
-      return { observed: `${outcome(r)}: ${lines.slice(0, 2).join(' / ').slice(0, 160)}`, lost: 0, duplicated: 0, duplicatesNamed: false, holds };
+      return {
+        observed: `${outcome(r)}: ${lines.slice(0, 2).join(' / ').replaceAll(h.cwd, '.').slice(0, 160)}`,
+        lost: 0,
+        duplicated: 0,
+        duplicatesNamed: false,
+        holds,
+      };
     },
   };
 }
+
+/** A fund config as free JSON, so a row can break any field. */
+// biome-ignore lint/suspicious/noExplicitAny: the rows write arbitrary (and wrong) values anywhere
+type Editable = Record<string, any>;
 
 type Flags = { code: string; marketId?: string }[];
 const flagsOf = (out: Record<string, unknown> | null): Flags => (out?.flags as Flags | undefined) ?? [];
@@ -210,7 +239,10 @@ export const SCENARIOS: readonly Scenario[] = [
     expected: 'delivered once after the lease expires',
     fast: false,
     leaseWait: true,
-    arm: (h) => h.proxy.setRules([{ op: 'UpdateItem', bodyContains: 'leaseOwner = :owner, leaseUntil', action: 'kill', times: 1 }]),
+    arm: (h) =>
+      h.proxy.setRules([
+        { op: 'UpdateItem', bodyContains: 'leaseOwner = :owner, leaseUntil', action: 'kill', times: 1 },
+      ]),
     firstExit: 'SIGKILL',
   }),
   messages({
@@ -298,8 +330,12 @@ export const SCENARIOS: readonly Scenario[] = [
     ticks: (h) => [{ asOf: T0, venues: h.lowOi }],
     check: ([r]) => {
       const out = r?.out ?? null;
-      const flagged = flagsOf(out).some((f) => f.code === 'OI_IMPLAUSIBLE' && f.marketId === 'BTC-PERP-BINANCE');
-      const kinds = ((out?.notifications as { decided?: { kind: string }[] } | undefined)?.decided ?? []).map((n) => n.kind);
+      const flagged = flagsOf(out).some(
+        (f) => f.code === 'OI_IMPLAUSIBLE' && f.marketId === 'BTC-PERP-BINANCE',
+      );
+      const kinds = ((out?.notifications as { decided?: { kind: string }[] } | undefined)?.decided ?? []).map(
+        (n) => n.kind,
+      );
       return {
         observed: `exit ${r?.code}; status ${String(out?.status)}; OI_IMPLAUSIBLE ${flagged}; decided ${kinds.join(', ')}`,
         holds: out?.status === 'DEGRADED' && flagged && kinds.includes('DATA'),
@@ -320,7 +356,9 @@ export const SCENARIOS: readonly Scenario[] = [
     check: ([good, held]) => {
       const before = Number(good?.out?.requiredReserveUsd);
       const after = Number(held?.out?.requiredReserveUsd);
-      const codes = flagsOf(held?.out ?? null).filter((f) => f.marketId === 'BTC-PERP-BINANCE').map((f) => f.code);
+      const codes = flagsOf(held?.out ?? null)
+        .filter((f) => f.marketId === 'BTC-PERP-BINANCE')
+        .map((f) => f.code);
       return {
         observed: `status ${String(held?.out?.status)}; flags ${codes.join(', ')}; reserve ${before.toExponential(4)} -> ${after.toExponential(4)}`,
         holds: held?.out?.status === 'DEGRADED' && codes.includes('OI_DROP_HELD') && after >= before * 0.999,
@@ -338,11 +376,17 @@ export const SCENARIOS: readonly Scenario[] = [
       { asOf: T1, venues: h.replay },
     ],
     arm: (h) => {
-      for (const path of ['/bybit/v5/market/tickers', '/bybit/v5/market/kline']) h.replay.setFault({ path }, { status: 503 });
+      for (const path of ['/bybit/v5/market/tickers', '/bybit/v5/market/kline'])
+        h.replay.setFault({ path }, { status: 503 });
     },
     check: ([, down]) => {
-      const stale = flagsOf(down?.out ?? null).filter((f) => f.code === 'STALE_FILLED').map((f) => f.marketId);
-      return { observed: `exit ${down?.code}; STALE_FILLED ${stale.join(', ')}`, holds: down?.code === 0 && stale.length === 3 };
+      const stale = flagsOf(down?.out ?? null)
+        .filter((f) => f.code === 'STALE_FILLED')
+        .map((f) => f.marketId);
+      return {
+        observed: `exit ${down?.code}; STALE_FILLED ${stale.join(', ')}`,
+        holds: down?.code === 0 && stale.length === 3,
+      };
     },
   }),
   input({
@@ -382,7 +426,10 @@ export const SCENARIOS: readonly Scenario[] = [
     fast: false,
     call: async (h) => {
       await h.cli(['history', '--json']);
-      writeFileSync(join(h.cwd, '.backstop/dynamo/backstop.pid'), JSON.stringify({ pid: 1, host: require_hostname(), startTicks: -1, since: T0 }));
+      writeFileSync(
+        join(h.cwd, '.backstop/dynamo/backstop.pid'),
+        JSON.stringify({ pid: 1, host: hostname(), startTicks: -1, since: T0 }),
+      );
       const r = await h.cli(['history', '--json']);
       rmSync(join(h.cwd, '.backstop'), { recursive: true, force: true });
       return { ...r, stderr: r.code === 0 ? 'ok' : r.stderr };
@@ -392,12 +439,47 @@ export const SCENARIOS: readonly Scenario[] = [
   }),
   ...(
     [
-      ['shares-half', 'leverage shares summing to 0.5', (c: Record<string, any>) => (c.model.defaultLeverageProfile = [{ margin: 0.02, share: 0.25 }, { margin: 0.1, share: 0.25 }]), /model\.defaultLeverageProfile: shares must sum to 1/],
-      ['horizon-1e308', 'horizonHours 1e308', (c: Record<string, any>) => (c.model.horizonHours = 1e308), /model\.horizonHours/],
-      ['duplicate-symbol', 'one venue symbol under two market ids', (c: Record<string, any>) => c.markets.push({ ...c.markets[0], id: 'BTC-PERP-BINANCE-2' }), /markets\[10\]\.symbol: binance BTCUSDT is already market BTC-PERP-BINANCE/],
-      ['vol-floor-0', 'volFloor 0', (c: Record<string, any>) => (c.model.volFloor = 0), /model\.volFloor/],
-      ['file-base-url', 'a file:// base URL', (c: Record<string, any>) => (c.data = { baseUrls: { binance: 'file:///etc/passwd' } }), /data\.baseUrls\.binance/],
-      ['keyed-rpc-url', 'an EVM rpcUrl with an API key', (c: Record<string, any>) => (c.balance = { type: 'evm', rpcUrl: 'https://eth-mainnet.g.alchemy.com/v2/abcdefghijklmnopqrstuvwxyz012345', address: '0x1111111111111111111111111111111111111111', price: { fixedUsd: 1 } }), /balance\.rpcUrl: looks like it carries an API key/],
+      [
+        'shares-half',
+        'leverage shares summing to 0.5',
+        (c: Editable) =>
+          (c.model.defaultLeverageProfile = [
+            { margin: 0.02, share: 0.25 },
+            { margin: 0.1, share: 0.25 },
+          ]),
+        /model\.defaultLeverageProfile: shares must sum to 1/,
+      ],
+      [
+        'horizon-1e308',
+        'horizonHours 1e308',
+        (c: Editable) => (c.model.horizonHours = 1e308),
+        /model\.horizonHours/,
+      ],
+      [
+        'duplicate-symbol',
+        'one venue symbol under two market ids',
+        (c: Editable) => c.markets.push({ ...c.markets[0], id: 'BTC-PERP-BINANCE-2' }),
+        /markets\[10\]\.symbol: binance BTCUSDT is already market BTC-PERP-BINANCE/,
+      ],
+      ['vol-floor-0', 'volFloor 0', (c: Editable) => (c.model.volFloor = 0), /model\.volFloor/],
+      [
+        'file-base-url',
+        'a file:// base URL',
+        (c: Editable) => (c.data = { baseUrls: { binance: 'file:///etc/passwd' } }),
+        /data\.baseUrls\.binance/,
+      ],
+      [
+        'keyed-rpc-url',
+        'an EVM rpcUrl with an API key',
+        (c: Editable) =>
+          (c.balance = {
+            type: 'evm',
+            rpcUrl: 'https://eth-mainnet.g.alchemy.com/v2/abcdefghijklmnopqrstuvwxyz012345',
+            address: '0x1111111111111111111111111111111111111111',
+            price: { fixedUsd: 1 },
+          }),
+        /balance\.rpcUrl: looks like it carries an API key/,
+      ],
     ] as const
   ).map(([id, fault, edit, line]) =>
     input({
@@ -420,16 +502,22 @@ export const SCENARIOS: readonly Scenario[] = [
     expected: 'every call granted on its resource, nothing else granted',
     fast: false,
     run: async () => {
-      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/infra/iam-from-code.test.ts'], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-      });
-      const line = /Tests\s+(.*)/.exec(r.stdout.replace(/\x1b\[[0-9;]*m/g, ''))?.[1] ?? 'no result';
-      return { observed: `vitest: ${line.trim()}`, lost: 0, duplicated: 0, duplicatesNamed: false, holds: r.status === 0 };
+      const r = spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/infra/iam-from-code.test.ts'],
+        {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+        },
+      );
+      const line = /Tests\s+(.*)/.exec(stripVTControlCharacters(r.stdout))?.[1] ?? 'no result';
+      return {
+        observed: `vitest: ${line.trim()}`,
+        lost: 0,
+        duplicated: 0,
+        duplicatesNamed: false,
+        holds: r.status === 0,
+      };
     },
   },
 ];
-
-function require_hostname(): string {
-  return process.env.HOSTNAME ?? spawnSync('hostname', { encoding: 'utf8' }).stdout.trim();
-}
