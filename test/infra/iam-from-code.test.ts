@@ -194,6 +194,7 @@ describe('IAM derived from the code', () => {
       environment: readHandlerEnvironment({
         BACKSTOP_FUND_CONFIG_BUCKET: BUCKET,
         BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+        BACKSTOP_STAGE: 'test',
         BACKSTOP_TABLE_NAME: tableName,
         BACKSTOP_TOPIC_ARN: TOPIC_ARN,
         BACKSTOP_IDEMPOTENCY_TABLE_NAME: idempotencyTable,
