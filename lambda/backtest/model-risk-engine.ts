@@ -4,8 +4,9 @@
  * else is computed) and `scenarioLoss` at normal liquidity (λ = 1, as in the Monte Carlo) for the
  * realised loss — the same cascade on both sides, so an exceedance is a model miss, not a mismatch.
  */
+
+import { scenarioLoss } from '../model/engines/gap/scenario-loss.ts';
 import { computeReserve } from '../model/reserve.ts';
-import { scenarioLoss } from '../model/scenario-loss.ts';
 import { validateSnapshot } from '../model/validate-snapshot.ts';
 import type { RiskEngine } from './run-backtest.ts';
 

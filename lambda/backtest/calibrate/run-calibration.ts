@@ -9,9 +9,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadFundConfig } from '../../config/load-fund-config.ts';
+import { scenarioLoss } from '../../model/engines/gap/scenario-loss.ts';
 import { Xoshiro128 } from '../../model/random/xoshiro128.ts';
 import { computeReserve } from '../../model/reserve.ts';
-import { scenarioLoss } from '../../model/scenario-loss.ts';
 import type { MarketSnapshot } from '../../model/schemas.ts';
 import { bookFromFund, DESIGN_LEVERAGE_PROFILE } from '../backtest-book.ts';
 import { summarizeBacktest } from '../backtest-summary.ts';
