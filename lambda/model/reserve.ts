@@ -8,21 +8,17 @@
  */
 
 import { computeGapReserve, DEFAULT_GAP_PATHS } from './engines/gap/gap-reserve.ts';
-import type { EngineName } from './engines/loss-engine.ts';
 import { computePathReserve, PATH_MODEL_VERSION } from './engines/path/path-reserve.ts';
+import { engineOf } from './engines/select-engine.ts';
 import { prepareCorrelation } from './linalg/psd-repair.ts';
 import type { ComputeReserveOptions } from './reserve-options.ts';
 import type { MarketSnapshot, ReserveResult } from './schemas.ts';
 
+export { engineOf } from './engines/select-engine.ts';
 export type { ComputeReserveOptions } from './reserve-options.ts';
 
 /** Version of the model written with new (schemaVersion 2) results. */
 export const MODEL_VERSION = PATH_MODEL_VERSION;
-
-/** The engine a snapshot asks for. */
-export function engineOf(snapshot: MarketSnapshot): EngineName {
-  return snapshot.model.engine ?? (snapshot.schemaVersion === 1 ? 'gap' : 'path');
-}
 
 /**
  * Computes the ReserveResult of a validated snapshot (see `validateSnapshot`).

@@ -39,23 +39,24 @@ function steadyFall(to: number, minutes: number): StressScenario {
 }
 
 describe('path kernel limits', () => {
-  it('keeps about the maintenance margin and owes no bad debt when the engine always keeps up', () => {
-    // Steps of 0.1% (below mm = 1%), a −6% fall: every position closes right after its trigger.
+  it('keeps exactly the maintenance margin and owes no bad debt when the engine always keeps up', () => {
+    // A continuous −6% fall, no slippage: every position fills as the price passes its trigger
+    // d − mm, so the fund keeps mm of its notional.
     const s = oneBucket();
     const out = replay(s, steadyFall(-0.06, 60), false, 1);
     expect(out.badDebtUsd).toBe(0);
     // Triggered: distances ≤ 0.06 + 0.01 = 0.07, i.e. the whole side (uniform on [0.02, 0.06]).
     expect(out.liquidatedUsd).toBeCloseTo(1e9, 3);
-    // Each step's slice sits uniformly in [x − Δ + mm, x + mm] at fill x: it keeps mm − Δ/2 per unit,
-    // except the first slice (distances from 0.02, triggered at x = 0.011: it keeps d − 0.011).
-    const delta = 0.001;
-    const firstX = 0.011;
-    const firstSlice = 0.021 - 0.02; // distances [0.02, x + mm]
-    const expected =
-      1e9 * 25 * (firstSlice * ((0.02 + 0.021) / 2 - firstX)) +
-      1e9 * (1 - 25 * firstSlice) * (0.01 - delta / 2);
-    expect(out.incomeUsd / expected - 1).toBeLessThan(1e-9);
-    expect(out.incomeUsd / expected - 1).toBeGreaterThan(-1e-9);
+    expect(Math.abs(out.incomeUsd / (1e9 * 0.01) - 1)).toBeLessThan(1e-9);
+  });
+
+  it('fills what a gap triggers only after the gap: at the post-gap price', () => {
+    // The same fall as one gap: positions fill at the −6% mid, losing 0.06 − d where d < 0.06.
+    const s = oneBucket();
+    const out = replay(s, { name: 'gap', liquidityFactor: 1, shocks: { BTC: -0.06 } });
+    // Uniform on [0.02, 0.06], x = 0.06: bad debt ∫(0.06 − d)·25 dd = 25·0.04²/2 = 0.02 per unit.
+    expect(Math.abs(out.badDebtUsd / (1e9 * 0.02) - 1)).toBeLessThan(1e-9);
+    expect(out.incomeUsd).toBe(0);
   });
 
   it('closes every position at the final move when the engine cannot trade: OI·(move − mean margin), as the gap model', () => {
@@ -154,35 +155,47 @@ describe('path kernel, a hand-computed three-step path', () => {
       const income = H(b) - H(c) - x * (G(b) - G(c));
       return { bad: Math.max(0, bad), income: Math.max(0, income) };
     };
+    // Positions triggered within a step fill at their own trigger price plus the step's slippage:
+    // per unit d − x(d) = mm − slip·(1 − d + mm), linear in d; integrate its two signs over the slice.
+    const linear = (a: number, b: number, alpha: number, beta: number) => {
+      const integral = (lo: number, hi: number) =>
+        25 * (alpha * (hi - lo) + (beta * (hi * hi - lo * lo)) / 2);
+      const root = -alpha / beta;
+      const r = Math.min(b, Math.max(a, root));
+      // beta > 0: negative below the root, positive above.
+      return { bad: -integral(a, r), income: integral(r, b) };
+    };
     let M = 1;
-    let done = 0.02;
-    let doneShare = 0;
-    let maxAdverse = 0;
     let bad = 0;
     let income = 0;
     const cap = 1e8;
-    for (const r of [-0.03, -0.05, -0.04]) {
-      const rel = (1 + r) * M;
-      maxAdverse = Math.max(maxAdverse, 1 - rel);
-      const reachShare = G(maxAdverse + 0.01);
-      const queue = OI * (reachShare - doneShare);
-      const filled = Math.min(cap, queue);
-      const share = doneShare + filled / OI;
-      const upTo = filled === queue ? maxAdverse + 0.01 : Ginv(share);
-      const slip = 0.01 * Math.sqrt((filled * rel) / V);
-      const x = 1 - rel * (1 - slip);
-      const c = close(done, upTo, x);
-      bad += OI * c.bad;
-      income += OI * c.income;
-      done = upTo;
-      doneShare = share;
-      M *= 1 - 0.5 * slip;
-    }
+    // Step 1: −3%, reach 0.04; all of the queue is new; 1e8 fills [0.02, 0.024].
+    let rel = 0.97 * M;
+    let slip = 0.01 * Math.sqrt((cap * rel) / V);
+    const fresh = linear(0.02, Ginv(0.1), 0.01 - slip * 1.01, slip);
+    bad += OI * fresh.bad;
+    income += OI * fresh.income;
+    M *= 1 - 0.5 * slip;
+    // Step 2: −5%, reach beyond 0.06; the old queue [0.024, 0.04] fills first: [0.024, 0.028].
+    rel = 0.95 * M;
+    const maxAdverse = 1 - rel;
+    slip = 0.01 * Math.sqrt((cap * rel) / V);
+    let c = close(Ginv(0.1), Ginv(0.2), 1 - rel * (1 - slip));
+    bad += OI * c.bad;
+    income += OI * c.income;
+    M *= 1 - 0.5 * slip;
+    // Step 3: −4%, no new trigger (the running adverse move is still step 2's); [0.028, 0.032].
+    rel = 0.96 * M;
+    slip = 0.01 * Math.sqrt((cap * rel) / V);
+    c = close(Ginv(0.2), Ginv(0.3), 1 - rel * (1 - slip));
+    bad += OI * c.bad;
+    income += OI * c.income;
+    M *= 1 - 0.5 * slip;
     // End: the rest of the queue closes at the final mid (no slippage).
-    const finalRel = (1 - 0.04) * M;
-    const rest = close(done, maxAdverse + 0.01, 1 - finalRel);
+    const rest = close(Ginv(0.3), maxAdverse + 0.01, 1 - 0.96 * M);
     bad += OI * rest.bad;
     income += OI * rest.income;
+    expect(maxAdverse + 0.01).toBeGreaterThan(0.06);
 
     expect(Math.abs(out.badDebtUsd / bad - 1)).toBeLessThan(1e-9);
     expect(Math.abs(out.incomeUsd / income - 1)).toBeLessThan(1e-9);

@@ -12,8 +12,8 @@ const MINUTES_PER_DAY = 1440;
 
 /** Defaults of the liquidation engine; docs/MODEL.md says where each comes from. */
 export const DEFAULT_LIQUIDATION = {
-  throughputMultiple: 0.1,
-  permanentImpactShare: 0.5,
+  throughputMultiple: 30,
+  permanentImpactShare: 0.3,
   liquidityVolElasticity: 1,
   inventoryCapMultiple: 1 as number | null,
 } as const;

@@ -148,6 +148,8 @@ export function createPathEngine(snapshot: MarketSnapshot, cholesky: Float64Arra
           stepMinutes: setup.stepMinutes,
           liquidityFactor: buf.liquidityFactor,
           limited: false,
+          gapSteps: buf.gapSteps,
+          impactIncluded: false,
         },
         ws,
       );
@@ -159,8 +161,15 @@ export function createPathEngine(snapshot: MarketSnapshot, cholesky: Float64Arra
         });
         path.push([(t + 1) * setup.stepMinutes, point]);
       }
+      const gaps: number[] = [];
+      for (let t = 0; t < setup.steps; t++) if (buf.gapSteps[t] === 1) gaps.push((t + 1) * setup.stepMinutes);
       sampled.push({
-        scenario: { name: `Monte Carlo scenario ${p}`, path, liquidityFactor: buf.liquidityFactor },
+        scenario: {
+          name: `Monte Carlo scenario ${p}`,
+          path,
+          liquidityFactor: buf.liquidityFactor,
+          ...(gaps.length === 0 ? {} : { gaps }),
+        },
         lossUsd,
         weight: buf.weight,
       });

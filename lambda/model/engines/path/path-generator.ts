@@ -14,8 +14,9 @@
  * - the scenario's liquidity λ = min(1, s^−κ): depth thins as vol rises.
  *
  * Importance sampling, so the tail is reached by many paths instead of a few: with probability 1 − p
- * the regime's W is drawn from c·χ²(ν) (a c^−½ times wilder regime) and the jump count from a
- * Poisson of mean μ + 1; each path carries the likelihood ratio of the defensive mixture,
+ * the regime's W is drawn from c·χ²(ν) (a c^−½ times wilder regime), and, independently, the jumps
+ * from a component with mean count μ + 1 and sizes 3× larger; each path carries the likelihood
+ * ratio of the defensive mixtures,
  * w = f/(p·f + (1 − p)·g) ≤ 1/p, so the estimators stay unbiased and no weight explodes.
  */
 
@@ -36,6 +37,8 @@ export const REGIME_TILT = 1 / 16;
 export const JUMP_NOMINAL_SHARE = 0.5;
 /** The tilted jump count has this many more expected jumps per window. */
 export const JUMP_TILT_EXTRA = 1;
+/** The tilted jumps are this many times larger on average. */
+export const JUMP_SIZE_TILT = 3;
 
 /** Everything the generator needs, prepared once per run. */
 export interface PathGeneratorSetup {
@@ -95,6 +98,8 @@ export interface GeneratorBuffers {
   /** The mid relative to P0 per market, along the path. */
   readonly level: Float64Array;
   readonly jumpByStep: Float64Array;
+  /** 1 on the steps that carry a jump (gaps for the kernel). */
+  readonly gapSteps: Uint8Array;
   readonly cumulativeReturn: Float64Array;
   /** The last scenario's likelihood-ratio weight and liquidity factor. */
   weight: number;
@@ -111,6 +116,7 @@ export function createGeneratorBuffers(setup: PathGeneratorSetup): GeneratorBuff
     z: new Float64Array(n),
     level: new Float64Array(n),
     jumpByStep: new Float64Array(setup.steps),
+    gapSteps: new Uint8Array(setup.steps),
     cumulativeReturn: new Float64Array(setup.steps * n),
     weight: 1,
     liquidityFactor: 1,
@@ -143,7 +149,7 @@ export function generateScenario(
   index: number,
   buf: GeneratorBuffers,
 ): void {
-  const { state, z, level, jumpByStep, cumulativeReturn } = buf;
+  const { state, z, level, jumpByStep, gapSteps, cumulativeReturn } = buf;
   const { marketCount: n, steps, stepVols, cholesky, betas } = setup;
   seedPathStream(seedWords, index, state, 0);
   let weight = 1;
@@ -164,22 +170,26 @@ export function generateScenario(
     regime = Math.sqrt((dof - 2) / w);
   }
 
-  // The common jumps.
+  // The common jumps: the tilted component has more of them (mean μ + 1) and larger ones (mean size
+  // ×{@link JUMP_SIZE_TILT}); the weight is the mixture's likelihood ratio of the count and sizes.
   jumpByStep.fill(0);
+  gapSteps.fill(0);
   const mu = setup.jumpMean;
   if (mu > 0) {
     const tiltedMean = mu + JUMP_TILT_EXTRA;
     const tilted = setup.importanceSampling && uniformOpen(state, 0) >= JUMP_NOMINAL_SHARE;
     const count = poissonDraw(tilted ? tiltedMean : mu, uniformOpen(state, 0));
-    if (setup.importanceSampling) {
-      const ratio = (tiltedMean / mu) ** count * Math.exp(mu - tiltedMean);
-      weight *= 1 / (JUMP_NOMINAL_SHARE + (1 - JUMP_NOMINAL_SHARE) * ratio);
-    }
+    const meanSize = setup.jumpMeanSize * (tilted ? JUMP_SIZE_TILT : 1);
+    // g/f of the tilted component against the nominal one for this count and these sizes.
+    let ratio = (tiltedMean / mu) ** count * Math.exp(mu - tiltedMean);
     for (let j = 0; j < count; j++) {
       const step = Math.min(steps - 1, Math.floor(uniformOpen(state, 0) * steps));
-      const size = -setup.jumpMeanSize * Math.log(uniformOpen(state, 0));
+      const size = -meanSize * Math.log(uniformOpen(state, 0));
+      ratio *= Math.exp((size * (1 - 1 / JUMP_SIZE_TILT)) / setup.jumpMeanSize) / JUMP_SIZE_TILT;
       jumpByStep[step]! += uniformOpen(state, 0) < setup.jumpDownShare ? -size : size;
+      gapSteps[step] = 1;
     }
+    if (setup.importanceSampling) weight *= 1 / (JUMP_NOMINAL_SHARE + (1 - JUMP_NOMINAL_SHARE) * ratio);
   }
 
   // The correlated increments, step by step: the mid relative to P0 moves arithmetically,

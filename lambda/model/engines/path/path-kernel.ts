@@ -16,7 +16,7 @@
  *    ∫(d − x)⁺dG ("remainder") or ∫min(f, (d − x)⁺)dG ({feeRate});
  * 5. a share π of the step's slippage moves the mid for the rest of the window (the cascade);
  * 6. the fund F_t = its balance revalued at P_t minus the net loss so far. ADL fires when, after the
- *    step's triggers, F ≤ 0 or the inventory exceeds inventoryCapMultiple·F.
+ *    step's fills, F ≤ 0 or the inventory left unfilled exceeds inventoryCapMultiple·F.
  * At the end, what the queues still hold is closed at the final mid.
  *
  * Two modes. `limited: false` (the requirement): the fund is unlimited, nothing is deleveraged, and
@@ -104,6 +104,13 @@ export interface KernelWorkspace {
   readonly doneH: Float64Array;
   readonly doneSeg: Int32Array;
   readonly queue: Float64Array;
+  /** The trigger boundary at the start of the step (what was queued before it), with G and H. */
+  readonly prev: Float64Array;
+  readonly prevG: Float64Array;
+  readonly prevH: Float64Array;
+  readonly prevSeg: Int32Array;
+  /** Per side: the step's fill slippage. */
+  readonly fillSlip: Float64Array;
   /** Per side: the fill's adverse move x and the notional to fill. */
   readonly fillX: Float64Array;
   readonly fillUsd: Float64Array;
@@ -159,6 +166,11 @@ export function createWorkspace(book: PathBook): KernelWorkspace {
     doneH: f64(),
     doneSeg: new Int32Array(sides),
     queue: f64(),
+    prev: f64(),
+    prevG: f64(),
+    prevH: f64(),
+    prevSeg: new Int32Array(sides),
+    fillSlip: f64(),
     fillX: f64(),
     fillUsd: f64(),
     slice: new Float64Array(2),
@@ -177,6 +189,16 @@ export interface ScenarioInput {
   readonly liquidityFactor: number;
   /** Whether the fund is limited (ADL closes what it cannot absorb) or unlimited (the requirement). */
   readonly limited: boolean;
+  /**
+   * Whether the path already contains the liquidations' own impact (a recorded market path): then no
+   * permanent impact is added on top of it. Monte Carlo paths are exogenous (false).
+   */
+  readonly impactIncluded: boolean;
+  /**
+   * Steps whose move is a gap (1) rather than continuous (0): positions a gap triggers can only fill
+   * after it; null = every step continuous.
+   */
+  readonly gapSteps: Uint8Array | null;
 }
 
 function reset(ws: KernelWorkspace): void {
@@ -293,25 +315,31 @@ function book(ws: KernelWorkspace, s: number, m: number, closedShare: number): v
   ws.totals[LIQUIDATED]! += closed;
 }
 
-/** Closes side s's whole queue at its fill move x (advances `done` to the trigger boundary). */
-function fillAll(ws: KernelWorkspace, s: number, m: number): void {
-  const gb = ws.trigG[s]!;
-  closeSlice(ws, s, m, ws.trig[s]!, gb, ws.trigH[s]!);
-  book(ws, s, m, gb - ws.doneG[s]!);
-  ws.done[s] = ws.trig[s]!;
-  ws.doneG[s] = gb;
-  ws.doneH[s] = ws.trigH[s]!;
-  ws.doneSeg[s] = ws.trigSeg[s]!;
-  ws.queue[s] = 0;
+/** Advances side s's executed boundary to (d, G, H, segment) and takes `closedShare`·OI off its queue. */
+function advance(
+  ws: KernelWorkspace,
+  s: number,
+  m: number,
+  d: number,
+  g: number,
+  h: number,
+  seg: number,
+): void {
+  ws.queue[s] = ws.queue[s]! - ws.oi[m]! * (g - ws.doneG[s]!);
+  if (ws.queue[s]! < 0) ws.queue[s] = 0;
+  ws.done[s] = d;
+  ws.doneG[s] = g;
+  ws.doneH[s] = h;
+  ws.doneSeg[s] = seg;
 }
 
-/** Closes `ws.fillUsd[s]` of side s's queue, lowest distances first, at its fill move x. */
-function fillPart(ws: KernelWorkspace, s: number, m: number): void {
+/** Scratch of {@link boundaryAt}: [distance, H]; the segment in {@link BOUNDARY_SEGMENT}. */
+const BOUNDARY = new Float64Array(2);
+const BOUNDARY_SEGMENT = new Int32Array(1);
+
+/** The smallest distance where side s's G reaches g, from the done segment upward, with H there. */
+function boundaryAt(ws: KernelWorkspace, s: number, g: number): void {
   const flat = ws.flat;
-  const oi = ws.oi[m]!;
-  const filled = ws.fillUsd[s]!;
-  const g = ws.doneG[s]! + filled / oi;
-  // The distance where G reaches g (the smallest such), from the done segment upward.
   const base = flat.offset[s]!;
   const last = flat.segments[s]! - 1;
   const cdf = flat.cdf;
@@ -319,15 +347,129 @@ function fillPart(ws: KernelWorkspace, s: number, m: number): void {
   while (j < last && g > cdf[base + j + 1]!) j++;
   const rho = flat.density[base + j]!;
   const e = flat.edges[base + j]!;
-  const upTo = rho > 0 ? e + (g - cdf[base + j]!) / rho : e;
-  const hUp = flat.moment[base + j]! + (rho * (upTo * upTo - e * e)) / 2;
-  closeSlice(ws, s, m, upTo, g, hUp);
-  book(ws, s, m, filled / oi);
-  ws.done[s] = upTo;
-  ws.doneG[s] = g;
-  ws.doneH[s] = hUp;
-  ws.doneSeg[s] = j;
-  ws.queue[s] = ws.queue[s]! - filled;
+  const d = rho > 0 ? e + (g - cdf[base + j]!) / rho : e;
+  BOUNDARY[0] = d;
+  BOUNDARY[1] = flat.moment[base + j]! + (rho * (d * d - e * e)) / 2;
+  BOUNDARY_SEGMENT[0] = j;
+}
+
+/**
+ * Fills queued inventory of side s (triggered in earlier steps, or by a gap) at the step's fill move
+ * x: from `done` up to share g (the trigger boundary when `toTrig`, the step's start boundary when
+ * `toPrev`).
+ */
+function fillQueued(
+  ws: KernelWorkspace,
+  s: number,
+  m: number,
+  g: number,
+  toTrig: boolean,
+  toPrev: boolean,
+): void {
+  let d: number;
+  let h: number;
+  let seg: number;
+  if (toTrig) {
+    d = ws.trig[s]!;
+    h = ws.trigH[s]!;
+    seg = ws.trigSeg[s]!;
+  } else if (toPrev) {
+    d = ws.prev[s]!;
+    h = ws.prevH[s]!;
+    seg = ws.prevSeg[s]!;
+  } else {
+    boundaryAt(ws, s, g);
+    d = BOUNDARY[0]!;
+    h = BOUNDARY[1]!;
+    seg = BOUNDARY_SEGMENT[0]!;
+  }
+  closeSlice(ws, s, m, d, g, h);
+  book(ws, s, m, g - ws.doneG[s]!);
+  advance(ws, s, m, d, g, h, seg);
+}
+
+/**
+ * ∫ max(0, α + β·d) dG over side s's distances [a, b] (G, H known at both ends): the positive part
+ * of a P&L linear in the distance.
+ */
+function positivePart(
+  ws: KernelWorkspace,
+  s: number,
+  a: number,
+  ga: number,
+  ha: number,
+  b: number,
+  gb: number,
+  hb: number,
+  alpha: number,
+  beta: number,
+): number {
+  const whole = (g0: number, h0: number, g1: number, h1: number) => alpha * (g1 - g0) + beta * (h1 - h0);
+  if (beta === 0) return alpha > 0 ? whole(ga, ha, gb, hb) : 0;
+  const root = -alpha / beta;
+  if (root <= a) return beta > 0 ? whole(ga, ha, gb, hb) : 0;
+  if (root >= b) return beta > 0 ? 0 : whole(ga, ha, gb, hb);
+  evaluate(ws.flat, s, root, ws.doneSeg[s]!, EVAL, 0);
+  return beta > 0 ? whole(EVAL[0]!, EVAL[1]!, gb, hb) : whole(ga, ha, EVAL[0]!, EVAL[1]!);
+}
+
+/** Scratch: the new slice's end [distance, G, H, segment]. */
+const NEW_END = new Float64Array(4);
+
+/**
+ * Fills side s's notional triggered during this (continuous) step, from `done` up to share g: each
+ * position fills as the price passes its trigger d − mm, plus the step's slippage, so its P&L per
+ * unit is linear in d: longs d − x(d) = mm − slip·(1 − d + mm), shorts mm − slip·(1 + d − mm).
+ */
+function fillFresh(ws: KernelWorkspace, s: number, m: number, g: number, toTrig: boolean): void {
+  if (toTrig) {
+    NEW_END[0] = ws.trig[s]!;
+    NEW_END[2] = ws.trigH[s]!;
+    NEW_END[3] = ws.trigSeg[s]!;
+  } else {
+    boundaryAt(ws, s, g);
+    NEW_END[0] = BOUNDARY[0]!;
+    NEW_END[2] = BOUNDARY[1]!;
+    NEW_END[3] = BOUNDARY_SEGMENT[0]!;
+  }
+  const a = ws.done[s]!;
+  const ga = ws.doneG[s]!;
+  const ha = ws.doneH[s]!;
+  const b = NEW_END[0]!;
+  const hb = NEW_END[2]!;
+  const mm = ws.mm[m]!;
+  const slip = ws.fillSlip[s]!;
+  const long = (s & 1) === 0;
+  const alpha = long ? mm - slip * (1 + mm) : mm - slip * (1 - mm);
+  const beta = long ? slip : -slip;
+  const bad = positivePart(ws, s, a, ga, ha, b, g, hb, -alpha, -beta);
+  let income = positivePart(ws, s, a, ga, ha, b, g, hb, alpha, beta);
+  const fee = ws.feeRate[m]!;
+  if (fee >= 0) income -= positivePart(ws, s, a, ga, ha, b, g, hb, alpha - fee, beta);
+  ws.slice[0] = bad > 0 ? bad : 0;
+  ws.slice[1] = income > 0 ? income : 0;
+  book(ws, s, m, g - ga);
+  advance(ws, s, m, b, g, hb, NEW_END[3]!);
+}
+
+/**
+ * Fills `ws.fillUsd[s]` of side s's queue, oldest (lowest distance) first: what was queued before
+ * the step at the step's fill move x, then (in a continuous step) what the step triggered at each
+ * position's own trigger price.
+ */
+function fillSide(ws: KernelWorkspace, s: number, m: number, all: boolean, gap: boolean): void {
+  const oi = ws.oi[m]!;
+  const start = ws.doneG[s]!;
+  const target = all ? ws.trigG[s]! : start + ws.fillUsd[s]! / oi;
+  const prevG = gap ? ws.trigG[s]! : ws.prevG[s]! > start ? ws.prevG[s]! : start;
+  if (prevG > start) {
+    if (target <= prevG) {
+      fillQueued(ws, s, m, target, all && gap, false);
+      return;
+    }
+    fillQueued(ws, s, m, prevG, gap, !gap);
+  }
+  if (target > ws.doneG[s]!) fillFresh(ws, s, m, target, all);
 }
 
 /** Deleverages side s's queue at its fill move x (the mid): no fill, no impact; its bad debt is ADL loss. */
@@ -376,7 +518,7 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
   const o = ws.outcome;
   const totals = ws.totals;
   const { cumulativeReturn, steps, stepMinutes, liquidityFactor, limited } = input;
-  const pi = pathBook.permanentImpactShare;
+  const pi = input.impactIncluded ? 0 : pathBook.permanentImpactShare;
   const cap = pathBook.inventoryCapMultiple;
   const balance = pathBook.fund.balanceUsd;
   const pricedUsd = pathBook.fund.pricedUsd;
@@ -390,8 +532,12 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
 
   for (let t = 0; t < steps; t++) {
     const row = t * n;
+    const gap = input.gapSteps !== null && input.gapSteps[t] === 1;
+    ws.prev.set(ws.trig);
+    ws.prevG.set(ws.trigG);
+    ws.prevH.set(ws.trigH);
+    ws.prevSeg.set(ws.trigSeg);
     // 1–2. Mids, running adverse moves, triggers and queues.
-    let inventory = 0;
     fundValue = stableUsd;
     for (let m = 0; m < n; m++) {
       const rel = (1 + cumulativeReturn[row + m]!) * impact[m]!;
@@ -409,30 +555,6 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
             totals[ADL_NOTIONAL]! += queue[s]! - before;
             o.adlNotionalBySide[s]! += queue[s]! - before;
           }
-        }
-        inventory += queue[s]! * rel;
-      }
-    }
-    // 6 (before fills). The waterfall's trigger: exhaustion or inventory beyond the cap.
-    if (balance !== null) {
-      const f = fundValue - (limited ? netAbsorbed : netTotal);
-      if (f <= 0) exhausted = true;
-      const breach = f <= 0 || (cap !== null && inventory > cap * f);
-      if (!fired && breach) {
-        fired = true;
-        if (!limited) {
-          for (let q = 0; q < 2 * n; q++) {
-            o.adlNotionalBySide[q]! += queue[q]!;
-            totals[ADL_NOTIONAL]! += queue[q]!;
-          }
-        }
-      }
-      if (limited && breach) {
-        for (let m = 0; m < n; m++) {
-          fillX[2 * m] = 1 - relative[m]!;
-          fillX[2 * m + 1] = relative[m]! - 1;
-          deleverage(ws, 2 * m, m);
-          deleverage(ws, 2 * m + 1, m);
         }
       }
     }
@@ -462,8 +584,9 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
         const x = side === 0 ? 1 - rel * (1 - slip) : rel * (1 + slip) - 1;
         fillX[s] = x > 1 ? 1 : x;
         fillUsd[s] = filled;
-        if (all) fillAll(ws, s, m);
-        else fillPart(ws, s, m);
+        ws.fillSlip[s] = slip;
+        fillSide(ws, s, m, all, gap);
+        if (all) queue[s] = 0;
         moveFactor *= side === 0 ? 1 - pi * slip : 1 + pi * slip;
       }
       impact[m]! *= moveFactor;
@@ -471,14 +594,36 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
     const stepNet = totals[BAD]! - totals[INCOME]! - netBefore;
     netTotal += stepNet;
     netAbsorbed += stepNet;
+    // 6. The waterfall, after the step's fills: the fund exhausted, or holding more takeover
+    // inventory (what the engine could not fill) than inventoryCapMultiple × its value.
     if (balance !== null) {
-      const f = fundValue - (limited ? netAbsorbed : netTotal);
+      let f = fundValue - (limited ? netAbsorbed : netTotal);
       if (f <= 0) exhausted = true;
       if (limited && f < 0) {
         // Fills drove the fund below zero: the excess is socialised, the fund stays at zero.
         totals[ADL_LOSS]! += -f;
         netAbsorbed = fundValue;
+        f = 0;
+      }
+      let inventory = 0;
+      for (let m = 0; m < n; m++) inventory += (queue[2 * m]! + queue[2 * m + 1]!) * relative[m]!;
+      const breach = f <= 0 || (cap !== null && inventory > cap * f);
+      if (!fired && breach) {
         fired = true;
+        if (!limited) {
+          for (let q = 0; q < 2 * n; q++) {
+            o.adlNotionalBySide[q]! += queue[q]!;
+            totals[ADL_NOTIONAL]! += queue[q]!;
+          }
+        }
+      }
+      if (limited && breach) {
+        for (let m = 0; m < n; m++) {
+          fillX[2 * m] = 1 - relative[m]!;
+          fillX[2 * m + 1] = relative[m]! - 1;
+          deleverage(ws, 2 * m, m);
+          deleverage(ws, 2 * m + 1, m);
+        }
       }
     }
   }
@@ -492,8 +637,8 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
     fundValue += pricedUsd[m]! * rel;
     fillX[2 * m] = 1 - rel;
     fillX[2 * m + 1] = rel - 1;
-    if (queue[2 * m]! > 0) fillAll(ws, 2 * m, m);
-    if (queue[2 * m + 1]! > 0) fillAll(ws, 2 * m + 1, m);
+    if (queue[2 * m]! > 0) fillQueued(ws, 2 * m, m, ws.trigG[2 * m]!, true, false);
+    if (queue[2 * m + 1]! > 0) fillQueued(ws, 2 * m + 1, m, ws.trigG[2 * m + 1]!, true, false);
     o.maxAdverseBySide[2 * m] = adverse[2 * m]!;
     o.maxAdverseBySide[2 * m + 1] = adverse[2 * m + 1]!;
   }

@@ -113,6 +113,8 @@ function simulate(
     stepMinutes: input.setup.stepMinutes,
     liquidityFactor: 1,
     limited: false,
+    gapSteps: buf.gapSteps,
+    impactIncluded: false,
   };
   for (let p = from; p < to; p++) {
     generateScenario(input.setup, seedWords, p, buf);
@@ -186,6 +188,8 @@ function summarise(
     stepMinutes: input.setup.stepMinutes,
     liquidityFactor: 1,
     limited: false,
+    gapSteps: buf.gapSteps,
+    impactIncluded: false,
   };
   for (let j = 0; j < tail.paths.length; j++) {
     const p = tail.paths[j]!;

@@ -15,6 +15,9 @@ import type { MarketSnapshot, StressScenario } from '../../schemas.ts';
 /** Deepest fall a scaled path reaches: a price stays positive. */
 export const SCALED_FLOOR = -0.9999;
 
+/** The one step of a `shocks` scenario is a gap: the whole move happens before anything fills. */
+const GAP = Uint8Array.of(1);
+
 /** A deterministic scenario in the kernel's terms. */
 export interface ScenarioPath {
   /** Cumulative simple return of market m after step t at [t·n + m]. */
@@ -22,6 +25,10 @@ export interface ScenarioPath {
   readonly steps: number;
   readonly stepMinutes: number;
   readonly liquidityFactor: number;
+  /** Steps that are gaps (a one-step `shocks` scenario is one gap); null = continuous. */
+  readonly gapSteps: Uint8Array | null;
+  /** The scenario's `recorded` flag: its moves already include the liquidations' impact. */
+  readonly impactIncluded: boolean;
 }
 
 /** Per-market resolution of a scenario's columns: the market's own, its beta on the first, "*", or 0. */
@@ -65,7 +72,14 @@ export function scenarioPath(
     const cumulativeReturn = Float64Array.from(markets, (m) =>
       scaled(returnOf(shocks, m.id, firstId, m.beta)),
     );
-    return { cumulativeReturn, steps: 1, stepMinutes: options.windowMinutes, liquidityFactor };
+    return {
+      cumulativeReturn,
+      steps: 1,
+      stepMinutes: options.windowMinutes,
+      liquidityFactor,
+      gapSteps: GAP,
+      impactIncluded: scenario.recorded === true,
+    };
   }
   const points = scenario.path ?? [[0, {}]];
   const length = points[points.length - 1]![0];
@@ -79,6 +93,16 @@ export function scenarioPath(
     });
   });
   const cumulativeReturn = new Float64Array(steps * n);
+  const gaps = scenario.gaps ?? [];
+  const gapSteps = gaps.length === 0 ? null : new Uint8Array(steps);
+  for (const minute of gaps) {
+    // The step whose interval (start, end] holds the gap's minute.
+    const t = Math.min(
+      steps - 1,
+      Math.max(0, Math.ceil((minute * steps) / Math.max(length, 1e-9) - 1e-9) - 1),
+    );
+    if (gapSteps !== null) gapSteps[t] = 1;
+  }
   let p = 0;
   for (let t = 0; t < steps; t++) {
     const minute = length > 0 ? ((t + 1) * length) / steps : 0;
@@ -93,5 +117,12 @@ export function scenarioPath(
       cumulativeReturn[t * n + i] = scaled(w === 1 ? b : a + (b - a) * w);
     }
   }
-  return { cumulativeReturn, steps, stepMinutes, liquidityFactor };
+  return {
+    cumulativeReturn,
+    steps,
+    stepMinutes,
+    liquidityFactor,
+    gapSteps,
+    impactIncluded: scenario.recorded === true,
+  };
 }
