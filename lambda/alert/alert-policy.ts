@@ -4,21 +4,24 @@
  * no clock, so every timing rule is tested with plain timestamps. The rules are in docs/ALERTS.md.
  */
 import type { FundAlerts } from '../config/fund-config.ts';
+import { growthSignal } from '../manage/growth.ts';
 import type { ReserveResult, RunStatus } from '../model/schemas.ts';
 import type { AlertState, DataFlag, Notification, NotificationKind, Severity } from '../pipeline/ports.ts';
-import { formatPercent, formatUsd } from './format.ts';
+import { formatCoverage, formatUsd } from '../present/format.ts';
 
 /** A past fund balance, for the drawdown rule (null = unknown at that time). */
 export interface BalancePoint {
   readonly asOf: string;
   readonly fundBalanceUsd: number | null;
+  /** Total open interest of that run, for the GROWTH rule (lambda/manage/growth.ts). */
+  readonly openInterestUsd?: number | null;
 }
 
 /** What {@link evaluateAlerts} decided. */
 export interface AlertDecision {
   /** The state to store (version = previous + 1, or 1). */
   readonly next: AlertState;
-  /** At most one per kind, in the order COVERAGE/RECOVERY, DRAWDOWN, DATA. */
+  /** At most one per kind, in the order COVERAGE/RECOVERY, DRAWDOWN, DATA, GROWTH. */
   readonly notifications: Notification[];
 }
 
@@ -91,6 +94,8 @@ export function drawdownFraction(
  * - DRAWDOWN when the balance fell more than `drawdown.warn` (WARN) / `drawdown.breach` (BREACH)
  *   within `drawdown.windowHours`.
  * - DATA when the run is DEGRADED (with the data flags), and when data recovers.
+ * - GROWTH when fund / open interest fell by more than `growth.fall` over `growth.windowDays` while
+ *   coverage is OK (lambda/manage/growth.ts decides; the history must hold the runs' open interest).
  * - A DEGRADED run still alerts on its coverage: the team must hear a BREACH even when a venue is stale.
  * - Never two notifications of the same kind and status within `reminderHours` (measured on `now`).
  *
@@ -144,7 +149,7 @@ export function evaluateAlerts(
   const fund = result.fundId;
   const at = noRequirement
     ? `${fund} insurance fund has no required reserve (no exposure)`
-    : `${fund} insurance fund at ${formatPercent(result.coverageRatio)} of required reserve`;
+    : `${fund} insurance fund at ${formatCoverage(result.coverageRatio)} of required reserve`;
   if (coverage === 'OK') {
     if (previousCoverage !== null && previousCoverage !== 'OK')
       emit('RECOVERY', 'OK', 'INFO', 'recovery', at);
@@ -175,6 +180,9 @@ export function evaluateAlerts(
   } else if (wasDegraded) {
     emit('DATA', 'OK', 'INFO', 'recovery', `${fund} market data back to normal`);
   }
+
+  const growth = growthSignal(result, coverage, balanceHistory, config.growth);
+  if (growth !== null) emit('GROWTH', 'OK', 'WARN', 'growth', growth.headline);
 
   const status: RunStatus = degraded ? 'DEGRADED' : coverage;
   const next: AlertState = {

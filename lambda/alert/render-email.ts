@@ -3,7 +3,7 @@
  * snapshot key so the run can be found and replayed.
  */
 import type { OutboxItem } from '../pipeline/ports.ts';
-import { formatUsd } from './format.ts';
+import { formatUsd } from '../present/format.ts';
 import { alertFacts } from './render-facts.ts';
 
 /**

@@ -3,8 +3,9 @@
  * expected-shortfall contributors, the worst stress, what changed since the last run, the snapshot
  * key — and the subject line. Email, Slack and the console render these same facts.
  */
+import { growthNextSteps } from '../manage/growth.ts';
 import type { OutboxItem } from '../pipeline/ports.ts';
-import { formatPercent, formatPointChange, formatUsd } from './format.ts';
+import { formatCoverage, formatPointChange, formatUsd } from '../present/format.ts';
 
 /** SNS rejects subjects of 100 characters or more, and non-ASCII ones on some protocols. */
 export const MAX_SUBJECT_CHARS = 99;
@@ -22,7 +23,7 @@ export interface Contributor {
 /** The facts of one notification, formatted once for all channels. */
 export interface AlertFacts {
   readonly subject: string;
-  /** `BREACH`, `WARN`, `UNKNOWN`, `RECOVERED`, `DRAWDOWN BREACH`, `DATA`… */
+  /** `BREACH`, `WARN`, `UNKNOWN`, `RECOVERED`, `DRAWDOWN BREACH`, `DATA`, `GROWTH`… */
   readonly label: string;
   readonly coverage: string;
   readonly balance: string;
@@ -42,6 +43,7 @@ function labelOf(item: OutboxItem): string {
   if (n.kind === 'RECOVERY') return 'RECOVERED';
   if (n.kind === 'DRAWDOWN') return `DRAWDOWN ${n.severity}`;
   if (n.kind === 'DATA') return n.status === 'OK' ? 'DATA OK' : 'DATA';
+  if (n.kind === 'GROWTH') return 'GROWTH';
   return n.status;
 }
 
@@ -82,7 +84,7 @@ export function alertFacts(item: OutboxItem): AlertFacts {
   return {
     subject: renderSubject(item),
     label: labelOf(item),
-    coverage: formatPercent(r.coverageRatio),
+    coverage: formatCoverage(r.coverageRatio),
     balance: formatUsd(r.fundBalanceUsd),
     required: formatUsd(r.requiredReserveUsd),
     shortfall,
@@ -99,8 +101,8 @@ function describeChange(item: OutboxItem): string | null {
   const r = item.result;
   const coverage =
     p.coverageRatio !== null && r.coverageRatio !== null
-      ? `coverage ${formatPercent(p.coverageRatio)} -> ${formatPercent(r.coverageRatio)} (${formatPointChange(p.coverageRatio, r.coverageRatio)})`
-      : `coverage ${formatPercent(p.coverageRatio)} -> ${formatPercent(r.coverageRatio)}`;
+      ? `coverage ${formatCoverage(p.coverageRatio)} -> ${formatCoverage(r.coverageRatio)} (${formatPointChange(p.coverageRatio, r.coverageRatio)})`
+      : `coverage ${formatCoverage(p.coverageRatio)} -> ${formatCoverage(r.coverageRatio)}`;
   return (
     `since ${p.asOf} (${p.status}): ${coverage}; ` +
     `required ${formatUsd(p.requiredReserveUsd)} -> ${formatUsd(r.requiredReserveUsd)}; ` +
@@ -123,6 +125,8 @@ function nextSteps(item: OutboxItem, shortfall: string | null): string[] {
         'Confirm the balance source is reporting correctly.',
         replay,
       ];
+    case 'GROWTH':
+      return [...growthNextSteps(n.fundId), replay];
     case 'DATA':
       return n.status === 'OK'
         ? ['No action needed: all markets report fresh data again.']

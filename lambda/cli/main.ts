@@ -32,6 +32,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'recompute a stored run and check it matches',
     load: async () => (await import('./commands/replay.ts')).replayCommand,
   },
+  outlook: {
+    summary: 'project the fund one year ahead and recommend a contribution, fee or release',
+    load: async () => (await import('./commands/outlook.ts')).outlookCommand,
+  },
   backtest: {
     summary: 'backtest the model on price history (VaR/ES exceedances, Kupiec, Christoffersen)',
     load: async () => (await import('./commands/backtest.ts')).backtestCommand,

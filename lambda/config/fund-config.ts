@@ -3,6 +3,8 @@
  * CDK app all validate it with this one schema.
  */
 import { z } from 'zod';
+import { urlProblem } from '../ingest/http/safe-url.ts';
+import { OPTIONS_VENUES, POOL_VENUES, VENUE_APIS, VENUE_NAMES } from '../ingest/venues/registry.ts';
 import {
   CoverageThresholdsSchema,
   LargeAccountSchema,
@@ -16,8 +18,14 @@ import {
 } from '../model/schemas.ts';
 import { LIBRARY_SCENARIO_NAMES } from './stress-library.ts';
 
-/** Venues with adapters in v1. */
-export const VenueSchema = z.enum(['deribit', 'binance', 'bybit', 'okx']);
+/** Venues with an adapter (from the venue registry). */
+export const VenueSchema = z.enum(VENUE_NAMES);
+/** Venues whose adapter reads options chains (an `atm-options` vol source). */
+export const OptionsVenueSchema = z.enum(OPTIONS_VENUES);
+/** Venues with a public insurance fund (a `venue-pool` balance source). */
+export const PoolVenueSchema = z.enum(POOL_VENUES);
+/** Venue APIs whose base URL a config may override (Binance options have their own host). */
+export const VenueApiSchema = z.enum(VENUE_APIS);
 
 /**
  * One implied-vol source in a market's fallback chain. `dvol` = Deribit's DVOL index;
@@ -27,7 +35,7 @@ export const VolSourceSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('dvol'), currency: z.string().min(1) }),
   z.strictObject({
     type: z.literal('atm-options'),
-    venue: VenueSchema,
+    venue: OptionsVenueSchema,
     /** Underlying as the venue names it: `BTC` (Deribit currency, Bybit baseCoin), `BTC-USD` (OKX family). */
     underlying: z.string().min(1),
   }),
@@ -39,7 +47,7 @@ export const BalanceSourceSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('static'), amountUsd: z.number().finite().gte(0) }),
   z.strictObject({
     type: z.literal('venue-pool'),
-    venue: z.enum(['binance', 'bybit', 'okx']),
+    venue: PoolVenueSchema,
     /** Pools to sum: Binance/Bybit pool symbol lists or OKX instFamily values. */
     pools: z.array(z.string().min(1)).min(1),
     /** Coins to include; all coins of the pools when absent. */
@@ -156,17 +164,73 @@ export const FundModelSchema = z.strictObject({
   reverseStressLiquidity: z.array(z.number().gt(0).lte(1)).min(1).max(8).optional(),
 });
 
-/** Staleness handling when a venue does not answer. */
-export const FundDataSchema = z.strictObject({
-  /** Use the last good observation if younger than this. */
-  maxStaleMinutes: z.number().int().positive().default(120),
-  /** Relative IV increase applied to a stale market (0.25 = IV × 1.25). */
-  stalePenalty: z.number().min(0).default(0.25),
-  /** Per-venue base URL overrides (testnets, proxies); env vars override these. */
-  baseUrls: z
-    .partialRecord(z.enum(['deribit', 'binance', 'binanceOptions', 'bybit', 'okx']), z.url())
-    .default({}),
+// ─── Fund management (docs/MANAGEMENT.md): the outlook's inflow, the recommendation's targets and
+// the GROWTH alert. Kept in one block (other parts of this file belong to other concerns), declared
+// before the alert and fund schemas below that use it.
+
+/** What flows into the fund on a calm day; when absent the outlook estimates it from stored history. */
+export const OutlookInflowSchema = z.strictObject({
+  /** The insurance fee the venue charges today, bps of traded volume, that goes to the fund. */
+  insuranceFeeBps: z.number().min(0).max(1000).default(0),
+  /** Liquidation income on a calm day (positions closed above bankruptcy), USD per day. */
+  liquidationIncomeUsdPerDay: z.number().min(0).default(0),
 });
+
+/** Management settings of a fund: the one-year outlook and the recommendation's targets. */
+export const FundManagementSchema = z.strictObject({
+  /** Calm-day inflow; absent ⇒ estimated from the stored balance history when there is enough. */
+  inflow: OutlookInflowSchema.optional(),
+  /** Target P(fund exhausted within one year); the recommendation aims at it and the required reserve. */
+  targetExhaustionProbability: z.number().gt(0).lt(1).default(0.01),
+  /** A fee above this (bps of volume) is "not reachable by fees alone". */
+  feeCeilingBps: z.number().gt(0).max(1000).default(10),
+  /** Days within which the recommended fee must reach the required reserve. */
+  feeHorizonDays: z.number().int().min(1).max(365).default(90),
+  /** Simulated years of the outlook. */
+  outlookPaths: z.number().int().min(1000).max(1_000_000).default(20_000),
+  /** Crisis days per day; absent ⇒ the rate measured on the shipped BTC daily history. */
+  crisisRatePerDay: z.number().min(0).max(1).optional(),
+});
+
+/** GROWTH alert: the fund's balance / total open interest fell by more than `fall` over `windowDays`. */
+export const GrowthAlertSchema = z.strictObject({
+  /** Relative fall of fund / OI that alerts (0.2 = the ratio lost a fifth). */
+  fall: z.number().gt(0).lt(1).default(0.2),
+  windowDays: z.number().int().min(1).max(365).default(30),
+});
+
+/** The GROWTH alert settings when a config has none. */
+export const GROWTH_ALERT_DEFAULTS: z.output<typeof GrowthAlertSchema> = { fall: 0.2, windowDays: 30 };
+
+export type GrowthAlert = z.output<typeof GrowthAlertSchema>;
+export type FundManagement = z.output<typeof FundManagementSchema>;
+export type OutlookInflow = z.output<typeof OutlookInflowSchema>;
+// ─── end of fund management
+
+/** Staleness handling when a venue does not answer, and where the venues are. */
+export const FundDataSchema = z
+  .strictObject({
+    /** Use the last good observation if younger than this. */
+    maxStaleMinutes: z.number().int().positive().default(120),
+    /** Relative IV increase applied to a stale market (0.25 = IV × 1.25). */
+    stalePenalty: z.number().min(0).default(0.25),
+    /**
+     * Per-venue-API base URL overrides (testnets, proxies); env vars override these. https only
+     * (http to loopback), no credentials, no private or metadata host unless `allowPrivateNetwork`.
+     */
+    baseUrls: z.partialRecord(VenueApiSchema, z.string()).default({}),
+    /** Admit private, link-local and metadata hosts in base URLs (a proxy inside your network). */
+    allowPrivateNetwork: z.boolean().default(false),
+  })
+  .superRefine((data, ctx) => {
+    for (const [api, url] of Object.entries(data.baseUrls)) {
+      const problem = urlProblem(url, { allowPrivateNetwork: data.allowPrivateNetwork });
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['baseUrls', api], message: problem });
+    }
+  });
+
+/** `data` when a fund config leaves it out. */
+const DEFAULT_DATA = { maxStaleMinutes: 120, stalePenalty: 0.25, baseUrls: {}, allowPrivateNetwork: false };
 
 /** Alert policy settings (DESIGN.md §7). */
 export const FundAlertsSchema = z.strictObject({
@@ -185,6 +249,8 @@ export const FundAlertsSchema = z.strictObject({
       breach: z.number().gt(0).lt(1).default(0.25),
     })
     .default({ windowHours: 8, warn: 0.1, breach: 0.25 }),
+  /** GROWTH alert (fund / open interest falling while covered); defaults in {@link GROWTH_ALERT_DEFAULTS}. */
+  growth: GrowthAlertSchema.optional(),
 });
 
 /** How often the deployed job runs this fund (EventBridge Scheduler). */
@@ -217,7 +283,7 @@ export const FundConfigSchema = z
     fundComposition: FundCompositionSchema.optional(),
     markets: z.array(FundMarketSchema).min(1).max(500),
     model: FundModelSchema,
-    data: FundDataSchema.default({ maxStaleMinutes: 120, stalePenalty: 0.25, baseUrls: {} }),
+    data: FundDataSchema.default(DEFAULT_DATA),
     alerts: FundAlertsSchema.default({
       hysteresis: 0.02,
       reminderHours: 6,
@@ -231,8 +297,16 @@ export const FundConfigSchema = z
     notifications: FundNotificationsSchema.default({ emails: [] }),
     /** Optional retention of stored runs, in days (DynamoDB TTL on `expiresAt`). */
     retentionDays: z.number().int().positive().optional(),
+    management: FundManagementSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
+    // Any URL the balance source fetches obeys the base-URL rules (whatever shape the source has).
+    const rpcUrl = (c.balance as { rpcUrl?: unknown }).rpcUrl;
+    if (typeof rpcUrl === 'string') {
+      const problem = urlProblem(rpcUrl, { allowPrivateNetwork: c.data.allowPrivateNetwork });
+      if (problem !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['balance', 'rpcUrl'], message: problem });
+    }
     const ids = new Set<string>();
     c.markets.forEach((m, i) => {
       if (ids.has(m.id))

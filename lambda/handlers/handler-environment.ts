@@ -1,31 +1,51 @@
 /**
- * The recalibrate function's environment, read and validated ONCE at cold start: fund configs
- * (`BACKSTOP_FUNDS`, base64 gzip JSON), table and topic names, and optional venue base-URL
- * overrides. A missing or malformed variable fails the cold start with one line naming it, rather
- * than every invocation failing somewhere deep inside.
+ * The recalibrate function's environment, read and validated ONCE at cold start: the bucket that
+ * holds the fund configs (one object per fund, so any number of funds fit), table and topic names,
+ * and optional venue base-URL overrides. A missing or malformed variable fails the cold start with
+ * one line naming it, rather than every invocation failing somewhere deep inside.
  */
 import { z } from 'zod';
-import type { FundConfig } from '../config/fund-config.ts';
-import { decodeFundsFromEnv, FUNDS_ENV_VAR } from '../config/fund-env.ts';
+import { urlProblem } from '../ingest/http/safe-url.ts';
+import { VENUE_API_SPECS, VENUE_APIS } from '../ingest/venues/registry.ts';
 import { parseOrThrow } from '../model/validation.ts';
 
-/** Venue base-URL overrides the market source reads (testnets, proxies, the replay server). */
-export const VENUE_URL_ENV_VARS = [
-  'BACKSTOP_DERIBIT_URL',
-  'BACKSTOP_BINANCE_URL',
-  'BACKSTOP_BINANCE_OPTIONS_URL',
-  'BACKSTOP_BYBIT_URL',
-  'BACKSTOP_OKX_URL',
-] as const;
+/** The bucket of the fund config objects (`funds/<fundId>.json`). */
+export const FUND_CONFIG_BUCKET_ENV_VAR = 'BACKSTOP_FUND_CONFIG_BUCKET';
+/**
+ * A hash of every deployed fund config: a deploy that changes a config changes the environment, so
+ * Lambda retires the warm functions and no cached config outlives the deploy. Logged with each run.
+ */
+export const FUND_CONFIG_VERSION_ENV_VAR = 'BACKSTOP_FUND_CONFIG_VERSION';
 
-const venueUrls = Object.fromEntries(VENUE_URL_ENV_VARS.map((name) => [name, z.url().optional()])) as Record<
-  (typeof VENUE_URL_ENV_VARS)[number],
-  z.ZodOptional<z.ZodURL>
->;
+/**
+ * Venue base-URL overrides the market source reads (testnets, proxies, the replay server), one per
+ * venue API of the registry. Listed here because zod drops unknown keys: a variable missing from
+ * this schema would be silently ignored by the deployed function.
+ */
+export const VENUE_URL_ENV_VARS: readonly string[] = VENUE_APIS.map((api) => VENUE_API_SPECS[api].envVar);
+
+/**
+ * A venue URL override: https (http to loopback), no credentials. Whether a private host is admitted
+ * is a fund's choice (`data.allowPrivateNetwork`), checked when the fund's run resolves its URLs.
+ */
+const VenueUrl = z
+  .string()
+  .superRefine((url, ctx) => {
+    const problem = urlProblem(url, { allowPrivateNetwork: true });
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .optional();
+
+const venueUrls: Record<string, typeof VenueUrl> = Object.fromEntries(
+  VENUE_URL_ENV_VARS.map((name) => [name, VenueUrl]),
+);
 
 /** The variables the function needs; anything else in the environment is ignored. */
 export const HandlerEnvSchema = z.object({
-  [FUNDS_ENV_VAR]: z.string().min(1),
+  [FUND_CONFIG_BUCKET_ENV_VAR]: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+  [FUND_CONFIG_VERSION_ENV_VAR]: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits'),
   BACKSTOP_TABLE_NAME: z.string().min(3).max(255),
   BACKSTOP_TOPIC_ARN: z
     .string()
@@ -36,8 +56,10 @@ export const HandlerEnvSchema = z.object({
 
 /** The validated environment. */
 export interface HandlerEnvironment {
-  /** Fund configs by fundId. */
-  readonly funds: ReadonlyMap<string, FundConfig>;
+  /** Where the fund configs are: `s3://<fundConfigBucket>/funds/<fundId>.json`. */
+  readonly fundConfigBucket: string;
+  /** The deployed configs' content hash. */
+  readonly fundConfigVersion: string;
   readonly tableName: string;
   readonly topicArn: string;
   readonly idempotencyTableName: string;
@@ -46,22 +68,22 @@ export interface HandlerEnvironment {
 }
 
 /**
- * Validates the environment and decodes the fund configs.
+ * Validates the environment.
  *
- * @throws InvalidInputError naming the variable (and, for fund configs, the fund index and field)
+ * @throws InvalidInputError naming the variable
  */
 export function readHandlerEnvironment(
   env: Readonly<Record<string, string | undefined>>,
 ): HandlerEnvironment {
   const parsed = parseOrThrow(HandlerEnvSchema, env, 'environment');
-  const funds = new Map(decodeFundsFromEnv(parsed[FUNDS_ENV_VAR]).map((f) => [f.fundId, f]));
   const venueEnv: Record<string, string> = {};
   for (const name of VENUE_URL_ENV_VARS) {
-    const value = parsed[name];
-    if (value !== undefined) venueEnv[name] = value;
+    const value = (parsed as Record<string, unknown>)[name];
+    if (typeof value === 'string') venueEnv[name] = value;
   }
   return {
-    funds,
+    fundConfigBucket: parsed[FUND_CONFIG_BUCKET_ENV_VAR],
+    fundConfigVersion: parsed[FUND_CONFIG_VERSION_ENV_VAR],
     tableName: parsed.BACKSTOP_TABLE_NAME,
     topicArn: parsed.BACKSTOP_TOPIC_ARN,
     idempotencyTableName: parsed.BACKSTOP_IDEMPOTENCY_TABLE_NAME,

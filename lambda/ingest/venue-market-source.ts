@@ -22,11 +22,7 @@ import { VenueHttpClient } from './http/venue-http-client.ts';
 import { assembleSnapshot, type MarketFetch } from './recalibrate/assemble-snapshot.ts';
 import { returnsByDay } from './recalibrate/correlation.ts';
 import { ivProblem } from './recalibrate/sanity.ts';
-import { BinanceAdapter } from './venues/binance.ts';
-import { BybitAdapter } from './venues/bybit.ts';
-import { DeribitAdapter } from './venues/deribit.ts';
-import { OkxAdapter } from './venues/okx.ts';
-import type { OptionsVenue, VenueAdapter } from './venues/venue-adapter.ts';
+import { createAdapters, readsOptions, type VenueAdapters } from './venues/registry.ts';
 import { atmIv30d } from './vol/atm-iv.ts';
 import { ewmaVol, logReturns } from './vol/realized.ts';
 import { resolveVol } from './vol/vol-chain.ts';
@@ -59,8 +55,7 @@ export interface VenueMarketSourceOptions {
 
 interface Venues {
   readonly http: Record<VenueApi, VenueHttpClient>;
-  readonly adapters: Record<FundMarket['venue'], VenueAdapter & OptionsVenue>;
-  readonly deribit: DeribitAdapter;
+  readonly adapters: VenueAdapters;
 }
 
 /**
@@ -73,12 +68,19 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
   const clock = options.clock ?? { now: () => new Date() };
   const ssmClients = new Map<string, SSMClient>();
   const ingestDeadlineMs = options.ingestDeadlineMs ?? 60_000;
-  const client = (venue: string, baseUrl: string, concurrency: number, deadline: number) =>
+  const client = (
+    venue: string,
+    baseUrl: string,
+    concurrency: number,
+    deadline: number,
+    allowPrivateNetwork: boolean,
+  ) =>
     new VenueHttpClient({
       venue,
       baseUrl,
       concurrency,
       deadline,
+      allowPrivateNetwork,
       now: () => clock.now(),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
@@ -88,21 +90,17 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
     });
 
   function venuesFor(config: FundConfig, deadline: number): Venues {
-    const urls = resolveBaseUrls(options.env ?? {}, options.baseUrls ?? {}, config.data.baseUrls);
+    const { allowPrivateNetwork } = config.data;
+    const urls = resolveBaseUrls(options.env ?? {}, options.baseUrls ?? {}, config.data.baseUrls, {
+      allowPrivateNetwork,
+    });
     const http = Object.fromEntries(
-      VENUE_APIS.map((api) => [api, client(api, urls[api], VENUE_CONCURRENCY[api], deadline)]),
+      VENUE_APIS.map((api) => [
+        api,
+        client(api, urls[api], VENUE_CONCURRENCY[api], deadline, allowPrivateNetwork),
+      ]),
     ) as Record<VenueApi, VenueHttpClient>;
-    const deribit = new DeribitAdapter(http.deribit);
-    return {
-      http,
-      deribit,
-      adapters: {
-        deribit,
-        binance: new BinanceAdapter(http.binance, http.binanceOptions),
-        bybit: new BybitAdapter(http.bybit),
-        okx: new OkxAdapter(http.okx),
-      },
-    };
+    return { http, adapters: createAdapters(http) };
   }
 
   async function fetchMarket(
@@ -161,13 +159,15 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
         realized: realizedVol,
         dvol: (currency) =>
           once(`dvol:${currency}`, async () => {
-            const r = await venues.deribit.dvol(currency, asOf, m.id);
+            const r = await venues.adapters.deribit.dvol(currency, asOf, m.id);
             observations.push(...r.observations);
             return r.vol;
           }) as Promise<number>,
         atmOptions: (venue, underlying) =>
           once(`atm:${venue}:${underlying}`, async () => {
-            const chain = await venues.adapters[venue as FundMarket['venue']].optionChain(underlying, m.id);
+            const adapter = venues.adapters[venue as FundMarket['venue']];
+            if (!readsOptions(adapter)) throw new Error(`${venue} lists no options`);
+            const chain = await adapter.optionChain(underlying, m.id);
             observations.push(...chain.observations);
             return atmIv30d(chain.quotes, asOf.getTime())?.iv;
           }),
@@ -222,7 +222,7 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
         config.balance,
         {
           venueHttp: venues.http,
-          evmHttp: (rpcUrl) => client('evm', rpcUrl, 2, deadline),
+          evmHttp: (rpcUrl) => client('evm', rpcUrl, 2, deadline, config.data.allowPrivateNetwork),
           ssm: (region) => {
             if (options.ssmClient !== undefined) return options.ssmClient;
             const key = region ?? '';

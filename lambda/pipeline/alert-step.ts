@@ -7,10 +7,11 @@
  * withdraws its outbox items, re-reads the state and decides again. The pipeline then delivers every
  * pending item of the fund — including ones an earlier run could not publish (SNS outage).
  */
-import { evaluateAlerts } from '../alert/alert-policy.ts';
-import type { FundConfig } from '../config/fund-config.ts';
+import { type BalancePoint, evaluateAlerts } from '../alert/alert-policy.ts';
+import { type FundConfig, GROWTH_ALERT_DEFAULTS } from '../config/fund-config.ts';
+import { growthReferenceRange } from '../manage/growth.ts';
 import { AlertStateContentionError } from './errors.ts';
-import type { Notification, OutboxItem, SnapshotStore, StoredRun } from './ports.ts';
+import type { Notification, OutboxItem, RunSummary, SnapshotStore, StoredRun } from './ports.ts';
 import { snapshotKeyOf } from './run-outcome.ts';
 
 /** How many times a run re-decides after losing the alert-state race before giving up. */
@@ -40,7 +41,10 @@ export interface AlertStepResult {
  */
 export async function decideAlerts(input: AlertStepInput): Promise<AlertStepResult> {
   const { config, run, store } = input;
-  const balanceHistory = await drawdownWindow(store, config, run.asOf);
+  const balanceHistory = [
+    ...(await growthReference(store, config, run.asOf)),
+    ...(await drawdownWindow(store, config, run.asOf)),
+  ];
   for (let attempt = 1; attempt <= ALERT_STATE_ATTEMPTS; attempt++) {
     const state = await store.getAlertState(config.fundId);
     const { next, notifications } = evaluateAlerts(
@@ -61,16 +65,36 @@ export async function decideAlerts(input: AlertStepInput): Promise<AlertStepResu
   throw new AlertStateContentionError(config.fundId, ALERT_STATE_ATTEMPTS);
 }
 
-/** Balances of the runs within the drawdown window ending at `asOf` (inclusive), oldest first. */
+/** Balances (and open interest) of the runs within the drawdown window ending at `asOf` (inclusive), oldest first. */
 async function drawdownWindow(
   store: SnapshotStore,
   config: FundConfig,
   asOf: string,
-): Promise<{ asOf: string; fundBalanceUsd: number | null }[]> {
+): Promise<BalancePoint[]> {
   const from = new Date(Date.parse(asOf) - config.alerts.drawdown.windowHours * 3_600_000).toISOString();
-  const summaries = await store.summaries(config.fundId, { from, to: asOf });
+  return balancePoints(await store.summaries(config.fundId, { from, to: asOf }));
+}
+
+/**
+ * The runs of the GROWTH rule's reference day (the first day of its window): only that day is read,
+ * not the whole 30 days, so the alert step stays as cheap as the drawdown window.
+ */
+async function growthReference(
+  store: SnapshotStore,
+  config: FundConfig,
+  asOf: string,
+): Promise<BalancePoint[]> {
+  const settings = config.alerts.growth ?? GROWTH_ALERT_DEFAULTS;
+  return balancePoints(await store.summaries(config.fundId, growthReferenceRange(asOf, settings.windowDays)));
+}
+
+function balancePoints(summaries: readonly RunSummary[]): BalancePoint[] {
   return summaries
-    .map((s) => ({ asOf: s.asOf, fundBalanceUsd: s.fundBalanceUsd }))
+    .map((s) => ({
+      asOf: s.asOf,
+      fundBalanceUsd: s.fundBalanceUsd,
+      openInterestUsd: s.openInterestUsd ?? null,
+    }))
     .sort((a, b) => a.asOf.localeCompare(b.asOf));
 }
 

@@ -83,6 +83,8 @@ export interface RunSummary {
   readonly fundBalanceUsd: number | null;
   readonly requiredReserveUsd: number;
   readonly coverageRatio: number | null;
+  /** Total open interest (one side, USD) of the run; absent on runs stored before it was recorded. */
+  readonly openInterestUsd?: number;
 }
 
 /** The persisted state of a fund's alerting (optimistic locking on `version`). */
@@ -103,7 +105,7 @@ export interface AlertState {
 }
 
 /** Kinds of notification (message attribute `kind`). */
-export type NotificationKind = 'COVERAGE' | 'RECOVERY' | 'DRAWDOWN' | 'DATA';
+export type NotificationKind = 'COVERAGE' | 'RECOVERY' | 'DRAWDOWN' | 'DATA' | 'GROWTH';
 /** Severity (message attribute `severity`). */
 export type Severity = 'INFO' | 'WARN' | 'BREACH';
 
@@ -114,7 +116,7 @@ export interface Notification {
   readonly kind: NotificationKind;
   readonly severity: Severity;
   readonly status: RunStatus;
-  /** Why it is sent now: `status-change`, `reminder`, `recovery`, `drawdown`, `data`. */
+  /** Why it is sent now: `status-change`, `reminder`, `recovery`, `drawdown`, `data`, `growth`. */
   readonly reason: string;
   /** One-line summary of the triggering fact. */
   readonly headline: string;

@@ -70,6 +70,7 @@ const SUMMARY_ATTRIBUTES = [
   'fundBalanceUsd',
   'requiredReserveUsd',
   'coverageRatio',
+  'openInterestUsd',
 ] as const;
 
 /** Options of {@link DynamoSnapshotStore}. */
@@ -101,6 +102,8 @@ const SummarySchema = z.object({
   fundBalanceUsd: z.number().nullable(),
   requiredReserveUsd: z.number(),
   coverageRatio: z.number().nullable(),
+  /** Absent on items written before it was stored. */
+  openInterestUsd: z.number().optional(),
 });
 
 const AlertStateItemSchema = z.object({
@@ -201,6 +204,7 @@ export class DynamoSnapshotStore implements SnapshotStore {
       coverageRatio: run.result.coverageRatio,
       fundBalanceUsd: run.result.fundBalanceUsd,
       requiredReserveUsd: run.result.requiredReserveUsd,
+      openInterestUsd: run.snapshot.markets.reduce((sum, m) => sum + m.openInterestUsd, 0),
       marketCount: run.snapshot.markets.length,
       flagCount: run.flags.length,
       bodyDigest: digest,
@@ -293,7 +297,8 @@ export class DynamoSnapshotStore implements SnapshotStore {
           cause: parsed.error,
         });
       }
-      return parsed.data;
+      const { openInterestUsd, ...summary } = parsed.data;
+      return openInterestUsd === undefined ? summary : { ...summary, openInterestUsd };
     });
   }
 

@@ -4,7 +4,6 @@
  * price history against the realised loss of the same book, with the verdict a risk committee reads.
  */
 import { existsSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { type BacktestBook, bookFromFund, builtInBook } from '../../backtest/backtest-book.ts';
 import { summarizeBacktest } from '../../backtest/backtest-summary.ts';
@@ -19,6 +18,7 @@ import { loadFundConfig } from '../../config/load-fund-config.ts';
 import { Xoshiro128 } from '../../model/random/xoshiro128.ts';
 import { InvalidInputError } from '../../model/validation.ts';
 import { type CommandIo, ExitCode, intOption, parseOptions } from '../io.ts';
+import { writeFileAtomic } from '../write-atomic.ts';
 
 /** The fund used when `--fund` is not given (the built-in book when this file does not exist). */
 export const DEFAULT_FUND_PATH = 'config/funds/demo.json';
@@ -84,13 +84,6 @@ async function loadBook(
   return { book: bookFromFund(fund, marketIds, fundOption ?? DEFAULT_FUND_PATH), marketIds };
 }
 
-/** Writes a file completely or not at all (temporary file, then rename). */
-async function writeWhole(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text, 'utf8');
-  await rename(tmp, path);
-}
-
 /** The `backtest` command; returns the exit code (0 ok, 2 bad input, 1 failure). */
 export async function backtestCommand(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseOptions(
@@ -150,7 +143,7 @@ export async function backtestCommand(argv: string[], io: CommandIo): Promise<nu
   const text = renderBacktestText(summary, book, files);
   if (values.html !== undefined) {
     const title = `Backstop backtest ${summary.from} → ${summary.to} (${marketIds.join(' + ')})`;
-    await writeWhole(resolve(io.cwd, values.html), exceedanceHtmlPage(run.days, title, text));
+    await writeFileAtomic(resolve(io.cwd, values.html), exceedanceHtmlPage(run.days, title, text));
   }
   if (values.json) {
     const { worstDays, ...rest } = summary;

@@ -2,10 +2,11 @@
  * `backstop history [--fund ID] [--last N] [--json]`: the stored runs of a fund, newest first, with
  * balance, required reserve, coverage and status, under a coverage sparkline.
  */
-import { fundIdOption } from '../../pipeline/fund-option.ts';
-import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../../pipeline/local-store.ts';
-import { renderHistory } from '../../report/history-text.ts';
+
+import { renderHistory } from '../../present/history-text.ts';
+import { fundIdOption } from '../fund-option.ts';
 import { type CommandIo, ExitCode, intOption, parseOptions } from '../io.ts';
+import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../local-store.ts';
 
 /** Runs listed when `--last` is absent. */
 export const DEFAULT_LAST = 20;

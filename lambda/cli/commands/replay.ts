@@ -6,11 +6,11 @@
 
 import { InvalidInputError } from '../../model/validation.ts';
 import { parseAsOf } from '../../pipeline/as-of.ts';
-import { fundIdOption } from '../../pipeline/fund-option.ts';
-import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../../pipeline/local-store.ts';
 import { replayRun } from '../../pipeline/replay-run.ts';
+import { formatCount } from '../../present/format.ts';
+import { fundIdOption } from '../fund-option.ts';
 import { type CommandIo, ExitCode, parseOptions } from '../io.ts';
-import { formatCount } from '../render/format.ts';
+import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../local-store.ts';
 
 /** Differences listed in the text output before "… and N more". */
 const SHOWN_DIFFERENCES = 20;

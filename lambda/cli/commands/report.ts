@@ -4,16 +4,11 @@
  */
 import { join, relative, resolve } from 'node:path';
 import { InvalidInputError } from '../../model/validation.ts';
-import { fundIdOption } from '../../pipeline/fund-option.ts';
-import {
-  LOCAL_STATE_DIR,
-  openStore,
-  STORE_OPTIONS,
-  storeLocationFromOptions,
-} from '../../pipeline/local-store.ts';
-import { renderHtmlReport } from '../../report/html-report.ts';
-import { writeFileAtomic } from '../../report/write-atomic.ts';
+import { renderHtmlReport } from '../../present/html-report.ts';
+import { fundIdOption } from '../fund-option.ts';
 import { type CommandIo, ExitCode, intOption, parseOptions } from '../io.ts';
+import { LOCAL_STATE_DIR, openStore, STORE_OPTIONS, storeLocationFromOptions } from '../local-store.ts';
+import { writeFileAtomic } from '../write-atomic.ts';
 
 /** Runs charted when `--last` is absent: a week of 15-minute runs. */
 export const DEFAULT_REPORT_RUNS = 672;

@@ -9,9 +9,9 @@ import { computeReserve } from '../../model/reserve.ts';
 import { ModelParamsSchema } from '../../model/schemas.ts';
 import { validateSnapshot } from '../../model/validate-snapshot.ts';
 import { InvalidInputError } from '../../model/validation.ts';
+import { renderReserveSummary } from '../../present/reserve-summary.ts';
 import { type CommandIo, ExitCode, intOption, parseOptions } from '../io.ts';
 import { progressLine } from '../render/progress.ts';
-import { renderReserveSummary } from '../render/reserve-summary.ts';
 
 /** Runs shorter than this many paths finish too fast to need a progress indicator. */
 const PROGRESS_MIN_PATHS = 200_000;

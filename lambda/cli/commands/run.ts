@@ -13,12 +13,12 @@ import { startReplayServer } from '../../ingest/replay/replay-server.ts';
 import { createVenueMarketSource } from '../../ingest/venue-market-source.ts';
 import { InvalidInputError } from '../../model/validation.ts';
 import { parseAsOf } from '../../pipeline/as-of.ts';
-import { DEFAULT_FUND_FILE } from '../../pipeline/fund-option.ts';
-import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../../pipeline/local-store.ts';
 import type { MarketSource, Notifier, StepRecord } from '../../pipeline/ports.ts';
 import { type PipelineProgress, runPipeline } from '../../pipeline/run-pipeline.ts';
-import { renderRunSummary } from '../../report/run-summary-text.ts';
+import { renderRunSummary } from '../../present/run-summary-text.ts';
+import { DEFAULT_FUND_FILE } from '../fund-option.ts';
 import { type CommandIo, ExitCode, parseOptions } from '../io.ts';
+import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../local-store.ts';
 import { progressLine } from '../render/progress.ts';
 
 const USAGE = `usage: backstop run [--fund FILE] [--source replay|live] [--store embedded|dynamodb]

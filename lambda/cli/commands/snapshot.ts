@@ -9,8 +9,8 @@ import { loadFundConfig } from '../../config/load-fund-config.ts';
 import { startReplayServer } from '../../ingest/replay/replay-server.ts';
 import { createVenueMarketSource } from '../../ingest/venue-market-source.ts';
 import { InvalidInputError } from '../../model/validation.ts';
-import { writeFileAtomic } from '../../report/write-atomic.ts';
 import { type CommandIo, ExitCode, parseOptions } from '../io.ts';
+import { writeFileAtomic } from '../write-atomic.ts';
 
 const USAGE = `usage: backstop snapshot --fund FILE [--source replay|live] [--as-of ISO] [--out FILE]
 

@@ -1,7 +1,7 @@
 /**
  * A one-line progress indicator for long Monte Carlo runs, redrawn in place on a terminal's stderr.
  */
-import { formatCount } from './format.ts';
+import { formatCount } from '../../present/format.ts';
 
 /** A progress callback writing `\rMonte Carlo  42% (420,000 / 1,000,000 paths)` and a final newline. */
 export function progressLine(write: (text: string) => void): (done: number, total: number) => void {

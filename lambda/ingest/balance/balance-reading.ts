@@ -3,6 +3,7 @@
  * ({@link BalanceUnavailableError}), never a zero: the run's status becomes UNKNOWN.
  */
 import type { DataFlag, Observation } from '../../pipeline/ports.ts';
+import type { VenueHttpClient } from '../http/venue-http-client.ts';
 
 /** A fund balance in USD with its audit trail. */
 export interface BalanceReading {
@@ -11,6 +12,25 @@ export interface BalanceReading {
   /** e.g. BALANCE_STALE (old pool update), BALANCE_COIN_UNPRICED (a coin left out). */
   readonly flags: readonly DataFlag[];
 }
+
+/** One coin balance of one pool of a venue's insurance fund, as the venue reported it. */
+export interface PoolAsset {
+  readonly pool: string;
+  readonly coin: string;
+  readonly amount: number;
+  /** USD value when the venue gives it (Bybit), else priced from this run's quotes. */
+  readonly valueUsd?: number;
+  readonly updatedMs: number;
+  readonly endpoint: string;
+  readonly raw: string;
+  readonly fetchedAt: string;
+}
+
+/**
+ * Reads the configured pools of a venue's public insurance fund (pool symbol lists, OKX instrument
+ * families, account addresses: whatever names a pool on that venue).
+ */
+export type PoolReader = (http: VenueHttpClient, pools: readonly string[]) => Promise<PoolAsset[]>;
 
 /** Prices the balance readers need, taken from this run's market quotes. */
 export interface PriceBook {

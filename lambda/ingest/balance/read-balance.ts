@@ -6,6 +6,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { BalanceSource } from '../../config/fund-config.ts';
 import type { DataFlag, Observation } from '../../pipeline/ports.ts';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
+import type { VenueApi } from '../venues/registry.ts';
 import { observation } from '../venues/venue-adapter.ts';
 import type { PriceBook } from './balance-reading.ts';
 import { readEvmBalance } from './evm-balance.ts';
@@ -14,8 +15,8 @@ import { readVenuePool } from './venue-pool.ts';
 
 /** What the balance readers need from the outside. */
 export interface BalanceDeps {
-  /** HTTP clients of the venues with insurance-fund endpoints. */
-  readonly venueHttp: Readonly<Record<'binance' | 'bybit' | 'okx', VenueHttpClient>>;
+  /** The run's HTTP clients by venue API (a venue pool uses the one its registry entry names). */
+  readonly venueHttp: Readonly<Partial<Record<VenueApi, VenueHttpClient>>>;
   /** JSON-RPC client for an EVM source's `rpcUrl`. */
   readonly evmHttp: (rpcUrl: string) => VenueHttpClient;
   /** SSM client for an `ssm` source (created lazily by the caller when absent). */
@@ -57,7 +58,7 @@ export async function readBalance(
           flags: [],
         };
       case 'venue-pool': {
-        const r = await readVenuePool(deps.venueHttp[source.venue], source, prices, asOf);
+        const r = await readVenuePool(deps.venueHttp, source, prices, asOf);
         return { fundBalanceUsd: r.amountUsd, observations: r.observations, flags: r.flags };
       }
       case 'ssm': {

@@ -4,6 +4,26 @@
  * which number could not be read and why.
  */
 
+/** Longest excerpt of a venue's body that an error message may carry. */
+export const BODY_EXCERPT_CHARS = 60;
+
+/**
+ * A short, printable excerpt of a body or value for an error message: control characters and runs
+ * of whitespace become one space, anything that looks like a key or token (20+ characters of
+ * letters and digits mixed) is replaced by `[redacted]`, and the result is cut to `max` characters.
+ * An error must never carry a venue's (or a misdirected service's) answer beyond this.
+ */
+export function sanitiseExcerpt(text: string, max = BODY_EXCERPT_CHARS): string {
+  const printable = text
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[A-Za-z0-9+/=_-]{20,}/g, (run) =>
+      /\d/.test(run) && /[A-Za-z]/.test(run) ? '[redacted]' : run,
+    );
+  return printable.length > max ? `${printable.slice(0, max - 1)}…` : printable;
+}
+
 /** Where a failed request was going. */
 export interface VenueErrorContext {
   readonly venue: string;
@@ -31,8 +51,14 @@ export class VenueError extends Error {
 export class VenueHttpError extends VenueError {
   readonly status: number;
 
-  constructor(context: VenueErrorContext, status: number, options?: ErrorOptions) {
-    super(context, `HTTP ${status}`, options);
+  /** @param body - the answer's body; only a {@link sanitiseExcerpt} of it is kept */
+  constructor(context: VenueErrorContext, status: number, body = '', options?: ErrorOptions) {
+    const excerpt = sanitiseExcerpt(body);
+    super(
+      context,
+      `HTTP ${status}${excerpt === '' ? '' : ` (body starts ${JSON.stringify(excerpt)})`}`,
+      options,
+    );
     this.name = 'VenueHttpError';
     this.status = status;
   }

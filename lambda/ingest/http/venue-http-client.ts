@@ -8,6 +8,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { z } from 'zod';
 import { formatIssue } from '../../model/validation.ts';
 import {
+  sanitiseExcerpt,
   VenueDeadlineError,
   type VenueError,
   type VenueErrorContext,
@@ -16,6 +17,7 @@ import {
   VenueResponseError,
   VenueTimeoutError,
 } from './errors.ts';
+import { urlProblem } from './safe-url.ts';
 
 /** Query parameters; numbers are stringified. */
 export type Query = Readonly<Record<string, string | number>>;
@@ -24,8 +26,13 @@ export type Query = Readonly<Record<string, string | number>>;
 export interface VenueHttpClientOptions {
   /** Venue name used in errors and observations (`deribit`, `binanceOptions`…). */
   readonly venue: string;
-  /** Base URL without a trailing slash, e.g. `https://fapi.binance.com`. */
+  /**
+   * Base URL without a trailing slash, e.g. `https://fapi.binance.com`: https, or http to loopback
+   * (`safe-url.ts`).
+   */
   readonly baseUrl: string;
+  /** Admit a private, link-local or metadata host (a proxy inside the operator's network). @default false */
+  readonly allowPrivateNetwork?: boolean;
   /** Per-request timeout in ms, body included. @default 10000 */
   readonly timeoutMs?: number;
   /** Retries after the first attempt. @default 3 */
@@ -73,11 +80,13 @@ export function parseRetryAfter(value: string | null, now: Date): number | undef
 }
 
 class RetryableFailure extends Error {
-  constructor(
-    readonly error: VenueError,
-    readonly retryAfterMs: number | undefined,
-  ) {
+  readonly error: VenueError;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(error: VenueError, retryAfterMs: number | undefined) {
     super(error.message);
+    this.error = error;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -97,11 +106,10 @@ export class VenueHttpClient {
   private readonly deadline: number;
 
   constructor(options: VenueHttpClientOptions) {
-    if (!/^https?:\/\//.test(options.baseUrl)) {
-      throw new TypeError(
-        `baseUrl of ${options.venue} must be an http(s) URL, got ${JSON.stringify(options.baseUrl)}`,
-      );
-    }
+    const problem = urlProblem(options.baseUrl, {
+      allowPrivateNetwork: options.allowPrivateNetwork ?? false,
+    });
+    if (problem !== undefined) throw new TypeError(`baseUrl of ${options.venue}: ${problem}`);
     this.venue = options.venue;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -198,7 +206,7 @@ export class VenueHttpClient {
       throw new RetryableFailure(venueError, undefined);
     }
     if (!response.ok) {
-      const error = new VenueHttpError(context, response.status, { cause: text.slice(0, 200) });
+      const error = new VenueHttpError(context, response.status, text);
       if (response.status === 429 || response.status >= 500) {
         throw new RetryableFailure(error, parseRetryAfter(response.headers.get('retry-after'), this.now()));
       }
@@ -207,14 +215,16 @@ export class VenueHttpClient {
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch (error) {
-      throw new VenueResponseError(context, 'malformed', (error as Error).message, { cause: error });
+    } catch {
+      // Not the parser's message: V8 quotes the body in it, unsanitised.
+      const detail = `not JSON (${text.length} characters, starting ${JSON.stringify(sanitiseExcerpt(text))})`;
+      throw new VenueResponseError(context, 'malformed', detail);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      const detail = first === undefined ? 'invalid' : formatIssue(first, json);
-      throw new VenueResponseError(context, 'schema', detail, { cause: parsed.error });
+      const detail = first === undefined ? 'invalid' : sanitiseExcerpt(formatIssue(first, json), 200);
+      throw new VenueResponseError(context, 'schema', detail);
     }
     return { data: parsed.data, fetchedAt: this.now().toISOString() };
   }

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { VenueApi } from '../base-urls.ts';
+import { VENUE_API_SPECS, VENUE_APIS, type VenueApi } from '../venues/registry.ts';
 
 /**
  * Time-window and page-size parameters. Adapters derive them from asOf, so ignoring them lets one
@@ -33,14 +33,13 @@ export const VOLATILE_PARAMS: ReadonlySet<string> = new Set([
   'limit',
 ]);
 
-/** The URL prefix of each venue API on the replay server; the first segment names the fixture folder. */
-export const REPLAY_PREFIXES: Readonly<Record<VenueApi, string>> = {
-  deribit: '/deribit/api/v2',
-  binance: '/binance',
-  binanceOptions: '/binance-options',
-  bybit: '/bybit',
-  okx: '/okx',
-};
+/**
+ * The URL prefix of each venue API on the replay server (from the venue registry); the first segment
+ * names the fixture folder.
+ */
+export const REPLAY_PREFIXES: Readonly<Record<VenueApi, string>> = Object.fromEntries(
+  VENUE_APIS.map((api) => [api, VENUE_API_SPECS[api].replayPrefix]),
+) as Record<VenueApi, string>;
 
 /** Which requests a fault applies to: method (any when absent), exact path, and a subset of the query. */
 export interface FaultRoute {
@@ -58,6 +57,8 @@ export interface Fault {
   readonly retryAfterSeconds?: number;
   /** Damage the body: cut in half, not JSON, or valid JSON of the wrong shape. */
   readonly body?: 'truncated' | 'malformed' | 'schema-violation';
+  /** Answer with this body instead (with `status`, or 200): a misdirected service, an error page. */
+  readonly text?: string;
   /** Apply to the next N matching requests only; every request when absent. */
   readonly times?: number;
 }
@@ -197,7 +198,11 @@ export async function startReplayServer(options: { fixturesDir?: string } = {}):
     if (fault?.status !== undefined) {
       const headers: Record<string, string> =
         fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
-      send(res, fault.status, JSON.stringify({ error: `injected ${fault.status}` }), headers);
+      send(res, fault.status, fault.text ?? JSON.stringify({ error: `injected ${fault.status}` }), headers);
+      return;
+    }
+    if (fault?.text !== undefined) {
+      send(res, 200, fault.text);
       return;
     }
     const { status, body } = await fixtureBody(recorded, raw);
@@ -221,13 +226,7 @@ export async function startReplayServer(options: { fixturesDir?: string } = {}):
   return {
     url,
     baseUrls,
-    env: () => ({
-      BACKSTOP_DERIBIT_URL: baseUrls.deribit,
-      BACKSTOP_BINANCE_URL: baseUrls.binance,
-      BACKSTOP_BINANCE_OPTIONS_URL: baseUrls.binanceOptions,
-      BACKSTOP_BYBIT_URL: baseUrls.bybit,
-      BACKSTOP_OKX_URL: baseUrls.okx,
-    }),
+    env: () => Object.fromEntries(VENUE_APIS.map((api) => [VENUE_API_SPECS[api].envVar, baseUrls[api]])),
     setFault: (route, fault) => {
       faults.push({ route, fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
     },

@@ -5,6 +5,7 @@
  * interest, so only the bid filter applies to Binance chains (`bidIV` = 0 means no bid).
  */
 import { z } from 'zod';
+import type { PoolAsset } from '../balance/balance-reading.ts';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import {
   type DailyCloses,
@@ -41,11 +42,13 @@ export function binanceBaseCoin(symbol: string): string {
 /** Binance adapter. `options` is the `eapi` client (its own host and limits). */
 export class BinanceAdapter implements VenueAdapter, OptionsVenue {
   readonly venue = V;
+  private readonly http: VenueHttpClient;
+  private readonly options: VenueHttpClient;
 
-  constructor(
-    private readonly http: VenueHttpClient,
-    private readonly options: VenueHttpClient,
-  ) {}
+  constructor(http: VenueHttpClient, options: VenueHttpClient) {
+    this.http = http;
+    this.options = options;
+  }
 
   async perpQuote(symbol: string, marketId: string): Promise<PerpQuote> {
     const [mark, oi, ticker] = await Promise.all([
@@ -182,4 +185,38 @@ export class BinanceAdapter implements VenueAdapter, OptionsVenue {
       ],
     };
   }
+}
+
+const InsurancePools = z.array(
+  z.looseObject({
+    symbols: z.array(z.string()),
+    assets: z.array(
+      z.looseObject({ asset: z.string(), marginBalance: NumericString, updateTime: z.number() }),
+    ),
+  }),
+);
+
+/**
+ * The insurance-fund pools (`/fapi/v1/insuranceBalance`) whose symbol lists contain one of `pools`;
+ * each pool holds several coins, all listed.
+ */
+export async function binancePoolAssets(
+  http: VenueHttpClient,
+  pools: readonly string[],
+): Promise<PoolAsset[]> {
+  const endpoint = '/fapi/v1/insuranceBalance';
+  const { data, fetchedAt } = await http.getJson(endpoint, {}, InsurancePools);
+  return data
+    .filter((pool) => pools.some((p) => pool.symbols.includes(p)))
+    .flatMap((pool) =>
+      pool.assets.map((a) => ({
+        pool: pool.symbols.join(','),
+        coin: a.asset,
+        amount: Number(a.marginBalance),
+        updatedMs: a.updateTime,
+        endpoint,
+        raw: a.marginBalance,
+        fetchedAt,
+      })),
+    );
 }

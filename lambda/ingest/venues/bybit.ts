@@ -4,6 +4,7 @@
  * come newest first with string ms timestamps; option `markIv` is a decimal.
  */
 import { z } from 'zod';
+import type { PoolAsset } from '../balance/balance-reading.ts';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import {
   type DailyCloses,
@@ -58,8 +59,11 @@ function categoryOf(symbol: string): 'linear' | 'inverse' {
 /** Bybit adapter. */
 export class BybitAdapter implements VenueAdapter, OptionsVenue {
   readonly venue = V;
+  private readonly http: VenueHttpClient;
 
-  constructor(private readonly http: VenueHttpClient) {}
+  constructor(http: VenueHttpClient) {
+    this.http = http;
+  }
 
   async perpQuote(symbol: string, marketId: string): Promise<PerpQuote> {
     const endpoint = '/v5/market/tickers';
@@ -173,4 +177,36 @@ export class BybitAdapter implements VenueAdapter, OptionsVenue {
       ],
     };
   }
+}
+
+const InsuranceResponse = z.looseObject({
+  retCode: z.literal(0),
+  result: z.looseObject({
+    updatedTime: MsString,
+    list: z.array(
+      z.looseObject({ coin: z.string(), symbols: z.string(), balance: NumericString, value: NumericString }),
+    ),
+  }),
+});
+
+/**
+ * The insurance-fund pools (`/v5/market/insurance`) whose comma-separated symbol list contains one
+ * of `pools`; Bybit values each pool in USD itself (`value`), which is used as it is.
+ */
+export async function bybitPoolAssets(http: VenueHttpClient, pools: readonly string[]): Promise<PoolAsset[]> {
+  const endpoint = '/v5/market/insurance';
+  const { data, fetchedAt } = await http.getJson(endpoint, {}, InsuranceResponse);
+  const updatedMs = Number(data.result.updatedTime);
+  return data.result.list
+    .filter((pool) => pools.some((p) => pool.symbols.split(',').includes(p)))
+    .map((pool) => ({
+      pool: pool.symbols,
+      coin: pool.coin,
+      amount: Number(pool.balance),
+      valueUsd: Number(pool.value),
+      updatedMs,
+      endpoint,
+      raw: pool.balance,
+      fetchedAt,
+    }));
 }

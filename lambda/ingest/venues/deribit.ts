@@ -49,8 +49,11 @@ const V = 'deribit';
 /** Deribit adapter: perpetuals, options chains and the DVOL index. */
 export class DeribitAdapter implements VenueAdapter, OptionsVenue {
   readonly venue = V;
+  private readonly http: VenueHttpClient;
 
-  constructor(private readonly http: VenueHttpClient) {}
+  constructor(http: VenueHttpClient) {
+    this.http = http;
+  }
 
   /** Linear contracts carry the settlement coin after an underscore: `SOL_USDC-PERPETUAL`. */
   private static isLinear(instrument: string): boolean {

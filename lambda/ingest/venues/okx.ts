@@ -6,6 +6,7 @@
  * `public/open-interest?instType=OPTION`.
  */
 import { z } from 'zod';
+import type { PoolAsset } from '../balance/balance-reading.ts';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import {
   type DailyCloses,
@@ -55,8 +56,11 @@ const V = 'okx';
 /** OKX adapter. */
 export class OkxAdapter implements VenueAdapter, OptionsVenue {
   readonly venue = V;
+  private readonly http: VenueHttpClient;
 
-  constructor(private readonly http: VenueHttpClient) {}
+  constructor(http: VenueHttpClient) {
+    this.http = http;
+  }
 
   async perpQuote(symbol: string, marketId: string): Promise<PerpQuote> {
     const [mark, oi, ticker] = await Promise.all([
@@ -204,4 +208,45 @@ export class OkxAdapter implements VenueAdapter, OptionsVenue {
       ],
     };
   }
+}
+
+const InsuranceFund = envelope(
+  z.looseObject({
+    instFamily: z.string().optional(),
+    details: z.array(z.looseObject({ balance: NumericString, ccy: z.string(), ts: MsString })),
+  }),
+);
+
+/**
+ * The insurance fund of each instrument family in `pools` (`/api/v5/public/insurance-fund`). Its
+ * details are a history of entries: the newest per currency is the current balance.
+ */
+export async function okxPoolAssets(http: VenueHttpClient, pools: readonly string[]): Promise<PoolAsset[]> {
+  const endpoint = '/api/v5/public/insurance-fund';
+  const out: PoolAsset[] = [];
+  for (const family of pools) {
+    const { data, fetchedAt } = await http.getJson(
+      endpoint,
+      { instType: 'SWAP', instFamily: family },
+      InsuranceFund,
+    );
+    const newest = new Map<string, { balance: string; ts: number }>();
+    for (const entry of data.data.flatMap((d) => d.details)) {
+      const ts = Number(entry.ts);
+      const seen = newest.get(entry.ccy);
+      if (seen === undefined || ts > seen.ts) newest.set(entry.ccy, { balance: entry.balance, ts });
+    }
+    for (const [coin, { balance, ts }] of newest) {
+      out.push({
+        pool: family,
+        coin,
+        amount: Number(balance),
+        updatedMs: ts,
+        endpoint,
+        raw: balance,
+        fetchedAt,
+      });
+    }
+  }
+  return out;
 }

@@ -11,8 +11,6 @@ import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
 import { outboxItem, reserveResult } from '../../unit/alert/result-fixtures.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const sns = mockClient(SNSClient);
 let dynamo: TestDynamo;
@@ -102,7 +100,7 @@ describe('outbox', () => {
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 3);
     expect(accepted).toEqual([
       '[DATA] demo-perps market data degraded: 1 flag: MISSING SOL-PERP',
-      '[BREACH] demo-perps insurance fund at 72% of required reserve',
+      '[BREACH] demo-perps insurance fund at 72.0% of required reserve',
     ]);
   });
 
@@ -146,7 +144,7 @@ describe('outbox', () => {
       await deliver(store, snsNotifier(), 'demo-perps');
     }
 
-    expect(accepted).toEqual(['[BREACH] demo-perps insurance fund at 72% of required reserve']);
+    expect(accepted).toEqual(['[BREACH] demo-perps insurance fund at 72.0% of required reserve']);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
     expect(await store.pending('demo-perps')).toEqual([]);
   });

@@ -1,5 +1,5 @@
 /**
- * The real executable, as `npm start` runs it: a separate Node process (tsx registered by the bin),
+ * The real executable, as `npm start` runs it: a separate Node process (TypeScript run by Node itself),
  * exit codes through `process.exitCode`, errors as one line on stderr.
  */
 import { execFile } from 'node:child_process';

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunSummary } from '../../../lambda/pipeline/ports.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
+import { DEMO_OPEN_INTEREST_USD } from '../pipeline/support.ts';
 import { type CliWorkspace, cliWorkspace } from './cli-support.ts';
 
 describe('backstop run | history | replay --store dynamodb', () => {
@@ -42,6 +43,7 @@ describe('backstop run | history | replay --store dynamodb', () => {
         fundBalanceUsd: outcome.fundBalanceUsd,
         requiredReserveUsd: outcome.requiredReserveUsd,
         coverageRatio: outcome.coverageRatio,
+        openInterestUsd: DEMO_OPEN_INTEREST_USD,
       },
     ]);
     const replay = await ws.run('replay', '--as-of', '2026-11-22T04:45:00Z', ...store);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../lambda/pipeline/ports.ts';
 import type { RunOutcome } from '../../../lambda/pipeline/run-outcome.ts';
+import { DEMO_OPEN_INTEREST_USD } from '../pipeline/support.ts';
 import { type CliResult, type CliWorkspace, cliWorkspace } from './cli-support.ts';
 
 const T1 = '2026-11-22T04:00:00.000Z';
@@ -59,6 +60,7 @@ describe('backstop run | history | replay on the embedded store', () => {
       fundBalanceUsd: first.fundBalanceUsd,
       requiredReserveUsd: first.requiredReserveUsd,
       coverageRatio: first.coverageRatio,
+      openInterestUsd: DEMO_OPEN_INTEREST_USD,
     });
   });
 

@@ -175,6 +175,30 @@ describe('VenueHttpClient faults', () => {
     expect(sleeps).toEqual([]);
   });
 
+  it('never echoes a body into the error beyond a short sanitised excerpt', async () => {
+    const secretPage = `{"Code":"Success","AccessKeyId":"ASIAQ3EGRIKJ5MEXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}${' padding'.repeat(50)}`;
+    replay.setFault({ path: OI_PATH }, { status: 403, text: secretPage });
+    const denied = await adapter()
+      .perpQuote('BTCUSDT', 'BTC-PERP')
+      .catch((e) => e);
+    expect(denied).toBeInstanceOf(VenueHttpError);
+    expect(denied.message).toBe(
+      'binance /fapi/v1/openInterest (market BTC-PERP): HTTP 403 (body starts "{\\"Code\\":\\"Success\\",\\"AccessKeyId\\":\\"[redacted]\\",\\"SecretAccessK…")',
+    );
+    expect(denied.cause).toBeUndefined();
+    replay.clearFaults();
+
+    replay.setFault({ path: OI_PATH }, { text: `<html>${secretPage}</html>` });
+    const malformed = await adapter()
+      .perpQuote('BTCUSDT', 'BTC-PERP')
+      .catch((e) => e);
+    expect(malformed).toMatchObject({ name: 'VenueResponseError', kind: 'malformed' });
+    expect(malformed.message).toBe(
+      `binance /fapi/v1/openInterest (market BTC-PERP): malformed body: not JSON (${secretPage.length + 13} characters, starting "<html>{\\"Code\\":\\"Success\\",\\"AccessKeyId\\":\\"[redacted]\\",\\"SecretA…")`,
+    );
+    expect(malformed.message).not.toContain('wJalrXUtnFEMI');
+  });
+
   it('reports a truncated body as malformed', async () => {
     replay.setFault({ path: OI_PATH }, { body: 'truncated' });
     const error = await adapter()

@@ -14,7 +14,7 @@ import type { MarketSource } from '../../../lambda/pipeline/ports.ts';
 import { runPipeline } from '../../../lambda/pipeline/run-pipeline.ts';
 import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
-import { addMinutes, demoFund, replaySource, testClock } from './support.ts';
+import { addMinutes, DEMO_OPEN_INTEREST_USD, demoFund, replaySource, testClock } from './support.ts';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const T0 = '2026-11-22T00:00:00.000Z';
@@ -76,6 +76,7 @@ describe('runPipeline', () => {
         fundBalanceUsd: outcome.fundBalanceUsd,
         requiredReserveUsd: outcome.requiredReserveUsd,
         coverageRatio: outcome.coverageRatio,
+        openInterestUsd: DEMO_OPEN_INTEREST_USD,
       },
     ]);
     const reread = await store.get('demo-perps', T0);
@@ -90,7 +91,7 @@ describe('runPipeline', () => {
     const coverage = decided.find((n) => n.kind === 'COVERAGE');
     expect(coverage).toMatchObject({ status: outcome.status, reason: 'status-change' });
     const [first] = published();
-    const percent = Math.floor((outcome.coverageRatio ?? 0) * 100 + 1e-9);
+    const percent = (Math.floor((outcome.coverageRatio ?? 0) * 1000 + 1e-6) / 10).toFixed(1);
     expect(first).toMatchObject({
       TopicArn: TOPIC_ARN,
       MessageStructure: 'json',

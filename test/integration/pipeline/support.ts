@@ -45,3 +45,6 @@ export function replaySource(replay: ReplayServer): MarketSource {
 export function addMinutes(iso: string, minutes: number): string {
   return new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 }
+
+/** Total open interest (one side, USD) of the demo fund in the recorded venue responses. */
+export const DEMO_OPEN_INTEREST_USD = 27_462_667_873;

@@ -18,8 +18,6 @@ import { itemSizeBytes } from '../../../lambda/store/item-size.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
 import { quarterHours, storedRun } from './run-fixtures.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 let dynamo: TestDynamo;
 
 beforeAll(async () => {
@@ -170,6 +168,8 @@ describe('DynamoSnapshotStore runs', () => {
     expect(window.runs.map((r) => r.runId)).toEqual(['r2', 'r1']);
 
     const summaries = await store.summaries('demo-perps', { from: times[3] as string });
+    // The total open interest of the run (one side), for the fund / OI chart and the GROWTH alert.
+    const openInterestUsd = storedRun().snapshot.markets.reduce((sum, m) => sum + m.openInterestUsd, 0);
     expect(summaries).toEqual([
       {
         fundId: 'demo-perps',
@@ -179,6 +179,7 @@ describe('DynamoSnapshotStore runs', () => {
         fundBalanceUsd: 1.44e8,
         requiredReserveUsd: 2e8,
         coverageRatio: 0.72,
+        openInterestUsd,
       },
       {
         fundId: 'demo-perps',
@@ -188,6 +189,7 @@ describe('DynamoSnapshotStore runs', () => {
         fundBalanceUsd: 1.44e8,
         requiredReserveUsd: 2e8,
         coverageRatio: 0.72,
+        openInterestUsd,
       },
     ]);
     expect((await store.summaries('demo-perps', { limit: 3 })).map((s) => s.runId)).toEqual([

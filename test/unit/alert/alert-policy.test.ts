@@ -233,7 +233,7 @@ describe('evaluateAlerts transitions and timings', () => {
         severity: 'BREACH',
         status: 'BREACH',
         reason: 'status-change',
-        headline: 'demo-perps insurance fund at 72% of required reserve',
+        headline: 'demo-perps insurance fund at 72.0% of required reserve',
       },
       {
         fundId: 'demo-perps',

@@ -1,45 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateAlerts } from '../../../lambda/alert/alert-policy.ts';
-import { formatPercent, formatPointChange, formatUsd } from '../../../lambda/alert/format.ts';
 import { renderChatbot } from '../../../lambda/alert/render-chatbot.ts';
 import { renderEmail } from '../../../lambda/alert/render-email.ts';
 import { MAX_SUBJECT_CHARS, renderSubject } from '../../../lambda/alert/render-facts.ts';
 import { FundAlertsSchema, resolveAlerts } from '../../../lambda/config/fund-config.ts';
 import type { AlertState, OutboxItem } from '../../../lambda/pipeline/ports.ts';
 import { BREACH_EMAIL, outboxItem, reserveResult } from './result-fixtures.ts';
-
-describe('format', () => {
-  it('rounds coverage down so a fund below target never reads 100%', () => {
-    expect([0.7213, 0.9999, 1, 1.0349, 12.5, null].map(formatPercent)).toEqual([
-      '72%',
-      '99%',
-      '100%',
-      '103%',
-      '1250%',
-      'unknown',
-    ]);
-  });
-
-  it('writes USD with three significant digits and a magnitude', () => {
-    expect([1.44e8, 2.1e9, 950_000, 999_999, 12.5, 0, -5.6e7, 3.2e12, null].map(formatUsd)).toEqual([
-      '$144M',
-      '$2.10B',
-      '$950K',
-      '$1.00M',
-      '$12.5',
-      '$0.00',
-      '-$56.0M',
-      '$3.20T',
-      'unknown',
-    ]);
-  });
-
-  it('writes coverage changes in percentage points', () => {
-    expect(formatPointChange(0.8, 0.72)).toBe('-8.0 pp');
-    expect(formatPointChange(0.95, 1.03)).toBe('+8.0 pp');
-  });
-});
 
 describe('renderEmail', () => {
   it('writes the BREACH facts as plain text', () => {
@@ -54,7 +21,7 @@ describe('renderEmail', () => {
           severity: 'INFO',
           status: 'OK',
           reason: 'recovery',
-          headline: 'demo-perps insurance fund at 110% of required reserve',
+          headline: 'demo-perps insurance fund at 110.0% of required reserve',
         },
         { balance: 2.2e8 },
       ),
@@ -62,12 +29,12 @@ describe('renderEmail', () => {
     };
     const email = renderEmail(item);
     expect(email.split('\n').slice(0, 6)).toEqual([
-      '[RECOVERED] demo-perps insurance fund at 110% of required reserve',
+      '[RECOVERED] demo-perps insurance fund at 110.0% of required reserve',
       '',
       'Status:    OK (recovery, recovery)',
       'Fund:      demo-perps',
       'Run:       2026-11-22T04:00:00.000Z',
-      'Coverage:  110% (balance $220M vs required $200M)',
+      'Coverage:  110.0% (balance $220M vs required $200M)',
     ]);
     expect(email).toContain('Change:       first run of this fund\n');
     expect(email).toContain('- No action needed: the fund covers its required reserve again.\n');
@@ -91,13 +58,13 @@ describe('renderChatbot', () => {
     ]);
     expect(message.content.textType).toBe('client-markdown');
     expect(message.content.title).toBe(
-      ':rotating_light: [BREACH] demo-perps insurance fund at 72% of required reserve',
+      ':rotating_light: [BREACH] demo-perps insurance fund at 72.0% of required reserve',
     );
     expect(message.content.description.split('\n')).toEqual([
-      '*Coverage* 72%: balance $144M vs required $200M (shortfall $56.0M)',
+      '*Coverage* 72.0%: balance $144M vs required $200M (shortfall $56.0M)',
       '*Top ES contributors* BTC-PERP $90.0M (56%), ETH-PERP $50.0M (31%), SOL-PERP $20.0M (13%)',
       '*Worst stress* 2020-03-12 worst hour: $120M',
-      '*Change* since 2026-11-22T03:45:00.000Z (WARN): coverage 80% -> 72% (-8.0 pp); required $180M -> $200M; balance $144M -> $144M',
+      '*Change* since 2026-11-22T03:45:00.000Z (WARN): coverage 80.0% -> 72.0% (-8.0 pp); required $180M -> $200M; balance $144M -> $144M',
       '*Snapshot* `FUND#demo-perps / SNAP#2026-11-22T04:00:00.000Z`',
     ]);
     expect(message.content.nextSteps).toEqual([
@@ -108,7 +75,7 @@ describe('renderChatbot', () => {
     expect(message.content.keywords).toEqual(['demo-perps', 'COVERAGE', 'BREACH']);
     expect(message.metadata).toEqual({
       threadId: 'backstop/demo-perps/COVERAGE',
-      summary: '[BREACH] demo-perps insurance fund at 72% of required reserve',
+      summary: '[BREACH] demo-perps insurance fund at 72.0% of required reserve',
       eventType: 'backstop.coverage',
       relatedResources: ['FUND#demo-perps / SNAP#2026-11-22T04:00:00.000Z'],
       additionalContext: {
@@ -118,7 +85,7 @@ describe('renderChatbot', () => {
         status: 'BREACH',
         severity: 'BREACH',
         reason: 'status-change',
-        coverage: '72%',
+        coverage: '72.0%',
       },
     });
   });
@@ -160,7 +127,7 @@ describe('renderChatbot', () => {
 describe('renderSubject', () => {
   it('marks reminders when they fit', () => {
     expect(renderSubject(outboxItem({ reason: 'reminder' }))).toBe(
-      '[BREACH] demo-perps insurance fund at 72% of required reserve (reminder)',
+      '[BREACH] demo-perps insurance fund at 72.0% of required reserve (reminder)',
     );
   });
 
@@ -218,9 +185,12 @@ describe('renderSubject', () => {
   it('shortens a long fund id rather than the fact, and cuts with an ASCII ellipsis', () => {
     const id = `fund-${'x'.repeat(58)}`;
     const subject = renderSubject(
-      outboxItem({ fundId: id, headline: `${id} insurance fund at 72% of required reserve` }, { fundId: id }),
+      outboxItem(
+        { fundId: id, headline: `${id} insurance fund at 72.0% of required reserve` },
+        { fundId: id },
+      ),
     );
-    expect(subject).toBe(`[BREACH] fund-${'x'.repeat(40)}... insurance fund at 72% of required reserve`);
+    expect(subject).toBe(`[BREACH] fund-${'x'.repeat(38)}... insurance fund at 72.0% of required reserve`);
     expect(subject).toHaveLength(99);
     const data = renderSubject(
       outboxItem({

@@ -102,7 +102,7 @@ export function outboxItem(overrides: Partial<Notification> = {}, options: Resul
     severity: 'BREACH',
     status: 'BREACH',
     reason: 'status-change',
-    headline: `${result.fundId} insurance fund at 72% of required reserve`,
+    headline: `${result.fundId} insurance fund at 72.0% of required reserve`,
     ...overrides,
   };
   return {
@@ -120,12 +120,12 @@ export function outboxItem(overrides: Partial<Notification> = {}, options: Resul
 }
 
 /** The email of the fixture BREACH, as the risk team reads it. */
-export const BREACH_EMAIL = `[BREACH] demo-perps insurance fund at 72% of required reserve
+export const BREACH_EMAIL = `[BREACH] demo-perps insurance fund at 72.0% of required reserve
 
 Status:    BREACH (coverage, status-change)
 Fund:      demo-perps
 Run:       2026-11-22T04:00:00.000Z
-Coverage:  72% (balance $144M vs required $200M; shortfall $56.0M)
+Coverage:  72.0% (balance $144M vs required $200M; shortfall $56.0M)
 
 Top contributors to expected shortfall:
   1. BTC-PERP  $90.0M (56%)
@@ -133,7 +133,7 @@ Top contributors to expected shortfall:
   3. SOL-PERP  $20.0M (13%)
 
 Worst stress: 2020-03-12 worst hour, loss $120M
-Change:       since 2026-11-22T03:45:00.000Z (WARN): coverage 80% -> 72% (-8.0 pp); required $180M -> $200M; balance $144M -> $144M
+Change:       since 2026-11-22T03:45:00.000Z (WARN): coverage 80.0% -> 72.0% (-8.0 pp); required $180M -> $200M; balance $144M -> $144M
 Snapshot:     FUND#demo-perps / SNAP#2026-11-22T04:00:00.000Z
 
 Next steps:

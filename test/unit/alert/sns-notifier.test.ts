@@ -8,8 +8,6 @@ import { SnsNotifier } from '../../../lambda/alert/sns-notifier.ts';
 import { InvalidInputError } from '../../../lambda/model/validation.ts';
 import { BREACH_EMAIL, outboxItem } from './result-fixtures.ts';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const sns = mockClient(SNSClient);
 const client = () =>
@@ -30,7 +28,7 @@ describe('SnsNotifier', () => {
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input).toEqual({
       TopicArn: TOPIC_ARN,
-      Subject: '[BREACH] demo-perps insurance fund at 72% of required reserve',
+      Subject: '[BREACH] demo-perps insurance fund at 72.0% of required reserve',
       MessageStructure: 'json',
       Message: expect.any(String),
       MessageAttributes: {
@@ -49,7 +47,7 @@ describe('SnsNotifier', () => {
     expect(chatbot.source).toBe('custom');
     expect(chatbot.content.textType).toBe('client-markdown');
     expect(chatbot.content.title).toBe(
-      ':rotating_light: [BREACH] demo-perps insurance fund at 72% of required reserve',
+      ':rotating_light: [BREACH] demo-perps insurance fund at 72.0% of required reserve',
     );
     expect(chatbot.content.description).toContain(
       '*Top ES contributors* BTC-PERP $90.0M (56%), ETH-PERP $50.0M (31%), SOL-PERP $20.0M (13%)',
@@ -68,12 +66,12 @@ describe('SnsNotifier', () => {
         severity: 'INFO',
         status: 'OK',
         reason: 'recovery',
-        headline: 'demo-perps insurance fund at 110% of required reserve',
+        headline: 'demo-perps insurance fund at 110.0% of required reserve',
       }),
     );
 
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
-      Subject: '[RECOVERED] demo-perps insurance fund at 110% of required reserve',
+      Subject: '[RECOVERED] demo-perps insurance fund at 110.0% of required reserve',
       MessageAttributes: {
         fundId: { DataType: 'String', StringValue: 'demo-perps' },
         severity: { DataType: 'String', StringValue: 'INFO' },

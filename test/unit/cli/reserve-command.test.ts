@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandIo } from '../../../lambda/cli/io.ts';
 import { main } from '../../../lambda/cli/main.ts';
-import { formatUsd } from '../../../lambda/cli/render/format.ts';
 import { computeReserve } from '../../../lambda/model/reserve.ts';
 import { type MarketSnapshot, ReserveResultSchema } from '../../../lambda/model/schemas.ts';
 import { validateSnapshot } from '../../../lambda/model/validate-snapshot.ts';
+import { formatUsd } from '../../../lambda/present/format.ts';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', '..', 'config', 'examples', 'snapshot.json');
 

@@ -1,0 +1,212 @@
+/**
+ * SVG charts of the HTML report, drawn with d3-scale (positions, ticks) and d3-shape (lines, areas):
+ * no coordinate is placed by hand, and the output is a plain string — no DOM, no browser needed to
+ * build it, nothing fetched to show it.
+ */
+import { scaleBand, scaleLinear, scaleUtc } from 'd3-scale';
+import { area, curveStepAfter, line } from 'd3-shape';
+import { formatCoverage, formatPercent, formatUsd } from './format.ts';
+
+/** One run on the time axis. Money in USD; coverage = balance / required. */
+export interface ChartPoint {
+  readonly time: Date;
+  readonly fundBalanceUsd: number | null;
+  readonly requiredReserveUsd: number;
+  readonly coverageRatio: number | null;
+}
+
+/** Coverage thresholds: WARN below `warnBelow`, BREACH below `breachBelow`. */
+export interface Thresholds {
+  readonly warnBelow: number;
+  readonly breachBelow: number;
+}
+
+/** One bar of a bar chart. */
+export interface Bar {
+  readonly label: string;
+  readonly value: number;
+}
+
+const WIDTH = 760;
+const HEIGHT = 280;
+const MARGIN = { top: 16, right: 24, bottom: 34, left: 76 } as const;
+const HALF_HOUR_MS = 30 * 60_000;
+
+/** Escapes text for SVG/HTML content and attribute values. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function svg(label: string, height: number, body: string[]): string {
+  return [
+    `<svg class="chart" role="img" aria-label="${escapeXml(label)}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" xmlns="http://www.w3.org/2000/svg">`,
+    ...body,
+    '</svg>',
+  ].join('\n');
+}
+
+function timeScale(points: readonly ChartPoint[]) {
+  const times = points.map((p) => p.time.getTime());
+  let lo = Math.min(...times);
+  let hi = Math.max(...times);
+  // One run still gets a visible time span around it.
+  if (hi - lo < HALF_HOUR_MS) {
+    lo -= HALF_HOUR_MS;
+    hi += HALF_HOUR_MS;
+  }
+  return scaleUtc()
+    .domain([new Date(lo), new Date(hi)])
+    .range([MARGIN.left, WIDTH - MARGIN.right]);
+}
+
+function xAxis(x: ReturnType<typeof timeScale>, height: number): string {
+  const y0 = height - MARGIN.bottom;
+  const format = x.tickFormat(6);
+  const ticks = x.ticks(6).map((t) => {
+    const px = x(t).toFixed(1);
+    return `<g class="tick x-tick" transform="translate(${px},${y0})"><line y2="5"/><text y="18" text-anchor="middle">${escapeXml(format(t))}</text></g>`;
+  });
+  return `<g class="axis x-axis"><line class="domain" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y0}" y2="${y0}"/>${ticks.join('')}</g>`;
+}
+
+function yAxis(y: ReturnType<typeof scaleLinear<number, number>>, format: (v: number) => string): string {
+  const ticks = y.ticks(5).map((v) => {
+    const py = y(v).toFixed(1);
+    return `<g class="tick y-tick" transform="translate(${MARGIN.left},${py})"><line x2="-5"/><line class="grid" x2="${WIDTH - MARGIN.left - MARGIN.right}"/><text x="-8" dy="0.32em" text-anchor="end">${escapeXml(format(v))}</text></g>`;
+  });
+  return `<g class="axis y-axis">${ticks.join('')}</g>`;
+}
+
+/**
+ * Fund balance against the required reserve over time, over the WARN band (balance between
+ * breachBelow × required and warnBelow × required) and the BREACH band (below breachBelow × required).
+ * The bands extend to the chart edges as steps: each run's requirement holds until the next run.
+ */
+export function balanceChart(points: readonly ChartPoint[], thresholds: Thresholds): string {
+  const x = timeScale(points);
+  const top = Math.max(
+    ...points.flatMap((p) => [p.requiredReserveUsd * thresholds.warnBelow, p.fundBalanceUsd ?? 0]),
+  );
+  const y = scaleLinear()
+    .domain([0, top * 1.08 || 1])
+    .nice()
+    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const [start, end] = x.domain() as [Date, Date];
+  const first = points[0];
+  const last = points[points.length - 1];
+  const steps =
+    first === undefined || last === undefined
+      ? []
+      : [{ ...first, time: start }, ...points, { ...last, time: end }];
+  const t = (p: ChartPoint) => x(p.time);
+  const breachBand = area<ChartPoint>()
+    .curve(curveStepAfter)
+    .x(t)
+    .y0(y(0))
+    .y1((p) => y(p.requiredReserveUsd * thresholds.breachBelow));
+  const warnBand = area<ChartPoint>()
+    .curve(curveStepAfter)
+    .x(t)
+    .y0((p) => y(p.requiredReserveUsd * thresholds.breachBelow))
+    .y1((p) => y(p.requiredReserveUsd * thresholds.warnBelow));
+  const requiredLine = line<ChartPoint>()
+    .curve(curveStepAfter)
+    .x(t)
+    .y((p) => y(p.requiredReserveUsd));
+  const balanceLine = line<ChartPoint>()
+    .defined((p) => p.fundBalanceUsd !== null)
+    .x(t)
+    .y((p) => y(p.fundBalanceUsd ?? 0));
+  const dots = points
+    .filter((p) => p.fundBalanceUsd !== null)
+    .map(
+      (p) =>
+        `<circle class="dot balance-dot" cx="${t(p).toFixed(1)}" cy="${y(p.fundBalanceUsd ?? 0).toFixed(1)}" r="3.5"><title>${escapeXml(`${p.time.toISOString()}: balance ${formatUsd(p.fundBalanceUsd)}, required ${formatUsd(p.requiredReserveUsd)}`)}</title></circle>`,
+    );
+  return svg('Fund balance against the required reserve, with the WARN and BREACH bands', HEIGHT, [
+    `<path class="band band-breach" d="${breachBand(steps) ?? ''}"/>`,
+    `<path class="band band-warn" d="${warnBand(steps) ?? ''}"/>`,
+    yAxis(y, formatUsd),
+    xAxis(x, HEIGHT),
+    `<path class="series line-required" d="${requiredLine(steps) ?? ''}"/>`,
+    `<path class="series line-balance" d="${balanceLine(points) ?? ''}"/>`,
+    ...dots,
+  ]);
+}
+
+/** Coverage ratio over time over the BREACH and WARN zones, with the thresholds dashed. */
+export function coverageChart(points: readonly ChartPoint[], thresholds: Thresholds): string {
+  const x = timeScale(points);
+  const known = points.map((p) => p.coverageRatio).filter((c): c is number => c !== null);
+  const y = scaleLinear()
+    .domain([0, Math.max(thresholds.warnBelow * 1.25, ...known.map((c) => c * 1.08))])
+    .nice()
+    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const left = MARGIN.left;
+  const width = WIDTH - MARGIN.left - MARGIN.right;
+  const zone = (cls: string, from: number, to: number) =>
+    `<rect class="band ${cls}" x="${left}" width="${width}" y="${y(to).toFixed(1)}" height="${(y(from) - y(to)).toFixed(1)}"/>`;
+  const rule = (cls: string, value: number, label: string) =>
+    `<g class="threshold ${cls}"><line x1="${left}" x2="${left + width}" y1="${y(value).toFixed(1)}" y2="${y(value).toFixed(1)}"/><text x="${left + width - 4}" y="${(y(value) - 4).toFixed(1)}" text-anchor="end">${escapeXml(label)}</text></g>`;
+  const coverageLine = line<ChartPoint>()
+    .defined((p) => p.coverageRatio !== null)
+    .x((p) => x(p.time))
+    .y((p) => y(p.coverageRatio ?? 0));
+  const dots = points
+    .filter((p) => p.coverageRatio !== null)
+    .map(
+      (p) =>
+        `<circle class="dot coverage-dot" cx="${x(p.time).toFixed(1)}" cy="${y(p.coverageRatio ?? 0).toFixed(1)}" r="3.5"><title>${escapeXml(`${p.time.toISOString()}: coverage ${formatCoverage(p.coverageRatio)}`)}</title></circle>`,
+    );
+  return svg('Coverage ratio over time', HEIGHT, [
+    zone('band-breach', 0, thresholds.breachBelow),
+    zone('band-warn', thresholds.breachBelow, thresholds.warnBelow),
+    yAxis(y, (v) => formatPercent(v, 0)),
+    xAxis(x, HEIGHT),
+    rule('threshold-warn', thresholds.warnBelow, `WARN below ${formatPercent(thresholds.warnBelow, 0)}`),
+    rule(
+      'threshold-breach',
+      thresholds.breachBelow,
+      `BREACH below ${formatPercent(thresholds.breachBelow, 0)}`,
+    ),
+    `<path class="series line-coverage" d="${coverageLine(points) ?? ''}"/>`,
+    ...dots,
+  ]);
+}
+
+/**
+ * Horizontal bars, one per item, in the given order, with the value printed at the bar's end.
+ *
+ * @param kind - CSS class of the bars (tests and styles find them by it)
+ */
+export function barChart(bars: readonly Bar[], label: string, kind: string): string {
+  const rowHeight = 26;
+  const height = MARGIN.top + MARGIN.bottom + rowHeight * Math.max(1, bars.length);
+  // Room for the longest label at ~6.3 px per character of the 11 px font, within sensible bounds.
+  const longest = Math.max(0, ...bars.map((b) => b.label.length));
+  const labelWidth = Math.min(320, Math.max(90, 12 + 6.3 * longest));
+  const y = scaleBand()
+    .domain(bars.map((_, i) => String(i)))
+    .range([MARGIN.top, height - MARGIN.bottom])
+    .padding(0.2);
+  const x = scaleLinear()
+    .domain([0, Math.max(...bars.map((b) => b.value), 1)])
+    .nice()
+    .range([labelWidth, WIDTH - MARGIN.right - 70]);
+  const rows = bars.map((b, i) => {
+    const top = y(String(i)) ?? 0;
+    const w = Math.max(0, x(b.value) - x(0));
+    const mid = (top + y.bandwidth() / 2).toFixed(1);
+    return [
+      `<text class="bar-label" x="${labelWidth - 8}" y="${mid}" dy="0.32em" text-anchor="end">${escapeXml(b.label)}</text>`,
+      `<rect class="bar ${kind}" x="${x(0).toFixed(1)}" y="${top.toFixed(1)}" width="${w.toFixed(1)}" height="${y.bandwidth().toFixed(1)}"><title>${escapeXml(`${b.label}: ${formatUsd(b.value)}`)}</title></rect>`,
+      `<text class="bar-value" x="${(x(0) + w + 6).toFixed(1)}" y="${mid}" dy="0.32em">${escapeXml(formatUsd(b.value))}</text>`,
+    ].join('');
+  });
+  const y0 = height - MARGIN.bottom;
+  const ticks = x.ticks(5).map((v) => {
+    const px = x(v).toFixed(1);
+    return `<g class="tick x-tick" transform="translate(${px},${y0})"><line y2="5"/><line class="grid" y2="${-(y0 - MARGIN.top)}"/><text y="18" text-anchor="middle">${escapeXml(formatUsd(v))}</text></g>`;
+  });
+  return svg(label, height, [`<g class="axis x-axis">${ticks.join('')}</g>`, ...rows]);
+}
