@@ -321,6 +321,8 @@ export const FundConfigSchema = z
     c.markets.forEach((m, i) => {
       // A position at or below the maintenance margin is already being liquidated: such a bucket is
       // a mistake in the profile, not a book (DESIGN.md §3.2, answered in the v2 round).
+      // (Only for a maintenance margin that is itself valid: one bad number is one message.)
+      if (!(m.maintenanceMargin >= 0 && m.maintenanceMargin < 1)) return;
       const own = m.leverageProfile !== undefined;
       (m.leverageProfile ?? c.model.defaultLeverageProfile).forEach((b, j) => {
         if (b.margin <= m.maintenanceMargin) {
