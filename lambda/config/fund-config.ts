@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { urlProblem } from '../ingest/http/safe-url.ts';
-import { OPTIONS_VENUES, POOL_VENUES, VENUE_APIS, VENUE_NAMES } from '../ingest/venues/registry.ts';
+import { OPTIONS_VENUES, POOL_VENUES, VENUE_APIS, VENUE_NAMES, VENUES } from '../ingest/venues/registry.ts';
 import {
   CoverageThresholdsSchema,
   LargeAccountSchema,
@@ -78,36 +78,60 @@ export const BalanceSourceSchema = z.discriminatedUnion('type', [
 ]);
 
 /** One perpetual market the fund backs. */
-export const FundMarketSchema = z.strictObject({
-  id: z.string().min(1),
-  venue: VenueSchema,
-  /** The venue's own instrument name: BTCUSDT, BTC-PERPETUAL, BTC-USDT-SWAP. */
-  symbol: z.string().min(1),
-  volSource: z.array(VolSourceSchema).min(1),
-  maintenanceMargin: z.number().gte(0).lt(1),
-  leverageProfile: z
-    .array(LeverageBucketSchema)
-    .min(1)
-    .refine((b) => Math.abs(b.reduce((a, x) => a + x.share, 0) - 1) <= SHARE_SUM_TOLERANCE, {
-      message: 'shares must sum to 1',
-    })
-    .optional(),
-  historyDays: z.number().int().min(10).max(1000).default(90),
-  /** The coin whose stress-library column this market takes; default from the symbol (BTCUSDT → BTC). */
-  underlying: z.string().min(1).optional(),
-  /** Loading on the common jump and on the first market for `"*"` paths; default 1. */
-  beta: z.number().gte(-10).lte(10).optional(),
-  /** What the fund keeps on a liquidation above bankruptcy; default `"remainder"`. */
-  liquidationIncome: LiquidationIncomeSchema.optional(),
-  /** The shorts' own distance-to-bankruptcy distribution (then `leverageProfile` is the longs'). */
-  leverageProfileShort: z
-    .array(LeverageBucketSchema)
-    .min(1)
-    .refine((b) => Math.abs(b.reduce((a, x) => a + x.share, 0) - 1) <= SHARE_SUM_TOLERANCE, {
-      message: 'shares must sum to 1',
-    })
-    .optional(),
-});
+export const FundMarketSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    venue: VenueSchema,
+    /** The venue's own instrument name: BTCUSDT, BTC-PERPETUAL, BTC-USDT-SWAP, BTC (Hyperliquid). */
+    symbol: z.string().min(1),
+    volSource: z.array(VolSourceSchema).min(1),
+    /**
+     * Maintenance margin (decimal). The value itself on venues whose tiers are not public (Binance,
+     * Deribit); the fallback when a venue's tier endpoint does not answer (Bybit, OKX); not needed
+     * where the market-data answer carries it (Hyperliquid, dYdX).
+     */
+    maintenanceMargin: z.number().gte(0).lt(1).optional(),
+    /** Maximum leverage where the venue's tiers are not public; default: the registry's caps. */
+    maxLeverage: z.number().gte(1).lte(1000).optional(),
+    /** Position size whose tier sets the maintenance margin, USD (default 100,000). */
+    typicalPositionUsd: z.number().positive().max(1e12).optional(),
+    leverageProfile: z
+      .array(LeverageBucketSchema)
+      .min(1)
+      .refine((b) => Math.abs(b.reduce((a, x) => a + x.share, 0) - 1) <= SHARE_SUM_TOLERANCE, {
+        message: 'shares must sum to 1',
+      })
+      .optional(),
+    historyDays: z.number().int().min(10).max(1000).default(90),
+    /** The coin whose stress-library column this market takes; default from the symbol (BTCUSDT → BTC). */
+    underlying: z.string().min(1).optional(),
+    /** Loading on the common jump and on the first market for `"*"` paths; default 1. */
+    beta: z.number().gte(-10).lte(10).optional(),
+    /** What the fund keeps on a liquidation above bankruptcy; default `"remainder"`. */
+    liquidationIncome: LiquidationIncomeSchema.optional(),
+    /** The shorts' own distance-to-bankruptcy distribution (then `leverageProfile` is the longs'). */
+    leverageProfileShort: z
+      .array(LeverageBucketSchema)
+      .min(1)
+      .refine((b) => Math.abs(b.reduce((a, x) => a + x.share, 0) - 1) <= SHARE_SUM_TOLERANCE, {
+        message: 'shares must sum to 1',
+      })
+      .optional(),
+  })
+  .superRefine((m, ctx) => {
+    const tiers = VENUES[m.venue].marginTiers;
+    if (m.maintenanceMargin === undefined && tiers !== 'quote') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maintenanceMargin'],
+        message:
+          tiers === 'config'
+            ? `required for venue ${m.venue} (its margin tiers are not public)`
+            : `required for venue ${m.venue} (the fallback when its tier endpoint does not answer)`,
+        input: undefined,
+      });
+    }
+  });
 
 /** A scenario of the shipped stress library, by name, optionally at another liquidity factor. */
 export const LibraryReferenceSchema = z.strictObject({
@@ -320,18 +344,19 @@ export const FundConfigSchema = z
     });
     c.markets.forEach((m, i) => {
       // A position at or below the maintenance margin is already being liquidated: such a bucket is
-      // a mistake in the profile, not a book (DESIGN.md §3.2, answered in the v2 round).
-      // (Only for a maintenance margin that is itself valid: one bad number is one message.)
-      if (!(m.maintenanceMargin >= 0 && m.maintenanceMargin < 1)) return;
+      // a mistake in the profile, not a book. Checked against a configured maintenance margin that is
+      // itself valid (one bad number is one message); a venue's own tier is checked at recalibration.
+      const mm = m.maintenanceMargin;
+      if (mm === undefined || !(mm >= 0 && mm < 1)) return;
       const own = m.leverageProfile !== undefined;
       (m.leverageProfile ?? c.model.defaultLeverageProfile).forEach((b, j) => {
-        if (b.margin <= m.maintenanceMargin) {
+        if (b.margin <= mm) {
           ctx.addIssue({
             code: 'custom',
             path: own
               ? ['markets', i, 'leverageProfile', j, 'margin']
               : ['model', 'defaultLeverageProfile', j, 'margin'],
-            message: `must exceed ${m.id}'s maintenanceMargin ${m.maintenanceMargin} (a position at or below it is already being liquidated), got ${b.margin}`,
+            message: `must exceed ${m.id}'s maintenanceMargin ${mm} (a position at or below it is already being liquidated), got ${b.margin}`,
             input: b.margin,
           });
         }
