@@ -404,13 +404,15 @@ function positivePart(
   alpha: number,
   beta: number,
 ): number {
-  const whole = (g0: number, h0: number, g1: number, h1: number) => alpha * (g1 - g0) + beta * (h1 - h0);
-  if (beta === 0) return alpha > 0 ? whole(ga, ha, gb, hb) : 0;
+  // ∫ (α + β·d) dG between two boundaries is α·ΔG + β·ΔH.
+  if (beta === 0) return alpha > 0 ? alpha * (gb - ga) + beta * (hb - ha) : 0;
   const root = -alpha / beta;
-  if (root <= a) return beta > 0 ? whole(ga, ha, gb, hb) : 0;
-  if (root >= b) return beta > 0 ? 0 : whole(ga, ha, gb, hb);
+  if (root <= a) return beta > 0 ? alpha * (gb - ga) + beta * (hb - ha) : 0;
+  if (root >= b) return beta > 0 ? 0 : alpha * (gb - ga) + beta * (hb - ha);
   evaluate(ws.flat, s, root, ws.doneSeg[s]!, EVAL, 0);
-  return beta > 0 ? whole(EVAL[0]!, EVAL[1]!, gb, hb) : whole(ga, ha, EVAL[0]!, EVAL[1]!);
+  const gr = EVAL[0]!;
+  const hr = EVAL[1]!;
+  return beta > 0 ? alpha * (gb - gr) + beta * (hb - hr) : alpha * (gr - ga) + beta * (hr - ha);
 }
 
 /** Scratch: the new slice's end [distance, G, H, segment]. */
