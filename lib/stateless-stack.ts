@@ -23,6 +23,7 @@ import type { Construct } from 'constructs';
 import {
   FUND_CONFIG_BUCKET_ENV_VAR,
   FUND_CONFIG_VERSION_ENV_VAR,
+  STAGE_ENV_VAR,
 } from '../lambda/handlers/handler-environment.ts';
 import { AlertChannels } from './constructs/alert-channels.ts';
 import { BackstopFunction } from './constructs/backstop-function.ts';
@@ -54,6 +55,7 @@ export const RECALIBRATE_TIMEOUT = Duration.seconds(120);
 export const FunctionEnv = {
   fundConfigBucket: FUND_CONFIG_BUCKET_ENV_VAR,
   fundConfigVersion: FUND_CONFIG_VERSION_ENV_VAR,
+  stage: STAGE_ENV_VAR,
   table: 'BACKSTOP_TABLE_NAME',
   topic: 'BACKSTOP_TOPIC_ARN',
   idempotencyTable: 'BACKSTOP_IDEMPOTENCY_TABLE_NAME',
@@ -125,6 +127,7 @@ export class BackstopStatelessStack extends Stack {
       // A run that has waited longer than the shortest interval is superseded by the next tick.
       maxEventAge: Duration.minutes(Math.min(Math.max(shortestInterval, 1), 360)),
       environment: {
+        [FunctionEnv.stage]: props.stage,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
@@ -203,6 +206,7 @@ export class BackstopStatelessStack extends Stack {
           alarmAction,
           sharedAlarms,
           functionDuration: this.recalibrate.metricDuration(),
+          functionName: this.recalibrate.functionName,
         }),
       );
     }

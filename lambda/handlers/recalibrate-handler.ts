@@ -79,7 +79,7 @@ const systemClock: Clock = { now: () => new Date() };
 export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHandler {
   const { environment } = deps;
   const logger = deps.logger ?? new Logger({ serviceName: 'backstop' });
-  const metrics = deps.metrics ?? createMetrics();
+  const metrics = deps.metrics ?? createMetrics(environment.stage);
   const tracer = deps.tracer ?? new Tracer({ serviceName: 'backstop' });
   const clock = deps.clock ?? systemClock;
   const store = new DynamoSnapshotStore({ tableName: environment.tableName, client: deps.dynamoClient });
@@ -129,7 +129,7 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
   const handler = middy<RecalibrateRequest, RecalibrateResponse, Error, Context>(recalibrate)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+    .use(logMetrics(metrics, { throwOnEmptyMetrics: false, captureColdStartMetric: true }))
     .use(logErrors(logger))
     .use(validatePayload(fundConfigs, clock, logger, environment.fundConfigVersion))
     .use(makeHandlerIdempotent({ persistenceStore, config: idempotency }));
@@ -137,10 +137,15 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
   return handler as unknown as RecalibrateHandler;
 }
 
-/** EMF metrics without the default `service` dimension, so every metric is per `fundId` only. */
-function createMetrics(): Metrics {
+/**
+ * EMF metrics whose one default dimension is the stage (instead of Powertools' `service`): run
+ * metrics are per `stage` and `fundId`; the cold-start metric is per `service` (Powertools adds it
+ * to that one regardless), `stage` and `function_name`.
+ */
+function createMetrics(stage: string): Metrics {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'backstop' });
   metrics.clearDefaultDimensions();
+  metrics.setDefaultDimensions({ stage });
   return metrics;
 }
 

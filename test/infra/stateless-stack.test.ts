@@ -57,12 +57,14 @@ describe('BackstopStatelessStack', () => {
         'BACKSTOP_FUND_CONFIG_BUCKET',
         'BACKSTOP_FUND_CONFIG_VERSION',
         'BACKSTOP_IDEMPOTENCY_TABLE_NAME',
+        'BACKSTOP_STAGE',
         'BACKSTOP_TABLE_NAME',
         'BACKSTOP_TOPIC_ARN',
         'NODE_OPTIONS',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
       ]);
+      expect(env.BACKSTOP_STAGE).toBe('test');
       expect(env.POWERTOOLS_SERVICE_NAME).toBe('backstop');
       expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('Backstop');
       expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -303,7 +305,10 @@ describe('BackstopStatelessStack', () => {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'Backstop',
           MetricName: 'RunSeconds',
-          Dimensions: [{ Name: 'fundId', Value: fundId }],
+          Dimensions: [
+            { Name: 'fundId', Value: fundId },
+            { Name: 'stage', Value: 'test' },
+          ],
           Statistic: 'SampleCount',
           Period: period,
           EvaluationPeriods: 1,
@@ -322,7 +327,10 @@ describe('BackstopStatelessStack', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'Backstop',
         MetricName: 'CoverageRatio',
-        Dimensions: [{ Name: 'fundId', Value: fundId }],
+        Dimensions: [
+          { Name: 'fundId', Value: fundId },
+          { Name: 'stage', Value: 'test' },
+        ],
         Statistic: 'Minimum',
         Period: period,
         ComparisonOperator: 'LessThanThreshold',
@@ -393,7 +401,7 @@ describe('BackstopStatelessStack', () => {
     }
 
     it.each(['alpha-perps', 'beta-lending'])(
-      'shows coverage, balance vs required, run time and degraded markets for %s',
+      'shows coverage, balance vs required, run time, degraded markets and cold starts for %s, all of stage test',
       (fundId) => {
         const body = dashboardBody(`Backstop-test-${fundId}`);
         const titles = body.widgets.map((w) => w.properties.title);
@@ -404,18 +412,30 @@ describe('BackstopStatelessStack', () => {
           'Run time (s)',
           'Degraded markets',
           'Alarms',
+          'Cold starts',
         ]);
         const metricsOf = (title: string) =>
           body.widgets
             .find((w) => w.properties.title === title)!
-            .properties.metrics.map((m: unknown[]) => m.slice(0, 4));
-        expect(metricsOf('Coverage ratio')).toEqual([['Backstop', 'CoverageRatio', 'fundId', fundId]]);
+            .properties.metrics.map((m: unknown[]) => m.filter((part) => typeof part === 'string'));
+        const stageAndFund = ['fundId', fundId, 'stage', 'test']; // CDK sorts dimensions by name
+        expect(metricsOf('Coverage ratio')).toEqual([['Backstop', 'CoverageRatio', ...stageAndFund]]);
         expect(metricsOf('Fund balance vs required reserve (USD)')).toEqual([
-          ['Backstop', 'FundBalanceUsd', 'fundId', fundId],
-          ['Backstop', 'RequiredReserveUsd', 'fundId', fundId],
+          ['Backstop', 'FundBalanceUsd', ...stageAndFund],
+          ['Backstop', 'RequiredReserveUsd', ...stageAndFund],
         ]);
-        expect(metricsOf('Degraded markets')).toEqual([['Backstop', 'DegradedMarkets', 'fundId', fundId]]);
-        expect(metricsOf('Run time (s)')[0]).toEqual(['Backstop', 'RunSeconds', 'fundId', fundId]);
+        expect(metricsOf('Degraded markets')).toEqual([['Backstop', 'DegradedMarkets', ...stageAndFund]]);
+        expect(metricsOf('Run time (s)')[0]).toEqual(['Backstop', 'RunSeconds', ...stageAndFund]);
+        // The function's name is a deploy-time token in the body.
+        expect(metricsOf('Cold starts')).toEqual([
+          ['Backstop', 'ColdStart', 'function_name', 'TOKEN', 'service', 'backstop', 'stage', 'test'],
+        ]);
+        const singleValue = body.widgets.find(
+          (w) => w.properties.title === 'Coverage now (balance / required)',
+        );
+        expect(singleValue!.properties.metrics.map((m: unknown[]) => m.slice(0, 6))).toEqual([
+          ['Backstop', 'CoverageRatio', ...stageAndFund],
+        ]);
         const annotations = body.widgets.find((w) => w.properties.title === 'Coverage ratio')!.properties
           .annotations;
         expect(annotations.horizontal.map((a: { value: number }) => a.value)).toEqual([1, 0.8]);

@@ -104,6 +104,7 @@ describe('recalibrate handler', () => {
     const environment = readHandlerEnvironment({
       BACKSTOP_FUND_CONFIG_BUCKET: BUCKET,
       BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+      BACKSTOP_STAGE: 'test',
       BACKSTOP_TABLE_NAME: tableName,
       BACKSTOP_TOPIC_ARN: TOPIC_ARN,
       BACKSTOP_IDEMPOTENCY_TABLE_NAME: idempotencyTable,
@@ -160,12 +161,16 @@ describe('recalibrate handler', () => {
     expect(s3.requests.slice(before)).toEqual([`GET /${BUCKET}/funds/demo-perps.json`]);
   });
 
-  it('logs fundId, runId and asOf on every line of a run, and emits the EMF metrics per fund', async () => {
+  it('logs fundId, runId and asOf on every line of a run, and emits the EMF metrics per stage and fund', async () => {
+    // What Lambda sets in an on-demand execution environment: Powertools counts its first run as cold.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'backstop'); // as the stack sets it
     const { handler } = await freshHandler();
     const response: RecalibrateResponse = await handler(
       { fundId: 'demo-perps', scheduledTime: TICK },
       lambdaContext('req-logs'),
     );
+    vi.unstubAllEnvs();
     const lines = jsonLines();
     const logs = lines.filter((l) => !('_aws' in l));
     expect(logs.map((l) => l.message)).toContain('run finished');
@@ -179,13 +184,29 @@ describe('recalibrate handler', () => {
       });
     }
     const emf = lines.filter((l) => '_aws' in l);
-    expect(emf).toHaveLength(1);
-    const [metrics] = emf;
+    expect(emf).toHaveLength(2);
+    const [coldStart, metrics] = emf;
+    expect(coldStart).toEqual({
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [
+          {
+            Namespace: 'Backstop',
+            Dimensions: [['service', 'stage', 'function_name']],
+            Metrics: [{ Name: 'ColdStart', Unit: 'Count' }],
+          },
+        ],
+      },
+      service: 'backstop',
+      stage: 'test',
+      function_name: 'backstop-recalibrate',
+      ColdStart: 1,
+    });
     expect(metrics?._aws).toMatchObject({
       CloudWatchMetrics: [
         {
           Namespace: 'Backstop',
-          Dimensions: [['fundId']],
+          Dimensions: [['stage', 'fundId']],
           Metrics: expect.arrayContaining([
             { Name: 'CoverageRatio', Unit: 'None' },
             { Name: 'RequiredReserveUsd', Unit: 'None' },
@@ -197,6 +218,7 @@ describe('recalibrate handler', () => {
       ],
     });
     expect(metrics).toMatchObject({
+      stage: 'test',
       fundId: 'demo-perps',
       CoverageRatio: response.coverageRatio,
       RequiredReserveUsd: response.requiredReserveUsd,
@@ -271,6 +293,7 @@ describe('handler environment', () => {
       readHandlerEnvironment({
         BACKSTOP_FUND_CONFIG_BUCKET: 'configs',
         BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+        BACKSTOP_STAGE: 'test',
         BACKSTOP_TABLE_NAME: 'backstop',
       }),
     ).toThrow('environment: BACKSTOP_TOPIC_ARN: expected string, received undefined, got nothing (+1 more)');
@@ -278,6 +301,7 @@ describe('handler environment', () => {
       readHandlerEnvironment({
         BACKSTOP_FUND_CONFIG_BUCKET: 'configs',
         BACKSTOP_FUND_CONFIG_VERSION: 'latest',
+        BACKSTOP_STAGE: 'test',
         BACKSTOP_TABLE_NAME: 'backstop',
         BACKSTOP_TOPIC_ARN: TOPIC_ARN,
         BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-idem',
@@ -289,6 +313,7 @@ describe('handler environment', () => {
     const base = {
       BACKSTOP_FUND_CONFIG_BUCKET: 'configs',
       BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+      BACKSTOP_STAGE: 'test',
       BACKSTOP_TABLE_NAME: 'backstop',
       BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-idem',
     };
@@ -311,6 +336,7 @@ describe('recalibrate entry (cold start)', () => {
     const env: Record<string, string> = {
       BACKSTOP_FUND_CONFIG_BUCKET: 'backstop-prod-stateless-fundconfigsbucket-1abc',
       BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+      BACKSTOP_STAGE: 'test',
       BACKSTOP_TABLE_NAME: 'backstop-prod',
       BACKSTOP_TOPIC_ARN: TOPIC_ARN,
       BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-prod-idempotency',

@@ -107,6 +107,7 @@ describe('lists derived from the registry', () => {
     const environment = readHandlerEnvironment({
       BACKSTOP_FUND_CONFIG_BUCKET: 'backstop-fund-configs',
       BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+      BACKSTOP_STAGE: 'test',
       BACKSTOP_TABLE_NAME: 'backstop-table',
       BACKSTOP_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:backstop',
       BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-idempotency',
