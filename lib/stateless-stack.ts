@@ -266,6 +266,7 @@ export class BackstopStatelessStack extends Stack {
  */
 function balanceParameters(balance: BalanceSource): { name: string; region?: string }[] {
   const region = (r: string | undefined) => (r === undefined ? {} : { region: r });
+  if (balance.type === 'sum') return balance.sources.flatMap(balanceParameters);
   if (balance.type === 'ssm') return [{ name: balance.parameterName, ...region(balance.region) }];
   if (balance.type === 'evm' && balance.rpcUrlSecret !== undefined)
     return [{ name: ssmNameOf(balance.rpcUrlSecret), ...region(balance.rpcUrlSecret.region) }];

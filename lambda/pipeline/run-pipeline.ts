@@ -16,7 +16,7 @@
  */
 import { deliver } from '../alert/outbox.ts';
 import type { FundConfig } from '../config/fund-config.ts';
-import { computeReserve, MODEL_VERSION } from '../model/reserve.ts';
+import { computeReserve } from '../model/reserve.ts';
 import type { Notification } from '../run/notification.ts';
 import type { StepRecord } from '../run/step-record.ts';
 import type { StoredRun } from '../run/stored-run.ts';
@@ -124,7 +124,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     fundId: config.fundId,
     asOf,
     runId,
-    modelVersion: MODEL_VERSION,
+    modelVersion: result.modelVersion,
     snapshot: ingest.snapshot,
     result,
     observations: ingest.observations,
