@@ -198,7 +198,7 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'control',
     fault: 'none (control)',
     how: 'tick, retry of the tick, next tick',
-    expected: 'the BREACH alert once',
+    expected: 'the coverage alert once',
     fast: true,
     arm: () => {},
   }),

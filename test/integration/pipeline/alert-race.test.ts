@@ -65,7 +65,8 @@ describe('alert state race', () => {
     expect(competitor).not.toBeNull();
     expect(outcome.notifications).toEqual({ decided: [], sent: 1, failed: 0 });
     expect(printed).toHaveLength(1);
-    expect(printed[0]).toContain('[BREACH] demo-perps insurance fund at');
+    const status = (competitor as AlertState | null)?.coverageStatus;
+    expect(printed[0]).toContain(`[${status}] demo-perps insurance fund at`);
     expect(await real.pending('demo-perps')).toEqual([]);
     const state = await real.getAlertState('demo-perps');
     expect(state?.version).toBe(2);

@@ -136,10 +136,11 @@ describe('runPipeline', () => {
     ]);
     // Whichever reached the alert step first decided; the other found the tick decided.
     const decided = [...a.outcome.notifications.decided, ...b.outcome.notifications.decided];
-    expect(decided.map((n) => `${n.kind}:${n.status}`)).toEqual(['COVERAGE:BREACH']);
+    const status = winner.run.result.coverageStatus;
+    expect(decided.map((n) => `${n.kind}:${n.status}`)).toEqual([`COVERAGE:${status}`]);
     expect(await store.summaries('demo-perps')).toHaveLength(1);
     expect(published().map((p) => p.MessageAttributes?.messageId?.StringValue)).toEqual([
-      `demo-perps/${T0}/COVERAGE/BREACH`,
+      `demo-perps/${T0}/COVERAGE/${status}`,
     ]);
     expect(a.outcome.notifications.sent + b.outcome.notifications.sent).toBe(1);
   });
