@@ -69,6 +69,7 @@ describe('the bundled recalibration function', () => {
         BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'Backstop-test-Stateless-IdempotencyTable-1ABC',
         BACKSTOP_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:Backstop-test-Stateful-AlertTopic-1ABC',
         BACKSTOP_FUND_CONFIG_BUCKET: 'backstop-test-stateless-fundconfigsbucket-1abc',
+        BACKSTOP_SITE_BUCKET: 'backstop-test-stateless-transparencysitebucket-1abc',
       },
       encoding: 'utf8',
       timeout: 60_000,
