@@ -12,6 +12,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'compute the required reserve of a MarketSnapshot file',
     load: async () => (await import('./commands/reserve.ts')).reserveCommand,
   },
+  stress: {
+    summary: "replay a price path (CSV) through a snapshot's book: bad debt, income, ADL",
+    load: async () => (await import('./commands/stress.ts')).stressCommand,
+  },
   snapshot: {
     summary: 'build a MarketSnapshot from venue data for a fund config',
     load: async () => (await import('./commands/snapshot.ts')).snapshotCommand,
@@ -39,6 +43,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   publish: {
     summary: "write the fund's public transparency page and JSON feed to a folder",
     load: async () => (await import('./commands/publish.ts')).publishCommand,
+  },
+  export: {
+    summary: 'export the stored runs of a fund to CSV or Parquet (runs and per-market rows)',
+    load: async () => (await import('./commands/export.ts')).exportCommand,
   },
   backtest: {
     summary: 'backtest the model on price history (VaR/ES exceedances, Kupiec, Christoffersen)',
