@@ -25,6 +25,7 @@ import { ssmNameOf } from '../lambda/config/secret-ref.ts';
 import {
   FUND_CONFIG_BUCKET_ENV_VAR,
   FUND_CONFIG_VERSION_ENV_VAR,
+  SITE_BUCKET_ENV_VAR,
   STAGE_ENV_VAR,
 } from '../lambda/handlers/handler-environment.ts';
 import { AlertChannels } from './constructs/alert-channels.ts';
@@ -33,6 +34,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { FundConfigBucket } from './constructs/fund-config-bucket.ts';
 import { FundMonitoring } from './constructs/fund-monitoring.ts';
 import { FundSchedule } from './constructs/fund-schedule.ts';
+import { TransparencySite, transparencyOutputId } from './constructs/transparency-site.ts';
 import type { DeployedFund } from './deployment-config.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './run-metrics.ts';
 
@@ -80,6 +82,7 @@ export interface BackstopStatelessStackProps extends StackProps {
 export class BackstopStatelessStack extends Stack {
   readonly recalibrate: BackstopFunction;
   readonly fundConfigs: FundConfigBucket;
+  readonly transparency: TransparencySite;
   readonly idempotencyTable: Table;
   readonly schedules: ReadonlyMap<string, FundSchedule>;
   readonly monitoring: ReadonlyMap<string, FundMonitoring>;
@@ -160,6 +163,19 @@ export class BackstopStatelessStack extends Stack {
     });
 
     const alarmAction = new SnsAction(props.topic);
+    // Each run publishes its fund's public page; the URLs are outputs (docs/OPERATIONS.md).
+    this.transparency = new TransparencySite(this, 'TransparencySite', {
+      stage: props.stage,
+      funds,
+      alarmAction,
+    });
+    this.recalibrate.bindSite(this.transparency.bucket, SITE_BUCKET_ENV_VAR);
+    for (const fund of funds) {
+      new CfnOutput(this, transparencyOutputId(fund.fundId), {
+        description: `Public transparency page of fund ${fund.fundId}`,
+        value: this.transparency.pageUrl(fund.fundId),
+      });
+    }
     const sharedAlarms = this.sharedAlarms(alarmAction, [
       [scheduleDlq, 'ScheduleDeadLetterAlarm', 'scheduler ticks were not delivered to the function'],
       [failedRuns, 'FailedRunAlarm', 'recalibration runs failed after all retries'],

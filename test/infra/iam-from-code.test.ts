@@ -29,6 +29,9 @@ type Json = any;
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const BUCKET = 'backstop-iam-fund-configs';
+const SITE_BUCKET = 'backstop-iam-site';
+/** SDK commands whose IAM action has another name. */
+const IAM_ACTION: Readonly<Record<string, string>> = { ListObjectsV2: 'ListBucket' };
 const T1 = '2026-11-22T05:00:00.000Z';
 
 /**
@@ -48,6 +51,9 @@ const USED_BY_THE_PLATFORM: ReadonlySet<string> = new Set([
   'kms:DescribeKey DataKey',
   'kms:Encrypt DataKey',
   'kms:GenerateDataKey* DataKey',
+  // Not a call either: S3 answers a GetObject of a missing key with 404 (NoSuchKey) rather than 403
+  // only when the caller may list the bucket — the publisher reads the previous feed, absent at first.
+  's3:ListBucket TransparencySiteBucket',
 ]);
 
 function lambdaContext(awsRequestId: string): Context {
@@ -84,6 +90,8 @@ function resourceTag(resource: Json): string {
     if (text.includes(needle)) return tag;
   }
   if (text.includes('FundConfigsBucket') && text.includes('/funds/*')) return 'FundConfigsBucket/funds/*';
+  if (text.includes('TransparencySiteBucket'))
+    return text.includes('/*') ? 'TransparencySiteBucket/*' : 'TransparencySiteBucket';
   return text;
 }
 
@@ -168,11 +176,13 @@ describe('IAM derived from the code', () => {
           ? 'IdempotencyTable'
           : `table ${input.TableName}`;
     const dynamoClient = recording(new DynamoDBClient(dynamo.clientConfig), 'dynamodb', table);
-    recording(s3.client, 's3', (input) =>
-      input.Bucket === BUCKET && String(input.Key).startsWith('funds/')
+    recording(s3.client, 's3', (input) => {
+      if (input.Bucket === SITE_BUCKET)
+        return input.Key === undefined ? 'TransparencySiteBucket' : 'TransparencySiteBucket/*';
+      return input.Bucket === BUCKET && String(input.Key).startsWith('funds/')
         ? 'FundConfigsBucket/funds/*'
-        : `bucket ${input.Bucket}`,
-    );
+        : `bucket ${input.Bucket}`;
+    });
     sns.reset();
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     ssm.reset();
@@ -195,6 +205,7 @@ describe('IAM derived from the code', () => {
         BACKSTOP_FUND_CONFIG_BUCKET: BUCKET,
         BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
         BACKSTOP_STAGE: 'test',
+        BACKSTOP_SITE_BUCKET: SITE_BUCKET,
         BACKSTOP_TABLE_NAME: tableName,
         BACKSTOP_TOPIC_ARN: TOPIC_ARN,
         BACKSTOP_IDEMPOTENCY_TABLE_NAME: idempotencyTable,
@@ -240,6 +251,8 @@ describe('IAM derived from the code', () => {
       'dynamodb:UpdateItem IdempotencyTable',
       'dynamodb:UpdateItem SnapshotTable',
       's3:GetObject FundConfigsBucket/funds/*',
+      's3:GetObject TransparencySiteBucket/*',
+      's3:PutObject TransparencySiteBucket/*',
       'sns:Publish AlertTopic',
       'ssm:GetParameter parameter/treasury/beta/balance-usd',
     ]);
