@@ -13,6 +13,7 @@ import type { StoredRun } from '../run/stored-run.ts';
 import { priceBook } from './balance/balance-reading.ts';
 import { readBalance } from './balance/read-balance.ts';
 import { resolveBaseUrls, VENUE_APIS, VENUE_CONCURRENCY, type VenueApi } from './base-urls.ts';
+import { deadlineIn, type IngestDeadline } from './http/ingest-deadline.ts';
 import { VenueHttpClient } from './http/venue-http-client.ts';
 import { chooseTier, DEFAULT_TYPICAL_POSITION_USD, type MarginTable } from './liquidity/tiers.ts';
 import { assembleSnapshot, type MarketFetch } from './recalibrate/assemble-snapshot.ts';
@@ -41,6 +42,11 @@ export interface VenueMarketSourceOptions {
    * @default 60000
    */
   readonly ingestDeadlineMs?: number;
+  /**
+   * Starts the ingest deadline of one `collect` from `ingestDeadlineMs`. @default {@link deadlineIn}
+   * (tests inject a deadline they expire themselves)
+   */
+  readonly startDeadline?: (ms: number) => IngestDeadline;
   /** SSM client for `ssm` balance sources (one per region is created when absent). */
   readonly ssmClient?: SSMClient;
   readonly fetch?: typeof fetch;
@@ -107,11 +113,12 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
   const clock = options.clock ?? { now: () => new Date() };
   const ssmClients = new Map<string, SSMClient>();
   const ingestDeadlineMs = options.ingestDeadlineMs ?? 60_000;
+  const startDeadline = options.startDeadline ?? deadlineIn;
   const client = (
     venue: string,
     baseUrl: string,
     concurrency: number,
-    deadline: number,
+    deadline: IngestDeadline,
     allowPrivateNetwork: boolean,
   ) =>
     new VenueHttpClient({
@@ -128,7 +135,7 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
       ...(options.random === undefined ? {} : { random: options.random }),
     });
 
-  function venuesFor(config: FundConfig, deadline: number): Venues {
+  function venuesFor(config: FundConfig, deadline: IngestDeadline): Venues {
     const { allowPrivateNetwork } = config.data;
     const urls = resolveBaseUrls(options.env ?? {}, options.baseUrls ?? {}, config.data.baseUrls, {
       allowPrivateNetwork,
@@ -254,7 +261,7 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
         );
       }
       const started = performance.now();
-      const deadline = started + ingestDeadlineMs;
+      const deadline = startDeadline(ingestDeadlineMs);
       const venues = venuesFor(config, deadline);
       const observations: Observation[] = [];
       const cache = new Map<string, Promise<number | undefined>>();

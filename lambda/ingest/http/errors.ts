@@ -75,10 +75,23 @@ export class VenueTimeoutError extends VenueError {
   }
 }
 
-/** The run's ingest deadline passed before this request could start (see `ingestDeadlineMs`). */
+/**
+ * The run's ingest deadline passed before this request could start, or while it was in flight (see
+ * `ingestDeadlineMs`).
+ */
 export class VenueDeadlineError extends VenueError {
-  constructor(context: VenueErrorContext, options?: ErrorOptions) {
-    super(context, "not requested: the run's ingest deadline had passed", options);
+  constructor(
+    context: VenueErrorContext,
+    options?: ErrorOptions,
+    when: 'before the request' | 'in flight' = 'before the request',
+  ) {
+    super(
+      context,
+      when === 'in flight'
+        ? "no answer before the run's ingest deadline"
+        : "not requested: the run's ingest deadline had passed",
+      options,
+    );
     this.name = 'VenueDeadlineError';
   }
 }

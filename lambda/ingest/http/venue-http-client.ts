@@ -17,6 +17,7 @@ import {
   VenueResponseError,
   VenueTimeoutError,
 } from './errors.ts';
+import type { IngestDeadline } from './ingest-deadline.ts';
 import { urlProblem } from './safe-url.ts';
 
 /** Query parameters; numbers are stringified. */
@@ -52,11 +53,11 @@ export interface VenueHttpClientOptions {
   readonly random?: () => number;
   readonly now?: () => Date;
   /**
-   * The run's ingest deadline, in `performance.now()` milliseconds. Past it no request is started,
-   * retried or waited for, so a venue that hangs on every request degrades the run instead of
-   * running the job into its own timeout. @default no deadline
+   * The run's ingest deadline (`deadlineIn(ms)`). Past it no request is started, retried or waited
+   * for, and the ones in flight are aborted, so a venue that hangs on every request degrades the run
+   * instead of running the job into its own timeout. @default no deadline
    */
-  readonly deadline?: number;
+  readonly deadline?: IngestDeadline;
 }
 
 /** A validated body and when it arrived. */
@@ -103,7 +104,7 @@ export class VenueHttpClient {
   private readonly random: () => number;
   private readonly now: () => Date;
   private readonly limit: LimitFunction;
-  private readonly deadline: number;
+  private readonly deadline: IngestDeadline | undefined;
 
   constructor(options: VenueHttpClientOptions) {
     const problem = urlProblem(options.baseUrl, {
@@ -121,12 +122,12 @@ export class VenueHttpClient {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? (() => new Date());
     this.limit = pLimit(options.concurrency ?? 4);
-    this.deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+    this.deadline = options.deadline;
   }
 
   /** Milliseconds left before the run's ingest deadline (Infinity without one). */
   private remainingMs(): number {
-    return this.deadline - performance.now();
+    return this.deadline?.remainingMs() ?? Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -198,10 +199,16 @@ export class VenueHttpClient {
     let response: Response;
     const timeoutMs = Math.min(this.timeoutMs, Math.floor(this.remainingMs()));
     if (timeoutMs <= 0) throw new VenueDeadlineError(context);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = this.deadline === undefined ? timeout : AbortSignal.any([timeout, this.deadline.signal]);
     try {
-      response = await this.fetchFn(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      response = await this.fetchFn(url, { ...init, signal });
       text = await response.text();
     } catch (error) {
+      // Cut off by the run's deadline: not worth a retry, whatever the per-request timeout left.
+      if (this.deadline?.signal.aborted === true && !timeout.aborted) {
+        throw new VenueDeadlineError(context, { cause: error }, 'in flight');
+      }
       const isTimeout =
         error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       const venueError = isTimeout

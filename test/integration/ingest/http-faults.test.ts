@@ -12,6 +12,7 @@ import {
   VenueResponseError,
   VenueTimeoutError,
 } from '../../../lambda/ingest/http/errors.ts';
+import type { IngestDeadline } from '../../../lambda/ingest/http/ingest-deadline.ts';
 import { VenueHttpClient } from '../../../lambda/ingest/http/venue-http-client.ts';
 import { type ReplayServer, startReplayServer } from '../../../lambda/ingest/replay/replay-server.ts';
 import { BinanceAdapter } from '../../../lambda/ingest/venues/binance.ts';
@@ -77,28 +78,52 @@ describe('VenueHttpClient faults', () => {
     expect(oiRequests() - before).toBe(2);
   });
 
-  it('stops at the run deadline: no retry that would start after it, no request once it has passed', async () => {
-    replay.setFault({ path: OI_PATH }, { delayMs: 1_000 });
-    const before = oiRequests();
+  it('stops at the run deadline: no retry that would start after it, none in flight past it, none once passed', async () => {
+    // The deadline is the test's own: how much time is left and when it passes are set here, so
+    // the checks are about the order of events, not about how fast this machine answers.
+    let leftMs = 100;
+    const expire = new AbortController();
+    const deadline: IngestDeadline = {
+      remainingMs: () => (expire.signal.aborted ? 0 : leftMs),
+      signal: expire.signal,
+    };
     const http = new VenueHttpClient({
       venue: 'binance',
       baseUrl: replay.baseUrls.binance,
-      timeoutMs: 5_000,
+      timeoutMs: 60_000,
       maxRetries: 3,
-      deadline: performance.now() + 150,
+      baseDelayMs: 250,
+      deadline,
       sleep: async () => {},
       random: () => 0.5,
     });
-    const timedOut = await http
-      .getJson('/fapi/v1/openInterest', { symbol: 'BTCUSDT' }, z.unknown(), 'BTC-PERP')
-      .catch((e) => e);
-    expect(timedOut).toBeInstanceOf(VenueTimeoutError);
-    expect(timedOut.timeoutMs).toBeLessThanOrEqual(150);
+    const get = () =>
+      http.getJson('/fapi/v1/openInterest', { symbol: 'BTCUSDT' }, z.unknown(), 'BTC-PERP').catch((e) => e);
+
+    // A 503 would be retried after 125 ms (jitter 0.5 of 250), but only 100 ms are left: no retry.
+    replay.setFault({ path: OI_PATH }, { status: 503, times: 1 });
+    let before = oiRequests();
+    const refused = await get();
+    expect(refused).toBeInstanceOf(VenueHttpError);
+    expect(refused.status).toBe(503);
     expect(oiRequests() - before).toBe(1);
 
-    const late = await http
-      .getJson('/fapi/v1/openInterest', { symbol: 'BTCUSDT' }, z.unknown(), 'BTC-PERP')
-      .catch((e) => e);
+    // A request in flight when the deadline passes is aborted, and not retried.
+    replay.setFault({ path: OI_PATH }, { delayMs: 600_000 });
+    leftMs = Number.POSITIVE_INFINITY;
+    before = oiRequests();
+    const hanging = get();
+    while (oiRequests() - before < 1) await new Promise((r) => setTimeout(r, 10));
+    expire.abort();
+    const cut = await hanging;
+    expect(cut).toBeInstanceOf(VenueDeadlineError);
+    expect(cut.message).toBe(
+      "binance /fapi/v1/openInterest (market BTC-PERP): no answer before the run's ingest deadline",
+    );
+    expect(oiRequests() - before).toBe(1);
+
+    // Once it has passed, nothing is requested at all.
+    const late = await get();
     expect(late).toBeInstanceOf(VenueDeadlineError);
     expect(late.message).toBe(
       "binance /fapi/v1/openInterest (market BTC-PERP): not requested: the run's ingest deadline had passed",

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FundConfig } from '../../../lambda/config/fund-config.ts';
 import { loadFundConfig } from '../../../lambda/config/load-fund-config.ts';
+import type { IngestDeadline } from '../../../lambda/ingest/http/ingest-deadline.ts';
 import { MarketDataUnavailableError } from '../../../lambda/ingest/ingest-errors.ts';
 import { defaultSeed } from '../../../lambda/ingest/recalibrate/seed.ts';
 import { type ReplayServer, startReplayServer } from '../../../lambda/ingest/replay/replay-server.ts';
@@ -185,26 +186,51 @@ describe('one venue down while the others answer', () => {
 
   it('stale-fills a venue that hangs past the ingest deadline instead of waiting on it', async () => {
     const last = await source().collect(config, minutesBefore(30), null);
-    // Bybit answers after 30 s; the per-request timeout (5 s) and retries alone would wait ~10 s.
-    replay.setFault({ path: '/bybit/v5/market/tickers' }, { delayMs: 30_000 });
+    // Bybit answers after 10 minutes, beyond the per-request timeout (a minute) and its retry. The
+    // deadline is the test's own: it passes once every Bybit ticker request is in flight, so what is
+    // checked is the order of events, not how fast this machine happens to be.
+    replay.setFault({ path: '/bybit/v5/market/tickers' }, { delayMs: 600_000 });
+    const expire = new AbortController();
+    const deadline: IngestDeadline = {
+      remainingMs: () => (expire.signal.aborted ? 0 : Number.POSITIVE_INFINITY),
+      signal: expire.signal,
+    };
     const hurried = createVenueMarketSource({
       baseUrls: replay.baseUrls,
       maxRetries: 1,
-      timeoutMs: 5_000,
-      ingestDeadlineMs: 300,
+      timeoutMs: 60_000,
+      startDeadline: () => deadline,
       sleep: async () => {},
     });
     const linearTickers = () =>
       replay.requests().filter((r) => r.path === '/bybit/v5/market/tickers' && r.query.category === 'linear')
         .length;
     const before = linearTickers();
-    const { snapshot, flags } = await hurried.collect(config, T, stored(last.snapshot));
+    let settled = false;
+    const collecting = hurried.collect(config, T, stored(last.snapshot)).finally(() => {
+      settled = true;
+    });
+    while (linearTickers() - before < BYBIT_IDS.length) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Every ticker request hangs: without the deadline the run would wait for them.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false);
+    expire.abort();
+    const { snapshot, flags } = await collecting;
 
     expect(snapshot.markets.map((m) => m.id)).toEqual(config.markets.map((m) => m.id));
     for (const id of BYBIT_IDS) {
+      expect(flags).toContainEqual(
+        expect.objectContaining({
+          marketId: id,
+          code: 'QUOTE_FAILED',
+          detail: `bybit /v5/market/tickers (market ${id}): no answer before the run's ingest deadline`,
+        }),
+      );
       expect(flags).toContainEqual(expect.objectContaining({ marketId: id, code: 'STALE_FILLED' }));
     }
-    // One attempt per Bybit ticker request: the retry would have started after the deadline.
+    // One attempt per Bybit ticker request: no retry is started once the deadline has passed.
     expect(linearTickers() - before).toBe(BYBIT_IDS.length);
   });
 
