@@ -104,6 +104,7 @@ function toOutboxItem(notification: Notification, run: StoredRun, previous: Stor
     notification,
     snapshotKey: snapshotKeyOf(run.fundId, run.asOf),
     result: run.result,
+    ...(run.outlook === undefined ? {} : { recommendation: run.outlook.recommendation.text }),
     previous:
       p === undefined
         ? null

@@ -3,6 +3,7 @@
  * interfaces. The Lambda handler and the CLI wire adapters to them; tests wire real local servers.
  */
 import type { FundConfig } from '../config/fund-config.ts';
+import type { FundOutlook } from '../manage/fund-outlook.ts';
 import type { MarketSnapshot, ReserveResult, RunStatus } from '../model/schemas.ts';
 
 /** One raw number as a venue reported it, before normalisation — the audit trail of a snapshot. */
@@ -70,6 +71,8 @@ export interface StoredRun {
   readonly observations: readonly Observation[];
   readonly flags: readonly DataFlag[];
   readonly steps: readonly StepRecord[];
+  /** The fund's one-year outlook from this run (lambda/manage/); absent on older runs. */
+  readonly outlook?: FundOutlook;
   /** Epoch seconds for optional retention (TTL). */
   readonly expiresAt?: number;
 }
@@ -128,6 +131,8 @@ export interface OutboxItem {
   /** The stored snapshot key (`FUND#id / SNAP#asOf`) for the email text. */
   readonly snapshotKey: string;
   readonly result: ReserveResult;
+  /** The run's targeted recommendation (its outlook's sentence), when it has one. */
+  readonly recommendation?: string;
   /** The previous run's result, for "what changed since the last run". */
   readonly previous: Pick<
     ReserveResult,

@@ -14,9 +14,11 @@
  */
 import { deliver } from '../alert/outbox.ts';
 import type { FundConfig } from '../config/fund-config.ts';
+import { outlookSummary } from '../manage/fund-outlook.ts';
 import { computeReserve } from '../model/reserve.ts';
 import { decideAlerts } from './alert-step.ts';
 import { PipelineStepError } from './errors.ts';
+import { runOutlook } from './outlook-step.ts';
 import type {
   Clock,
   IngestOutcome,
@@ -100,12 +102,14 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     flags: ingest.flags.length,
   });
 
-  const result = await step('reserve', async () =>
-    computeReserve(ingest.snapshot, {
+  // The one-year outlook is part of the reserve step: it prices the year with this result.
+  const { result, outlook } = await step('reserve', async () => {
+    const result = computeReserve(ingest.snapshot, {
       onProgress: (done, total) => input.onProgress?.({ kind: 'paths', done, total }),
       timer: () => clock.now().getTime() / 1000,
-    }),
-  );
+    });
+    return { result, outlook: await runOutlook(config, ingest.snapshot, result, store, log) };
+  });
 
   const fresh: StoredRun = {
     fundId: config.fundId,
@@ -114,6 +118,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     modelVersion: result.modelVersion,
     snapshot: ingest.snapshot,
     result,
+    ...(outlook === null ? {} : { outlook }),
     observations: ingest.observations,
     flags: ingest.flags,
     steps: [...steps],
@@ -159,6 +164,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
         notifications,
         steps,
         flags: stored.flags,
+        outlook: outlookSummary(stored.outlook),
         runSeconds: (clock.now().getTime() - started) / 1000,
       },
     };

@@ -19,6 +19,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { FundOutlookSchema } from '../manage/outlook-schema.ts';
 import { MarketSnapshotSchema, ReserveResultSchema, RunStatusSchema } from '../model/schemas.ts';
 import { InvalidInputError } from '../model/validation.ts';
 import type {
@@ -91,6 +92,8 @@ const RunBodySchema = z.object({
   observations: z.array(z.looseObject({ venue: z.string(), field: z.string() })),
   flags: z.array(z.looseObject({ code: z.string(), detail: z.string() })),
   steps: z.array(z.looseObject({ step: z.string(), ms: z.number(), outcome: z.string() })),
+  /** The run's one-year outlook; absent on runs stored before it existed. */
+  outlook: FundOutlookSchema.optional(),
 });
 
 /** A RunSummary as read from the plain attributes (z.object drops the projected keys). */
@@ -183,6 +186,7 @@ export class DynamoSnapshotStore implements SnapshotStore {
       observations: run.observations,
       flags: run.flags,
       steps: run.steps,
+      ...(run.outlook === undefined ? {} : { outlook: run.outlook }),
     });
     const digest = bodyDigest(body);
     const parts = body.byteLength <= INLINE_BODY_MAX_BYTES ? [] : splitBytes(body);
@@ -488,6 +492,7 @@ export class DynamoSnapshotStore implements SnapshotStore {
       observations: body.observations as unknown as StoredRun['observations'],
       flags: body.flags as unknown as StoredRun['flags'],
       steps: [...(body.steps as unknown as StepRecord[]), ...completedSteps(item)],
+      ...(body.outlook === undefined ? {} : { outlook: body.outlook }),
       ...(typeof item.expiresAt === 'number' ? { expiresAt: item.expiresAt } : {}),
     };
   }
