@@ -142,6 +142,10 @@ function nextSteps(item: OutboxItem, shortfall: string | null): string[] {
           replay,
         ];
       }
+      if (item.recommendation !== undefined) {
+        // The run's recommendation aimed at a target replaces the 30-day fee arithmetic.
+        return [item.recommendation, ...(top === undefined ? [] : [`Or reduce exposure in ${top}.`]), replay];
+      }
       return [
         shortfall === null
           ? `Review the reserve of ${n.fundId}.`

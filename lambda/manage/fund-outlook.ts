@@ -109,3 +109,24 @@ export function fundOutlook(input: FundOutlookInput): FundOutlook | null {
     }),
   };
 }
+
+/** An outlook in brief, for a run's outcome: the figures a person reads first. */
+export interface OutlookSummary {
+  readonly exhaustionProbability1y: number;
+  readonly fundAfter1yMedianUsd: number;
+  readonly daysToTarget: number | null;
+  readonly action: TargetRecommendation['action'];
+  readonly recommendation: string;
+}
+
+/** The brief of an outlook, or null without one. */
+export function outlookSummary(outlook: FundOutlook | undefined): OutlookSummary | null {
+  if (outlook === undefined) return null;
+  return {
+    exhaustionProbability1y: outlook.exhaustionProbability1y,
+    fundAfter1yMedianUsd: outlook.fundAfter1y.medianUsd,
+    daysToTarget: outlook.daysToTarget,
+    action: outlook.recommendation.action,
+    recommendation: outlook.recommendation.text,
+  };
+}

@@ -2,8 +2,9 @@
  * The one-year outlook's Monte Carlo: the fund's balance day by day over `days` (365), on `paths`
  * simulated years. Each day the calm-day inflow arrives, then a Poisson number of crisis days' losses
  * (rate `crisisPerDay`, severities from lambda/manage/severity.ts). The fund is *exhausted* when a loss
- * exceeds what it holds (a loss equal to the balance is still covered); an exhausted fund stays at 0
- * and refills from the inflow, as a venue's fund does after auto-deleveraging has absorbed the rest.
+ * exceeds what it holds (a loss equal to the balance is still covered): it could not cover that crisis
+ * on its own. An exhausted fund stays at 0 and refills from the inflow, as a venue's fund does after
+ * auto-deleveraging has absorbed the rest.
  *
  * Besides the figures it keeps, per path, the two numbers the recommendation needs, so no target has
  * to be searched by re-simulating (lambda/manage/target-recommendation.ts):

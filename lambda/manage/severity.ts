@@ -5,9 +5,12 @@
  * The tail is summarised by its VaR and ES (the mean beyond VaR), so a tail draw is
  * VaR + an exponential excess with mean ES − VaR: the generalised Pareto tail with shape 0, the
  * lightest tail consistent with both figures. A stress replay costs its net fund loss (bad debt less
- * liquidation income: the path engine's `outcome.netFundLossUsd`, the gap engine's `lossUsd`).
- * Losses are floored at 0: a scenario in which the fund earned is no loss. The revaluation of a fund
- * held in volatile assets is not part of the severity (the outlook treats the balance as stable).
+ * liquidation income) as the requirement counts it: with the fund unlimited, before auto-deleveraging
+ * (the path engine's `lossUsd`, the gap engine's the same). Tail and stress figures are then losses
+ * of the same kind — what the fund would have to pay to cover a crisis on its own — and the outlook's
+ * "exhausted" means a crisis it could not. Losses are floored at 0: a scenario in which the fund
+ * earned is no loss. The revaluation of a fund held in volatile assets is not part of the severity
+ * (the outlook treats the balance as stable).
  */
 import type { ReserveResult } from '../model/schemas.ts';
 
@@ -29,7 +32,7 @@ export function severityFromResult(result: ReserveResult): CrisisSeverity {
   return {
     tailVarUsd,
     tailEsUsd: Math.max(tailVarUsd, result.monteCarlo.esUsd),
-    stressLossesUsd: result.stress.map((s) => Math.max(0, s.outcome?.netFundLossUsd ?? s.lossUsd)),
+    stressLossesUsd: result.stress.map((s) => Math.max(0, s.lossUsd)),
     stressNames: result.stress.map((s) => s.name),
   };
 }

@@ -197,6 +197,7 @@ function toOutboxItem(
     messageId: messageIdOf(notification),
     snapshotKey: snapshotKeyOf(run.fundId, run.asOf),
     result: run.result,
+    ...(run.outlook === undefined ? {} : { recommendation: run.outlook.recommendation.text }),
     previous:
       previous === null
         ? null

@@ -2,6 +2,7 @@
  * What one pipeline run reports back: the handler returns it (compact, so the idempotency record
  * stays small), the CLI prints it (`backstop run --json`) and renders it.
  */
+import type { OutlookSummary } from '../manage/fund-outlook.ts';
 import type { RunStatus } from '../model/schemas.ts';
 import type { Notification } from '../run/notification.ts';
 import type { DataFlag } from '../run/observation.ts';
@@ -46,6 +47,8 @@ export interface RunOutcome {
   /** All five steps of this call, in order (the stored run holds them too: see recordCompletion). */
   readonly steps: readonly StepRecord[];
   readonly flags: readonly DataFlag[];
+  /** The stored run's one-year outlook in brief (null when it has none): docs/MANAGEMENT.md. */
+  readonly outlook: OutlookSummary | null;
   /** Wall time of this call, in seconds. */
   readonly runSeconds: number;
 }

@@ -16,6 +16,7 @@
  */
 import { deliver } from '../alert/outbox.ts';
 import type { FundConfig } from '../config/fund-config.ts';
+import { outlookSummary } from '../manage/fund-outlook.ts';
 import { computeReserve } from '../model/reserve.ts';
 import type { Notification } from '../run/notification.ts';
 import type { StepRecord } from '../run/step-record.ts';
@@ -23,6 +24,7 @@ import type { StoredRun } from '../run/stored-run.ts';
 import { decideAlerts } from './alert-step.ts';
 import { checkNotFuture } from './as-of.ts';
 import { PipelineStepError } from './errors.ts';
+import { runOutlook } from './outlook-step.ts';
 import type { Clock, IngestOutcome, MarketSource, Notifier, SnapshotStore } from './ports.ts';
 import {
   countDegradedMarkets,
@@ -113,12 +115,14 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     flags: ingest.flags.length,
   });
 
-  const result = await step('reserve', async () =>
-    computeReserve(ingest.snapshot, {
+  // The one-year outlook is part of the reserve step: it prices the year with this result.
+  const { result, outlook } = await step('reserve', async () => {
+    const result = computeReserve(ingest.snapshot, {
       onProgress: (done, total) => input.onProgress?.({ kind: 'paths', done, total }),
       timer: () => clock.now().getTime() / 1000,
-    }),
-  );
+    });
+    return { result, outlook: await runOutlook(config, ingest.snapshot, result, store, log) };
+  });
 
   const fresh: StoredRun = {
     fundId: config.fundId,
@@ -127,6 +131,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     modelVersion: result.modelVersion,
     snapshot: ingest.snapshot,
     result,
+    ...(outlook === null ? {} : { outlook }),
     observations: ingest.observations,
     flags: ingest.flags,
     steps: [...steps],
@@ -173,6 +178,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
         notifications,
         steps,
         flags: stored.flags,
+        outlook: outlookSummary(stored.outlook),
         runSeconds: (clock.now().getTime() - started) / 1000,
       },
     };

@@ -9,6 +9,8 @@ import { coverageThresholds } from '../model/coverage.ts';
 import type { RunSummary, StoredRun } from '../run/stored-run.ts';
 import { formatCoverage, formatPercent, formatUsd } from './format.ts';
 import { fundToOpenInterestChart } from './growth-chart.ts';
+import { OUTLOOK_STYLE, outlookSection } from './outlook-section.ts';
+import { recommendationColumns } from './recommendation-view.ts';
 import { balanceChart, barChart, type ChartPoint, coverageChart, escapeXml } from './svg-charts.ts';
 
 /** What the report shows. */
@@ -86,6 +88,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     formatUsd(esById.get(m.id)?.worstStressLossUsd ?? 0),
   ]);
   const mc = result.monteCarlo;
+  const recommendation = recommendationColumns(result, latest.outlook);
   const warnings = [
     ...result.warnings,
     ...latest.flags.map((f) => `${f.marketId ?? 'fund'}: ${f.code} — ${f.detail}`),
@@ -106,7 +109,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeXml(`Backstop report — ${fundId}`)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${OUTLOOK_STYLE}</style>
 </head>
 <body>
 <main>
@@ -134,6 +137,8 @@ ${legend([
 <h2>Coverage over time</h2>
 ${coverageChart(points, thresholds)}
 </section>
+
+${outlookSection(latest.outlook)}
 
 <section class="card" id="growth">
 <h2>Fund balance against open interest</h2>
@@ -184,16 +189,12 @@ ${table(
 )}
 <h2>Requirement and recommendation</h2>
 ${table(
-  ['binding term', 'cover-2', 'shortfall', 'fee to close in 30 days', 'releasable'],
+  ['binding term', 'cover-2', ...recommendation.headers],
   [
     [
       result.binding,
       result.cover2Usd === null ? 'not configured' : formatUsd(result.cover2Usd),
-      formatUsd(result.recommendation.shortfallUsd),
-      result.recommendation.feeBpsToCloseIn30Days === null
-        ? 'n/a'
-        : `${result.recommendation.feeBpsToCloseIn30Days.toFixed(2)} bps`,
-      formatUsd(result.recommendation.releasableUsd),
+      ...recommendation.cells,
     ],
   ],
   'recommendation',

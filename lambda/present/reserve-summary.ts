@@ -3,6 +3,7 @@
  * the verdict first (reserve, balance, coverage, status), then where the risk sits, then how far to
  * trust the number, then what to do.
  */
+import type { FundOutlook } from '../manage/fund-outlook.ts';
 import type { MarketSnapshot, ReserveResult } from '../model/schemas.ts';
 import { formatCount, formatCoverage, formatPercent, formatTable, formatUsd } from './format.ts';
 
@@ -15,16 +16,21 @@ const BINDING_LABEL: Record<ReserveResult['binding'], string> = {
 /**
  * Renders `result` (computed from `snapshot`) as plain text ending with a newline.
  *
+ * @param outlook - the run's one-year outlook: its targeted recommendation replaces the 30-day fee
  * @example
  * io.stdout(renderReserveSummary(snapshot, computeReserve(snapshot)));
  */
-export function renderReserveSummary(snapshot: MarketSnapshot, result: ReserveResult): string {
+export function renderReserveSummary(
+  snapshot: MarketSnapshot,
+  result: ReserveResult,
+  outlook?: FundOutlook,
+): string {
   return `${[
     headline(snapshot, result),
     marketsSection(snapshot, result),
     stressSection(result),
     precisionSection(result),
-    recommendationSection(result),
+    outlook === undefined ? recommendationSection(result) : targetedSection(outlook),
     warningsSection(result),
   ]
     .filter((s) => s !== '')
@@ -111,6 +117,23 @@ function recommendationSection(r: ReserveResult): string {
     return `Recommendation\n  Fully covered; ${formatUsd(rec.releasableUsd)} could be released while keeping the configured multiple of the requirement.`;
   }
   return 'Recommendation\n  Fully covered; nothing to release at the configured multiple.';
+}
+
+/** The recommendation aimed at a target, with the one-year figures it stands on. */
+function targetedSection(outlook: FundOutlook): string {
+  const rec = outlook.recommendation;
+  const after = outlook.fundAfter1y;
+  const reach =
+    outlook.daysToTarget === null
+      ? 'not within the year'
+      : outlook.daysToTarget === 0
+        ? 'held now'
+        : `in ${outlook.daysToTarget} days`;
+  return [
+    `Recommendation (target: P(exhausted within 1 year) <= ${formatPercent(rec.targetExhaustionProbability)} and the required reserve)`,
+    `  ${rec.text}`,
+    `  One year ahead: P(exhausted) ${formatPercent(outlook.exhaustionProbability1y)}; fund median ${formatUsd(after.medianUsd)} (p5 ${formatUsd(after.p5Usd)}, p95 ${formatUsd(after.p95Usd)}); required reserve ${reach}; inflow ${formatUsd(outlook.inflow.dailyUsd)} a day (${outlook.inflow.source}). See backstop outlook.`,
+  ].join('\n');
 }
 
 function warningsSection(r: ReserveResult): string {

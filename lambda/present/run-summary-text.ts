@@ -29,5 +29,5 @@ export function renderRunSummary(outcome: RunOutcome, run: StoredRun, alertTexts
   const alertLine = `Alerts: ${n.decided.length} decided by this run, ${n.sent} sent, ${n.failed} failed${n.error === undefined ? '' : ` — alert step failed: ${n.error}`}`;
   const decided = n.decided.map((d) => `  [${d.severity}] ${d.kind} (${d.reason}): ${d.headline}`).join('\n');
   const texts = alertTexts.length === 0 ? '' : `\n\n${alertTexts.map((t) => t.trimEnd()).join('\n\n')}`;
-  return `${status}\n\n${renderReserveSummary(run.snapshot, run.result)}\nSteps\n  ${steps}\n\n${flags}${alertLine}${decided === '' ? '' : `\n${decided}`}${texts}\n`;
+  return `${status}\n\n${renderReserveSummary(run.snapshot, run.result, run.outlook)}\nSteps\n  ${steps}\n\n${flags}${alertLine}${decided === '' ? '' : `\n${decided}`}${texts}\n`;
 }

@@ -248,3 +248,63 @@ export function lineChart(
     ...dots,
   ]);
 }
+
+/** The distribution of a projected value on one day, for {@link fanChart} (USD). */
+export interface FanDay {
+  readonly day: number;
+  readonly p5Usd: number;
+  readonly p25Usd: number;
+  readonly medianUsd: number;
+  readonly p75Usd: number;
+  readonly p95Usd: number;
+}
+
+/**
+ * A fan chart over days: the 5–95% band, the 25–75% band and the median, with a reference level
+ * (the required reserve) dashed across.
+ *
+ * @param reference - the level to draw and its label
+ */
+export function fanChart(
+  days: readonly FanDay[],
+  reference: { readonly value: number; readonly label: string },
+  label: string,
+): string {
+  const lastDay = Math.max(1, ...days.map((d) => d.day));
+  const x = scaleLinear()
+    .domain([0, lastDay])
+    .range([MARGIN.left, WIDTH - MARGIN.right]);
+  const top = Math.max(reference.value, ...days.map((d) => d.p95Usd)) * 1.08 || 1;
+  const y = scaleLinear()
+    .domain([0, top])
+    .nice()
+    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const band = (lo: (d: FanDay) => number, hi: (d: FanDay) => number) =>
+    area<FanDay>()
+      .x((d) => x(d.day))
+      .y0((d) => y(lo(d)))
+      .y1((d) => y(hi(d)))([...days]) ?? '';
+  const median = line<FanDay>()
+    .x((d) => x(d.day))
+    .y((d) => y(d.medianUsd))([...days]);
+  const y0 = HEIGHT - MARGIN.bottom;
+  const ticks = x.ticks(6).map((t) => {
+    const px = x(t).toFixed(1);
+    return `<g class="tick x-tick" transform="translate(${px},${y0})"><line y2="5"/><text y="18" text-anchor="middle">${escapeXml(`day ${t}`)}</text></g>`;
+  });
+  const ry = y(reference.value).toFixed(1);
+  return svg(label, HEIGHT, [
+    yAxis(y, formatUsd),
+    `<g class="axis x-axis"><line class="domain" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y0}" y2="${y0}"/>${ticks.join('')}</g>`,
+    `<path class="band fan-outer" d="${band(
+      (d) => d.p5Usd,
+      (d) => d.p95Usd,
+    )}"/>`,
+    `<path class="band fan-inner" d="${band(
+      (d) => d.p25Usd,
+      (d) => d.p75Usd,
+    )}"/>`,
+    `<path class="series fan-median" d="${median ?? ''}"/>`,
+    `<g class="fan-reference"><line class="line-required" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${ry}" y2="${ry}"/><text x="${WIDTH - MARGIN.right - 4}" y="${(Number(ry) - 4).toFixed(1)}" text-anchor="end">${escapeXml(reference.label)}</text></g>`,
+  ]);
+}

@@ -51,6 +51,8 @@ export const OutboxItemSchema = z.object({
   /** The stored snapshot key (`FUND#id / SNAP#asOf`) for the email text. */
   snapshotKey: z.string(),
   result: ReserveResultSchema,
+  /** The run's targeted recommendation (its outlook's sentence), when it has one. */
+  recommendation: z.string().optional(),
   previous: PreviousRunSchema.nullable(),
 });
 /** A notification ready to publish on one channel. */

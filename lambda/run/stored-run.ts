@@ -1,5 +1,7 @@
 /** Everything stored for one run (the snapshot item of the table), and its compact summary. */
 import { z } from 'zod';
+import type { FundOutlook } from '../manage/fund-outlook.ts';
+import { FundOutlookSchema } from '../manage/outlook-schema.ts';
 import { MarketSnapshotSchema, ReserveResultSchema, RunStatusSchema } from '../model/schemas.ts';
 import { DataFlagSchema, ObservationSchema } from './observation.ts';
 import { StepRecordSchema } from './step-record.ts';
@@ -15,15 +17,18 @@ export const StoredRunSchema = z.object({
   observations: z.array(ObservationSchema),
   flags: z.array(DataFlagSchema),
   steps: z.array(StepRecordSchema),
+  /** The fund's one-year outlook from this run (lambda/manage/); absent on older runs. */
+  outlook: FundOutlookSchema.optional(),
   /** Epoch seconds for optional retention (TTL). */
   expiresAt: z.number().int().optional(),
 });
 /** Everything stored for one run. */
 export interface StoredRun
-  extends Readonly<Omit<z.infer<typeof StoredRunSchema>, 'observations' | 'flags' | 'steps'>> {
+  extends Readonly<Omit<z.infer<typeof StoredRunSchema>, 'observations' | 'flags' | 'steps' | 'outlook'>> {
   readonly observations: readonly z.infer<typeof ObservationSchema>[];
   readonly flags: readonly z.infer<typeof DataFlagSchema>[];
   readonly steps: readonly z.infer<typeof StepRecordSchema>[];
+  readonly outlook?: FundOutlook;
 }
 
 /** A compact view of a stored run, for history listings, charts and the drawdown window. */

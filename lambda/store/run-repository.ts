@@ -5,6 +5,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { FundOutlookSchema } from '../manage/outlook-schema.ts';
 import { MarketSnapshotSchema, ReserveResultSchema } from '../model/schemas.ts';
 import { InvalidInputError } from '../model/validation.ts';
 import type { RunRepository } from '../pipeline/ports.ts';
@@ -52,6 +53,8 @@ const RunBodySchema = z.object({
   observations: z.array(ObservationSchema),
   flags: z.array(DataFlagSchema),
   steps: z.array(StepRecordSchema),
+  /** The run's one-year outlook; absent on runs stored before it existed. */
+  outlook: FundOutlookSchema.optional(),
 });
 
 /** {@link RunRepository} on one table. */
@@ -72,6 +75,7 @@ export class DynamoRunRepository implements RunRepository {
       observations: run.observations,
       flags: run.flags,
       steps: run.steps,
+      ...(run.outlook === undefined ? {} : { outlook: run.outlook }),
     });
     const digest = bodyDigest(body);
     const parts = body.byteLength <= INLINE_BODY_MAX_BYTES ? [] : splitBytes(body);
@@ -252,6 +256,7 @@ export class DynamoRunRepository implements RunRepository {
       observations: body.observations,
       flags: body.flags,
       steps: [...body.steps, ...completedSteps(item)],
+      ...(body.outlook === undefined ? {} : { outlook: body.outlook }),
       ...(typeof item.expiresAt === 'number' ? { expiresAt: item.expiresAt } : {}),
     };
   }

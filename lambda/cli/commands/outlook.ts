@@ -9,22 +9,22 @@ import { type FundManagement, FundManagementSchema } from '../../config/fund-con
 import { loadFundConfig, readJsonFile } from '../../config/load-fund-config.ts';
 import { fundOutlook } from '../../manage/fund-outlook.ts';
 import { InvalidInputError } from '../../model/validation.ts';
+import { dailyBalances } from '../../pipeline/outlook-step.ts';
 import { outlookJson, renderOutlook } from '../../present/outlook-text.ts';
 import { fundIdOption } from '../fund-option.ts';
 import { type CommandIo, ExitCode, parseOptions } from '../io.ts';
 import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../local-store.ts';
 
-/** Days of stored balances read for the inflow estimate. */
-export const INFLOW_HISTORY_DAYS = 90;
 /** Where fund configs are looked up by id. */
 const FUNDS_DIR = 'config/funds';
 
 const USAGE = `usage: backstop outlook [--fund ID] [--json] [--store embedded|dynamodb] [--endpoint URL] [--table NAME]
 
 The fund's one-year outlook from its latest stored run, and the recommendation aimed at the
-required reserve and the target one-year exhaustion probability (management.* in the fund config).
-  --fund ID   fund id (default: the fund of config/funds/demo.json); its settings are read from
-              the config/funds/*.json with that fundId, defaults when there is none
+required reserve and the target one-year exhaustion probability (management.* in the fund config):
+the outlook stored with the run, or — for runs stored before it existed — one computed now.
+  --fund ID   fund id (default: the fund of config/funds/demo.json); the settings of a computed
+              outlook come from the config/funds/*.json with that fundId, defaults when there is none
   --json      print exactly {exhaustionProbability1y, fundAfter1y, daysToTarget, inflow, recommendation}
 `;
 
@@ -56,14 +56,15 @@ export async function outlookCommand(argv: string[], io: CommandIo): Promise<num
         'fund',
       );
     }
-    const from = new Date(Date.parse(latest.asOf) - INFLOW_HISTORY_DAYS * 86_400_000).toISOString();
-    const history = await opened.store.summaries(fundId, { from, to: latest.asOf });
-    const outlook = fundOutlook({
-      snapshot: latest.snapshot,
-      result: latest.result,
-      history,
-      management: settings.management,
-    });
+    // The outlook stored with the run is what the deployed function computed; older runs get one now.
+    const outlook =
+      latest.outlook ??
+      fundOutlook({
+        snapshot: latest.snapshot,
+        result: latest.result,
+        history: await dailyBalances(opened.store, fundId, latest.asOf),
+        management: settings.management,
+      });
     if (outlook === null) {
       io.stderr(
         `error: the latest run of ${fundId} (${latest.asOf}) has no fund balance: nothing to project\n`,
@@ -73,7 +74,10 @@ export async function outlookCommand(argv: string[], io: CommandIo): Promise<num
     io.stdout(
       values.json
         ? `${JSON.stringify(outlookJson(outlook), null, 2)}\n`
-        : renderOutlook(outlook, settings.note),
+        : renderOutlook(
+            outlook,
+            latest.outlook === undefined ? `${settings.note}, computed now` : 'stored with the run',
+          ),
     );
     return ExitCode.Ok;
   } finally {

@@ -4,7 +4,9 @@
  */
 import { resolve } from 'node:path';
 import type { z } from 'zod';
+import { FundManagementSchema } from '../../config/fund-config.ts';
 import { readJsonFile } from '../../config/load-fund-config.ts';
+import { fundOutlook } from '../../manage/fund-outlook.ts';
 import { computeReserve } from '../../model/reserve.ts';
 import { ModelParamsSchema } from '../../model/schemas.ts';
 import { validateSnapshot } from '../../model/validate-snapshot.ts';
@@ -71,7 +73,14 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
     timer: () => performance.now() / 1000,
     ...(showProgress ? { onProgress: progressLine((t) => io.stderr(t)) } : {}),
   });
-  io.stdout(values.json ? `${JSON.stringify(result)}\n` : renderReserveSummary(snapshot, result));
+  if (values.json) {
+    io.stdout(`${JSON.stringify(result)}\n`);
+    return ExitCode.Ok;
+  }
+  // The text's recommendation is the one aimed at a target, on default settings and no inflow (a
+  // snapshot alone knows neither); `backstop outlook` uses the fund's own.
+  const outlook = fundOutlook({ snapshot, result, history: [], management: FundManagementSchema.parse({}) });
+  io.stdout(renderReserveSummary(snapshot, result, outlook ?? undefined));
   return ExitCode.Ok;
 }
 

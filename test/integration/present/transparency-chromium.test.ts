@@ -231,6 +231,38 @@ describe.skipIf(!hasChromium)('backstop publish: the transparency page in headle
     );
   });
 
+  it('draws the one-year outlook as a fan with the required reserve in the report', async () => {
+    const report = await ws.run('report');
+    expect(report.code).toBe(0);
+    const outlook = JSON.parse((await ws.run('outlook', '--json')).stdout);
+    const reportPage = await browser.newPage({ viewport: { width: 900, height: 1000 } });
+    const errors: string[] = [];
+    reportPage.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await reportPage.goto(`file://${join(ws.cwd, '.backstop/report-demo-perps.html')}`);
+    for (const selector of [
+      '#outlook path.fan-outer',
+      '#outlook path.fan-inner',
+      '#outlook path.fan-median',
+    ]) {
+      const width = await reportPage.$eval(selector, (el) => el.getBoundingClientRect().width);
+      expect(width, selector).toBeGreaterThan(300);
+    }
+    expect(await reportPage.getAttribute('[data-field="exhaustionProbability1y"]', 'data-value')).toBe(
+      String(outlook.exhaustionProbability1y),
+    );
+    expect(await reportPage.textContent('#outlook .recommendation-text')).toBe(outlook.recommendation.text);
+    expect(await reportPage.textContent('#outlook .fan-reference text')).toBe(
+      `required reserve ${formatUsd(feed.requiredReserveUsd)}`,
+    );
+    const path = join(tmpdir(), 'backstop-outlook-fan-screenshot.png');
+    await reportPage.locator('#outlook').screenshot({ path });
+    console.info(`outlook fan screenshot: ${path}`);
+    expect(errors).toEqual([]);
+    await reportPage.close();
+  });
+
   it('renders to a screenshot', async () => {
     const path = join(tmpdir(), 'backstop-transparency-screenshot.png');
     const shot = await page.screenshot({ fullPage: true, path });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandIo } from '../../../lambda/cli/io.ts';
 import { main } from '../../../lambda/cli/main.ts';
+import { FundManagementSchema } from '../../../lambda/config/fund-config.ts';
+import { fundOutlook } from '../../../lambda/manage/fund-outlook.ts';
 import { computeReserve } from '../../../lambda/model/reserve.ts';
 import { type MarketSnapshot, ReserveResultSchema } from '../../../lambda/model/schemas.ts';
 import { validateSnapshot } from '../../../lambda/model/validate-snapshot.ts';
@@ -86,9 +88,18 @@ describe('backstop reserve', () => {
       expect(io.out).toMatch(new RegExp(`^ {2}${id} +\\$`, 'm'));
     expect(io.out).toContain('2020-03-12 worst hour');
     expect(io.out).toMatch(/5,000 paths \(5 in the tail\), seed 42, Student-t ν=3 shocks/);
+    // The recommendation is the one aimed at a target (default settings, no inflow), not a 30-day fee.
+    const outlook = fundOutlook({
+      snapshot: { ...snapshot, model: { ...snapshot.model, paths: 5000 } },
+      result,
+      history: [],
+      management: FundManagementSchema.parse({}),
+    });
     expect(io.out).toContain(
-      `Shortfall ${formatUsd(result.recommendation.shortfallUsd)}; an insurance fee of ${result.recommendation.feeBpsToCloseIn30Days?.toFixed(2)} bps`,
+      'Recommendation (target: P(exhausted within 1 year) <= 1.0% and the required reserve)\n',
     );
+    expect(io.out).toContain(`\n  ${outlook?.recommendation.text}\n`);
+    expect(io.out).not.toContain('closes it in 30 days');
     expect(io.err).toBe('');
   });
 

@@ -5,8 +5,9 @@ import { readPriceCsv } from '../../../lambda/backtest/price-csv.ts';
 import { crisisRates, type DailyCandle, SHIPPED_CRISIS_RATES } from '../../../lambda/manage/crisis-rate.ts';
 import { fundInflow } from '../../../lambda/manage/inflow.ts';
 import { quantile, type SimulationInput, simulateYear } from '../../../lambda/manage/outlook-simulation.ts';
-import type { CrisisSeverity } from '../../../lambda/manage/severity.ts';
+import { type CrisisSeverity, drawSeverity, severityFromResult } from '../../../lambda/manage/severity.ts';
 import { recommendWithTarget } from '../../../lambda/manage/target-recommendation.ts';
+import type { ReserveResult } from '../../../lambda/model/schemas.ts';
 import { formatUsd as usd } from '../../../lambda/present/format.ts';
 
 const NO_STRESS: CrisisSeverity = { tailVarUsd: 0, tailEsUsd: 0, stressLossesUsd: [], stressNames: [] };
@@ -330,3 +331,43 @@ describe('recommendWithTarget', () => {
 function pct(p: number): string {
   return `${(100 * p).toFixed(1)}%`;
 }
+
+describe('severityFromResult', () => {
+  it('takes the tail and the stress losses the requirement counts (fund unlimited), floored at 0', () => {
+    const outcome = {
+      badDebtUsd: 1e8,
+      liquidationIncomeUsd: 9e7,
+      netFundLossUsd: 1e7,
+      fundAfterUsd: 5e8,
+      adlLossUsd: 6e8,
+      adlNotionalUsd: 1e10,
+      liquidatedNotionalUsd: 5e9,
+    };
+    const result = {
+      monteCarlo: { varUsd: 3e8, esUsd: 8e8 },
+      stress: [
+        { name: 'crash', lossUsd: 1.2e9, outcome },
+        { name: 'rebound', lossUsd: -5e7 },
+      ],
+    } as unknown as ReserveResult;
+    expect(severityFromResult(result)).toEqual({
+      tailVarUsd: 3e8,
+      tailEsUsd: 8e8,
+      stressLossesUsd: [1.2e9, 0],
+      stressNames: ['crash', 'rebound'],
+    });
+  });
+
+  it('draws a tail loss of VaR at u = 0 and VaR + (ES − VaR)·ln 2 at the median', () => {
+    const severity: CrisisSeverity = {
+      tailVarUsd: 3e8,
+      tailEsUsd: 8e8,
+      stressLossesUsd: [1e9, 2e9],
+      stressNames: ['a', 'b'],
+    };
+    expect(drawSeverity(severity, 0.1, 0.5, 0)).toBe(3e8);
+    expect(drawSeverity(severity, 0.1, 0.5, 0.5)).toBeCloseTo(3e8 + 5e8 * Math.LN2, 3);
+    expect(drawSeverity(severity, 0.1, 0.05, 0.2)).toBe(1e9);
+    expect(drawSeverity(severity, 0.1, 0.05, 0.7)).toBe(2e9);
+  });
+});
