@@ -10,6 +10,7 @@
 import { type BalancePoint, evaluateAlerts } from '../alert/alert-policy.ts';
 import { type FundConfig, GROWTH_ALERT_DEFAULTS } from '../config/fund-config.ts';
 import { growthReferenceRange } from '../manage/growth.ts';
+import { type Explanation, explainRun } from '../present/explain.ts';
 import { AlertStateContentionError } from './errors.ts';
 import type { Notification, OutboxItem, RunSummary, SnapshotStore, StoredRun } from './ports.ts';
 import { snapshotKeyOf } from './run-outcome.ts';
@@ -45,6 +46,7 @@ export async function decideAlerts(input: AlertStepInput): Promise<AlertStepResu
     ...(await growthReference(store, config, run.asOf)),
     ...(await drawdownWindow(store, config, run.asOf)),
   ];
+  let explanation: Explanation | undefined;
   for (let attempt = 1; attempt <= ALERT_STATE_ATTEMPTS; attempt++) {
     const state = await store.getAlertState(config.fundId);
     const { next, notifications } = evaluateAlerts(
@@ -55,7 +57,9 @@ export async function decideAlerts(input: AlertStepInput): Promise<AlertStepResu
       config.alerts,
       run.flags,
     );
-    const items = notifications.map((n) => toOutboxItem(n, run, input.previous));
+    // One explanation (with its bounded sensitivity runs) for all of this run's notifications.
+    explanation ??= notifications.length === 0 ? undefined : explainRun(run, config.markets);
+    const items = notifications.map((n) => toOutboxItem(n, run, input.previous, explanation));
     const { enqueued } = await store.enqueue(items);
     const { won } = await store.putAlertState(next);
     if (won) return { decided: notifications };
@@ -98,10 +102,16 @@ function balancePoints(summaries: readonly RunSummary[]): BalancePoint[] {
     .sort((a, b) => a.asOf.localeCompare(b.asOf));
 }
 
-function toOutboxItem(notification: Notification, run: StoredRun, previous: StoredRun | null): OutboxItem {
+function toOutboxItem(
+  notification: Notification,
+  run: StoredRun,
+  previous: StoredRun | null,
+  explanation: Explanation | undefined,
+): OutboxItem {
   const p = previous?.result;
   return {
     notification,
+    ...(explanation === undefined ? {} : { explanation }),
     snapshotKey: snapshotKeyOf(run.fundId, run.asOf),
     result: run.result,
     previous:

@@ -4,6 +4,7 @@
  */
 import type { FundConfig } from '../config/fund-config.ts';
 import type { MarketSnapshot, ReserveResult, RunStatus } from '../model/schemas.ts';
+import type { Explanation } from '../present/explain.ts';
 
 /** One raw number as a venue reported it, before normalisation — the audit trail of a snapshot. */
 export interface Observation {
@@ -133,6 +134,8 @@ export interface OutboxItem {
     ReserveResult,
     'asOf' | 'coverageRatio' | 'requiredReserveUsd' | 'fundBalanceUsd' | 'status'
   > | null;
+  /** Why the requirement is what it is, as the run explained it (absent on items queued before). */
+  readonly explanation?: Explanation;
 }
 
 /** Where runs, alert state and the outbox live (DynamoDB in production and locally). */
