@@ -1,9 +1,10 @@
 /**
  * The CloudWatch metrics the recalibration function emits (EMF through Powertools Metrics), as the
  * alarms and dashboards read them. A metric is identified by namespace, name AND the full dimension
- * set: the handler clears Powertools' default `service` dimension, so `fundId` is the only one — an
- * alarm naming any other dimension would watch an empty metric (and the no-run alarm would fire
- * forever).
+ * set: the handler replaces Powertools' default `service` dimension with `stage`, so every run
+ * metric has exactly `stage` and `fundId` — staging and prod in one account, with the same fund
+ * ids, never mix — and an alarm naming any other dimension set would watch an empty metric (and the
+ * no-run alarm would fire forever).
  */
 import type { Duration } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
@@ -13,7 +14,16 @@ export const METRICS_NAMESPACE = 'Backstop';
 /** POWERTOOLS_SERVICE_NAME of the function (logs and traces; not a metric dimension). */
 export const SERVICE_NAME = 'backstop';
 
-/** Names of the per-fund metrics (dimension `fundId`), with their units. */
+/** The dimension every Backstop metric carries: the stage that emitted it. */
+export const STAGE_DIMENSION = 'stage';
+
+/**
+ * Powertools' cold-start metric: one sample per cold start. Powertools always gives it the `service`
+ * dimension (POWERTOOLS_SERVICE_NAME), besides the default `stage` and `function_name`.
+ */
+export const COLD_START_METRIC = 'ColdStart';
+
+/** Names of the per-fund metrics (dimensions `stage`, `fundId`), with their units. */
 export const RunMetric = {
   /** fund balance / required reserve (ratio; < 1 = under-reserved). */
   CoverageRatio: 'CoverageRatio',
@@ -31,13 +41,14 @@ export const RunMetric = {
 export type RunMetricName = (typeof RunMetric)[keyof typeof RunMetric];
 
 /**
- * A per-fund metric as the function emits it.
+ * A per-fund metric of one stage, as the function emits it.
  *
  * @param statistic - e.g. `Minimum`, `Average`, `SampleCount`
  * @param period - the aggregation period
  */
 export function fundMetric(
   name: RunMetricName,
+  stage: string,
   fundId: string,
   statistic: string,
   period: Duration,
@@ -46,8 +57,29 @@ export function fundMetric(
   return new Metric({
     namespace: METRICS_NAMESPACE,
     metricName: name,
-    dimensionsMap: { fundId },
+    dimensionsMap: { [STAGE_DIMENSION]: stage, fundId },
     statistic,
+    period,
+    ...(label === undefined ? {} : { label }),
+  });
+}
+
+/**
+ * Cold starts of one stage's function (Powertools names it by the Lambda function name).
+ *
+ * @param functionName - the function's name (a deploy-time token is fine)
+ */
+export function coldStartMetric(
+  stage: string,
+  functionName: string,
+  period: Duration,
+  label?: string,
+): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: COLD_START_METRIC,
+    dimensionsMap: { service: SERVICE_NAME, [STAGE_DIMENSION]: stage, function_name: functionName },
+    statistic: 'Sum',
     period,
     ...(label === undefined ? {} : { label }),
   });

@@ -20,10 +20,15 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { encodeFundsForEnv, FUNDS_ENV_VAR } from '../lambda/config/fund-env.ts';
+import {
+  FUND_CONFIG_BUCKET_ENV_VAR,
+  FUND_CONFIG_VERSION_ENV_VAR,
+  STAGE_ENV_VAR,
+} from '../lambda/handlers/handler-environment.ts';
 import { AlertChannels } from './constructs/alert-channels.ts';
 import { BackstopFunction } from './constructs/backstop-function.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
+import { FundConfigBucket } from './constructs/fund-config-bucket.ts';
 import { FundMonitoring } from './constructs/fund-monitoring.ts';
 import { FundSchedule } from './constructs/fund-schedule.ts';
 import type { DeployedFund } from './deployment-config.ts';
@@ -48,7 +53,9 @@ export const RECALIBRATE_TIMEOUT = Duration.seconds(120);
 
 /** Environment variable names the handler reads. */
 export const FunctionEnv = {
-  funds: FUNDS_ENV_VAR,
+  fundConfigBucket: FUND_CONFIG_BUCKET_ENV_VAR,
+  fundConfigVersion: FUND_CONFIG_VERSION_ENV_VAR,
+  stage: STAGE_ENV_VAR,
   table: 'BACKSTOP_TABLE_NAME',
   topic: 'BACKSTOP_TOPIC_ARN',
   idempotencyTable: 'BACKSTOP_IDEMPOTENCY_TABLE_NAME',
@@ -70,6 +77,7 @@ export interface BackstopStatelessStackProps extends StackProps {
 /** Function, schedules, alarms, dashboards and subscriptions for one stage. */
 export class BackstopStatelessStack extends Stack {
   readonly recalibrate: BackstopFunction;
+  readonly fundConfigs: FundConfigBucket;
   readonly idempotencyTable: Table;
   readonly schedules: ReadonlyMap<string, FundSchedule>;
   readonly monitoring: ReadonlyMap<string, FundMonitoring>;
@@ -105,6 +113,8 @@ export class BackstopStatelessStack extends Stack {
         'stateful table, which has point-in-time recovery',
     });
 
+    this.fundConfigs = new FundConfigBucket(this, 'FundConfigs', { funds: props.funds });
+
     this.recalibrate = new BackstopFunction(this, 'RecalibrateFunction', {
       entry: props.entry ?? RECALIBRATE_ENTRY,
       projectRoot: PROJECT_ROOT,
@@ -117,7 +127,7 @@ export class BackstopStatelessStack extends Stack {
       // A run that has waited longer than the shortest interval is superseded by the next tick.
       maxEventAge: Duration.minutes(Math.min(Math.max(shortestInterval, 1), 360)),
       environment: {
-        [FunctionEnv.funds]: encodeFundsForEnv(props.funds.map((f) => f.input)),
+        [FunctionEnv.stage]: props.stage,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
@@ -138,6 +148,7 @@ export class BackstopStatelessStack extends Stack {
         'dynamodb:DeleteItem',
       ])
       .bindTopic(props.topic, FunctionEnv.topic)
+      .bindFundConfigs(this.fundConfigs, FunctionEnv.fundConfigBucket, FunctionEnv.fundConfigVersion)
       .bindParameters(
         funds.flatMap((f) =>
           f.balance.type === 'ssm'
@@ -195,6 +206,7 @@ export class BackstopStatelessStack extends Stack {
           alarmAction,
           sharedAlarms,
           functionDuration: this.recalibrate.metricDuration(),
+          functionName: this.recalibrate.functionName,
         }),
       );
     }

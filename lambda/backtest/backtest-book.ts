@@ -83,7 +83,8 @@ export function bookFromFund(fund: FundConfig, marketIds: readonly string[], sou
       if (m === undefined) throw new RangeError(`market ${id} is not in fund ${fund.fundId}`);
       return {
         id,
-        maintenanceMargin: m.maintenanceMargin,
+        // Venues whose market data carries the margin (Hyperliquid, dYdX) need none in the config.
+        maintenanceMargin: m.maintenanceMargin ?? 0.005,
         leverageProfile: m.leverageProfile ?? fund.model.defaultLeverageProfile,
         openInterestUsd: REFERENCE_OI_USD,
         dailyVolumeUsd: REFERENCE_VOLUME_USD,

@@ -6,8 +6,14 @@
  * `datetime` (any case) holding Unix seconds, milliseconds, microseconds or ISO-8601 text (UTC when no
  * offset is given), a `close` column, and rows in either order. Rows come back oldest first; missing
  * steps are reported as gaps instead of being filled, because a filled day would be a made-up return.
+ *
+ * The file is read by a real CSV parser (csv-parse): quoted fields (with the delimiter or a quote
+ * inside), a byte-order mark, CRLF line ends. The delimiter is `,`, `;` or a tab, whichever makes the
+ * header found. Numbers may carry thousands separators (`"1,000.5"`); in a `;` file, the
+ * spreadsheet export of a comma-decimal locale, the comma is the decimal mark (`1.000,5`, `0,5`).
  */
 import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import { InvalidInputError } from '../model/validation.ts';
 
 /** One close price at a time. */
@@ -55,32 +61,115 @@ const TIME_COLUMNS = ['unix', 'timestamp', 'open_time', 'opentime', 'time', 'dat
 const CLOSE_COLUMNS = ['close', 'close_price', 'closeprice'];
 /** Header lines may be preceded by at most this many banner lines. */
 const MAX_BANNER_LINES = 5;
+/** The delimiters tried, in this order when several would find the header. */
+const DELIMITERS = [',', ';', '\t'] as const;
+type Delimiter = (typeof DELIMITERS)[number];
 
-function splitCsvLine(line: string): string[] {
-  return line.split(',').map((f) => f.trim().replace(/^"(.*)"$/, '$1'));
+/** One parsed row and the (1-based) line of the file it ends on. */
+interface Row {
+  readonly cells: readonly string[];
+  readonly line: number;
 }
 
 interface Header {
-  readonly lineIndex: number;
+  /** Index in the rows of the header row. */
+  readonly rowIndex: number;
   readonly timeIndex: number;
   readonly closeIndex: number;
   readonly names: readonly string[];
 }
 
-function findHeader(lines: readonly string[], file: string): Header {
-  for (let i = 0; i < Math.min(lines.length, MAX_BANNER_LINES + 1); i++) {
-    const names = splitCsvLine(lines[i] ?? '');
+/** Parses `text` into rows with csv-parse; `toLine` stops early (header detection). */
+function parseRows(text: string, delimiter: Delimiter, file: string, toLine?: number): Row[] {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    // With `info`, each record comes with where it ended (csv-parse's types do not follow the option).
+    records = parse(text, {
+      delimiter,
+      bom: true,
+      trim: true,
+      info: true,
+      relax_column_count: true,
+      // A stray quote inside an unquoted banner or cell is text, not the start of a field.
+      relax_quotes: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      ...(toLine === undefined ? {} : { to_line: toLine }),
+    }) as unknown as typeof records;
+  } catch (error) {
+    const e = error as { message: string; lines?: number };
+    throw new InvalidInputError(
+      `prices ${file}: line ${e.lines ?? '?'}: not readable as CSV (${e.message.replace(/^Invalid \w+: /, '')})`,
+      'file',
+      { cause: error },
+    );
+  }
+  return records.map((r) => ({ cells: r.record, line: r.info.lines }));
+}
+
+function headerIn(rows: readonly Row[]): Header | undefined {
+  for (let i = 0; i < Math.min(rows.length, MAX_BANNER_LINES + 1); i++) {
+    const names = rows[i]?.cells ?? [];
     const lower = names.map((n) => n.toLowerCase());
     const closeIndex = lower.findIndex((n) => CLOSE_COLUMNS.includes(n));
     const timeName = TIME_COLUMNS.find((t) => lower.includes(t));
     if (closeIndex >= 0 && timeName !== undefined) {
-      return { lineIndex: i, timeIndex: lower.indexOf(timeName), closeIndex, names };
+      return { rowIndex: i, timeIndex: lower.indexOf(timeName), closeIndex, names };
     }
   }
+  return undefined;
+}
+
+/**
+ * The delimiter whose reading of the first lines finds the header: a `;` or tab file read with `,`
+ * has one column per line (or splits on decimal commas) and finds none.
+ */
+function detectDelimiter(text: string, file: string): Delimiter {
+  const headLines = MAX_BANNER_LINES + 1;
+  for (const delimiter of DELIMITERS) {
+    if (headerIn(parseRows(text, delimiter, file, headLines)) !== undefined) return delimiter;
+  }
   throw new InvalidInputError(
-    `prices ${file}: no header with a time column (${TIME_COLUMNS.join(', ')}) and a close column in the first ${MAX_BANNER_LINES + 1} lines`,
+    `prices ${file}: no header with a time column (${TIME_COLUMNS.join(', ')}) and a close column in the first ${headLines} lines (separated by commas, semicolons or tabs)`,
     'header',
   );
+}
+
+/** A `.` decimal mark, optionally `,` thousands separators: `1234.5`, `1,234.5`. */
+const POINT_DECIMAL = /^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$/;
+/** A `,` decimal mark, optionally `.` or space thousands separators: `1234,5`, `1.234,5`. */
+const COMMA_DECIMAL = /^[+-]?(\d+|\d{1,3}([. \u00a0]\d{3})+)(,\d+)?$/;
+
+/**
+ * A numeric cell as a number, or NaN when it is not one.
+ *
+ * @param commaDecimal - the file writes decimals with a comma ({@link usesDecimalComma})
+ */
+export function parseNumberCell(cell: string, commaDecimal = false): number {
+  if (cell === '') return Number.NaN;
+  if (commaDecimal) {
+    return COMMA_DECIMAL.test(cell) ? Number(cell.replace(/[. \u00a0]/g, '').replace(',', '.')) : Number.NaN;
+  }
+  if (POINT_DECIMAL.test(cell)) return Number(cell.replaceAll(',', ''));
+  // `.5`, `1e-3` and the like, as JavaScript reads them; a comma left over is no number.
+  return cell.includes(',') ? Number.NaN : Number(cell);
+}
+
+/**
+ * Whether a `;`- or tab-separated file writes decimals with a comma: some number cell reads only that
+ * way (`0,5`, `1.234,5`) and none only the other way (`1234.5`). `1,000` reads both ways and decides
+ * nothing. In a `,` file the decimal mark is a point: a comma inside a quoted number groups thousands.
+ */
+export function usesDecimalComma(cells: Iterable<string>, delimiter: string): boolean {
+  if (delimiter === ',') return false;
+  let comma = false;
+  for (const cell of cells) {
+    const point = POINT_DECIMAL.test(cell);
+    const decimalComma = COMMA_DECIMAL.test(cell);
+    if (point && !decimalComma) return false;
+    if (decimalComma && !point) comma = true;
+  }
+  return comma;
 }
 
 /**
@@ -103,6 +192,20 @@ export function parseTimeCell(cell: string): number | undefined {
   const zone = m[3] ?? 'Z';
   const ms = Date.parse(`${m[1]}T${time}${zone}`);
   return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** The column indexes of the requested extra columns; a missing one is bad input. */
+function extraIndexOf(header: Header, options: PriceCsvOptions, file: string): number[] {
+  return (options.extraColumns ?? []).map((name) => {
+    const i = header.names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
+    if (i < 0) {
+      throw new InvalidInputError(
+        `prices ${file}: no column "${name}" (columns: ${header.names.join(', ')})`,
+        name,
+      );
+    }
+    return i;
+  });
 }
 
 function badCell(file: string, line: number, column: string, expected: string, got: string): never {
@@ -129,41 +232,34 @@ function median(values: number[]): number {
  * const btc = parsePriceCsv(await readFile('btc.csv', 'utf8'), 'btc.csv');
  */
 export function parsePriceCsv(text: string, file: string, options: PriceCsvOptions = {}): PriceSeries {
-  const lines = text.split(/\r?\n/);
-  const header = findHeader(lines, file);
+  const delimiter = detectDelimiter(text, file);
+  const rows = parseRows(text, delimiter, file);
+  const header = headerIn(rows);
+  if (header === undefined) throw new Error(`prices ${file}: the header found in its first lines vanished`);
+  const extraIndex = extraIndexOf(header, options, file);
+  const numericColumns = [header.closeIndex, ...extraIndex];
+  const commaDecimal = usesDecimalComma(
+    rows.slice(header.rowIndex + 1).flatMap((r) => numericColumns.map((k) => r.cells[k] ?? '')),
+    delimiter,
+  );
   const timeColumn = header.names[header.timeIndex] ?? '';
   const closeColumn = header.names[header.closeIndex] ?? '';
-  const extraIndex = (options.extraColumns ?? []).map((name) => {
-    const i = header.names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
-    if (i < 0) {
-      throw new InvalidInputError(
-        `prices ${file}: no column "${name}" (columns: ${header.names.join(', ')})`,
-        name,
-      );
-    }
-    return i;
-  });
   const raw: Array<PricePoint & { line: number }> = [];
-  for (let i = header.lineIndex + 1; i < lines.length; i++) {
-    const lineText = lines[i] ?? '';
-    if (lineText.trim() === '') continue;
-    const cells = splitCsvLine(lineText);
+  for (const { cells, line } of rows.slice(header.rowIndex + 1)) {
     const timeCell = cells[header.timeIndex] ?? '';
     const closeCell = cells[header.closeIndex] ?? '';
     const timeMs = parseTimeCell(timeCell);
-    if (timeMs === undefined) badCell(file, i + 1, timeColumn, 'a Unix time or an ISO-8601 date', timeCell);
-    const close = closeCell === '' ? Number.NaN : Number(closeCell);
+    if (timeMs === undefined) badCell(file, line, timeColumn, 'a Unix time or an ISO-8601 date', timeCell);
+    const close = parseNumberCell(closeCell, commaDecimal);
     if (!Number.isFinite(close) || close <= 0)
-      badCell(file, i + 1, closeColumn, 'a positive number', closeCell);
+      badCell(file, line, closeColumn, 'a positive number', closeCell);
     const extra = extraIndex.map((k) => {
       const cell = cells[k] ?? '';
-      const v = cell === '' ? Number.NaN : Number(cell);
-      if (!Number.isFinite(v) || v < 0) badCell(file, i + 1, header.names[k] ?? '', 'a number >= 0', cell);
+      const v = parseNumberCell(cell, commaDecimal);
+      if (!Number.isFinite(v) || v < 0) badCell(file, line, header.names[k] ?? '', 'a number >= 0', cell);
       return v;
     });
-    raw.push(
-      extraIndex.length === 0 ? { timeMs, close, line: i + 1 } : { timeMs, close, extra, line: i + 1 },
-    );
+    raw.push(extraIndex.length === 0 ? { timeMs, close, line } : { timeMs, close, extra, line });
   }
   if (raw.length < 2) {
     throw new InvalidInputError(

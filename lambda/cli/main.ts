@@ -38,6 +38,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'project the fund one year ahead and recommend a contribution, fee or release',
     load: async () => (await import('./commands/outlook.ts')).outlookCommand,
   },
+  publish: {
+    summary: "write the fund's public transparency page and JSON feed to a folder",
+    load: async () => (await import('./commands/publish.ts')).publishCommand,
+  },
   backtest: {
     summary: 'backtest the model on price history (VaR/ES exceedances, Kupiec, Christoffersen)',
     load: async () => (await import('./commands/backtest.ts')).backtestCommand,

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { urlProblem } from '../ingest/http/safe-url.ts';
-import { OPTIONS_VENUES, POOL_VENUES, VENUE_APIS, VENUE_NAMES } from '../ingest/venues/registry.ts';
+import { OPTIONS_VENUES, POOL_VENUES, VENUE_APIS, VENUE_NAMES, VENUES } from '../ingest/venues/registry.ts';
 import {
   CoverageThresholdsSchema,
   LargeAccountSchema,
@@ -73,22 +73,46 @@ export const BalanceSourceSchema = z.discriminatedUnion('type', [
 ]);
 
 /** One perpetual market the fund backs. */
-export const FundMarketSchema = z.strictObject({
-  id: z.string().min(1),
-  venue: VenueSchema,
-  /** The venue's own instrument name: BTCUSDT, BTC-PERPETUAL, BTC-USDT-SWAP. */
-  symbol: z.string().min(1),
-  volSource: z.array(VolSourceSchema).min(1),
-  maintenanceMargin: z.number().gte(0).lt(1),
-  leverageProfile: z
-    .array(LeverageBucketSchema)
-    .min(1)
-    .refine((b) => Math.abs(b.reduce((a, x) => a + x.share, 0) - 1) <= SHARE_SUM_TOLERANCE, {
-      message: 'shares must sum to 1',
-    })
-    .optional(),
-  historyDays: z.number().int().min(10).max(1000).default(90),
-});
+export const FundMarketSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    venue: VenueSchema,
+    /** The venue's own instrument name: BTCUSDT, BTC-PERPETUAL, BTC-USDT-SWAP, BTC (Hyperliquid). */
+    symbol: z.string().min(1),
+    volSource: z.array(VolSourceSchema).min(1),
+    /**
+     * Maintenance margin (decimal). The value itself on venues whose tiers are not public (Binance,
+     * Deribit); the fallback when a venue's tier endpoint does not answer (Bybit, OKX); not needed
+     * where the market-data answer carries it (Hyperliquid, dYdX).
+     */
+    maintenanceMargin: z.number().gte(0).lt(1).optional(),
+    /** Maximum leverage where the venue's tiers are not public; default: the registry's caps. */
+    maxLeverage: z.number().gte(1).lte(1000).optional(),
+    /** Position size whose tier sets the maintenance margin, USD (default 100,000). */
+    typicalPositionUsd: z.number().positive().max(1e12).optional(),
+    leverageProfile: z
+      .array(LeverageBucketSchema)
+      .min(1)
+      .refine((b) => Math.abs(b.reduce((a, x) => a + x.share, 0) - 1) <= SHARE_SUM_TOLERANCE, {
+        message: 'shares must sum to 1',
+      })
+      .optional(),
+    historyDays: z.number().int().min(10).max(1000).default(90),
+  })
+  .superRefine((m, ctx) => {
+    const tiers = VENUES[m.venue].marginTiers;
+    if (m.maintenanceMargin === undefined && tiers !== 'quote') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maintenanceMargin'],
+        message:
+          tiers === 'config'
+            ? `required for venue ${m.venue} (its margin tiers are not public)`
+            : `required for venue ${m.venue} (the fallback when its tier endpoint does not answer)`,
+        input: undefined,
+      });
+    }
+  });
 
 /** Model parameters of a fund; the seed defaults to one derived from fundId + asOf. */
 export const FundModelSchema = z.strictObject({

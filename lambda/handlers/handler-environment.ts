@@ -1,15 +1,23 @@
 /**
- * The recalibrate function's environment, read and validated ONCE at cold start: fund configs
- * (`BACKSTOP_FUNDS`, base64 gzip JSON), table and topic names, and optional venue base-URL
- * overrides. A missing or malformed variable fails the cold start with one line naming it, rather
- * than every invocation failing somewhere deep inside.
+ * The recalibrate function's environment, read and validated ONCE at cold start: the bucket that
+ * holds the fund configs (one object per fund, so any number of funds fit), table and topic names,
+ * and optional venue base-URL overrides. A missing or malformed variable fails the cold start with
+ * one line naming it, rather than every invocation failing somewhere deep inside.
  */
 import { z } from 'zod';
-import type { FundConfig } from '../config/fund-config.ts';
-import { decodeFundsFromEnv, FUNDS_ENV_VAR } from '../config/fund-env.ts';
 import { urlProblem } from '../ingest/http/safe-url.ts';
 import { VENUE_API_SPECS, VENUE_APIS } from '../ingest/venues/registry.ts';
 import { parseOrThrow } from '../model/validation.ts';
+
+/** The bucket of the fund config objects (`funds/<fundId>.json`). */
+export const FUND_CONFIG_BUCKET_ENV_VAR = 'BACKSTOP_FUND_CONFIG_BUCKET';
+/**
+ * A hash of every deployed fund config: a deploy that changes a config changes the environment, so
+ * Lambda retires the warm functions and no cached config outlives the deploy. Logged with each run.
+ */
+export const FUND_CONFIG_VERSION_ENV_VAR = 'BACKSTOP_FUND_CONFIG_VERSION';
+/** The stage (`staging`, `prod`): the `stage` dimension of every metric the function emits. */
+export const STAGE_ENV_VAR = 'BACKSTOP_STAGE';
 
 /**
  * Venue base-URL overrides the market source reads (testnets, proxies, the replay server), one per
@@ -36,7 +44,11 @@ const venueUrls: Record<string, typeof VenueUrl> = Object.fromEntries(
 
 /** The variables the function needs; anything else in the environment is ignored. */
 export const HandlerEnvSchema = z.object({
-  [FUNDS_ENV_VAR]: z.string().min(1),
+  [FUND_CONFIG_BUCKET_ENV_VAR]: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+  [FUND_CONFIG_VERSION_ENV_VAR]: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits'),
+  [STAGE_ENV_VAR]: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be a stage name'),
   BACKSTOP_TABLE_NAME: z.string().min(3).max(255),
   BACKSTOP_TOPIC_ARN: z
     .string()
@@ -47,8 +59,12 @@ export const HandlerEnvSchema = z.object({
 
 /** The validated environment. */
 export interface HandlerEnvironment {
-  /** Fund configs by fundId. */
-  readonly funds: ReadonlyMap<string, FundConfig>;
+  /** Where the fund configs are: `s3://<fundConfigBucket>/funds/<fundId>.json`. */
+  readonly fundConfigBucket: string;
+  /** The deployed configs' content hash. */
+  readonly fundConfigVersion: string;
+  /** The stage this function belongs to. */
+  readonly stage: string;
   readonly tableName: string;
   readonly topicArn: string;
   readonly idempotencyTableName: string;
@@ -57,22 +73,23 @@ export interface HandlerEnvironment {
 }
 
 /**
- * Validates the environment and decodes the fund configs.
+ * Validates the environment.
  *
- * @throws InvalidInputError naming the variable (and, for fund configs, the fund index and field)
+ * @throws InvalidInputError naming the variable
  */
 export function readHandlerEnvironment(
   env: Readonly<Record<string, string | undefined>>,
 ): HandlerEnvironment {
   const parsed = parseOrThrow(HandlerEnvSchema, env, 'environment');
-  const funds = new Map(decodeFundsFromEnv(parsed[FUNDS_ENV_VAR]).map((f) => [f.fundId, f]));
   const venueEnv: Record<string, string> = {};
   for (const name of VENUE_URL_ENV_VARS) {
     const value = (parsed as Record<string, unknown>)[name];
     if (typeof value === 'string') venueEnv[name] = value;
   }
   return {
-    funds,
+    fundConfigBucket: parsed[FUND_CONFIG_BUCKET_ENV_VAR],
+    fundConfigVersion: parsed[FUND_CONFIG_VERSION_ENV_VAR],
+    stage: parsed[STAGE_ENV_VAR],
     tableName: parsed.BACKSTOP_TABLE_NAME,
     topicArn: parsed.BACKSTOP_TOPIC_ARN,
     idempotencyTableName: parsed.BACKSTOP_IDEMPOTENCY_TABLE_NAME,

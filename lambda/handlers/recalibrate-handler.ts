@@ -26,10 +26,13 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { SnsNotifier } from '../alert/sns-notifier.ts';
+import type { FundConfigSource } from '../config/fund-config-objects.ts';
+import { s3FundConfigs } from '../config/s3-fund-configs.ts';
 import { createVenueMarketSource } from '../ingest/venue-market-source.ts';
 import type { Clock, MarketSource } from '../pipeline/ports.ts';
 import type { RunOutcome } from '../pipeline/run-outcome.ts';
@@ -52,6 +55,8 @@ export interface RecalibrateDeps {
   /** Used for the snapshot table and the idempotency table. */
   readonly dynamoClient: DynamoDBClient;
   readonly snsClient: SNSClient;
+  /** Reads the fund config objects from the environment's bucket. */
+  readonly s3Client: S3Client;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
   readonly tracer?: Tracer;
@@ -74,12 +79,13 @@ const systemClock: Clock = { now: () => new Date() };
 export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHandler {
   const { environment } = deps;
   const logger = deps.logger ?? new Logger({ serviceName: 'backstop' });
-  const metrics = deps.metrics ?? createMetrics();
+  const metrics = deps.metrics ?? createMetrics(environment.stage);
   const tracer = deps.tracer ?? new Tracer({ serviceName: 'backstop' });
   const clock = deps.clock ?? systemClock;
   const store = new DynamoSnapshotStore({ tableName: environment.tableName, client: deps.dynamoClient });
   const notifier = new SnsNotifier({ topicArn: environment.topicArn, client: deps.snsClient });
   const source = deps.marketSource ?? createVenueMarketSource({ env: environment.venueEnv });
+  const fundConfigs = s3FundConfigs({ bucket: environment.fundConfigBucket, client: deps.s3Client });
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: environment.idempotencyTableName,
     awsSdkV3Client: deps.dynamoClient,
@@ -91,8 +97,8 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
   });
 
   const recalibrate = async (tick: RecalibrateRequest, context: Context): Promise<RecalibrateResponse> => {
-    const config = environment.funds.get(tick.fundId);
-    if (config === undefined) throw new Error(`fund ${tick.fundId} vanished from the configuration`);
+    // Fetched (and cached) once already by the payload validation.
+    const config = await fundConfigs.get(tick.fundId);
     const runId = context.awsRequestId || randomUUID();
     logger.appendKeys({ runId });
     const { outcome } = await runPipeline({
@@ -123,18 +129,23 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
   const handler = middy<RecalibrateRequest, RecalibrateResponse, Error, Context>(recalibrate)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+    .use(logMetrics(metrics, { throwOnEmptyMetrics: false, captureColdStartMetric: true }))
     .use(logErrors(logger))
-    .use(validatePayload(environment, clock, logger))
+    .use(validatePayload(fundConfigs, clock, logger, environment.fundConfigVersion))
     .use(makeHandlerIdempotent({ persistenceStore, config: idempotency }));
   // The validation middleware turns the raw Scheduler event into a RecalibrateRequest.
   return handler as unknown as RecalibrateHandler;
 }
 
-/** EMF metrics without the default `service` dimension, so every metric is per `fundId` only. */
-function createMetrics(): Metrics {
+/**
+ * EMF metrics whose one default dimension is the stage (instead of Powertools' `service`): run
+ * metrics are per `stage` and `fundId`; the cold-start metric is per `service` (Powertools adds it
+ * to that one regardless), `stage` and `function_name`.
+ */
+function createMetrics(stage: string): Metrics {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'backstop' });
   metrics.clearDefaultDimensions();
+  metrics.setDefaultDimensions({ stage });
   return metrics;
 }
 
@@ -149,16 +160,22 @@ function recordMetrics(metrics: Metrics, outcome: RunOutcome): void {
   metrics.addMetric('DegradedMarkets', MetricUnit.Count, outcome.degradedMarkets);
 }
 
-/** Validates the Scheduler payload and derives `asOf`; the log keys fundId and asOf come from it. */
+/**
+ * Validates the Scheduler payload, derives `asOf` and checks that a config is deployed for the fund
+ * (before the idempotency record, so a tick for an unknown fund leaves none); the log keys fundId,
+ * asOf and the configs' version come from here.
+ */
 function validatePayload(
-  environment: HandlerEnvironment,
+  fundConfigs: FundConfigSource,
   clock: Clock,
   logger: Logger,
+  fundConfigVersion: string,
 ): MiddlewareObj<RecalibrateRequest, RecalibrateResponse, Error, Context> {
   return {
-    before: (request) => {
-      const tick = parseSchedulerPayload(request.event, environment.funds, clock.now());
-      logger.appendKeys({ fundId: tick.fundId, asOf: tick.asOf });
+    before: async (request) => {
+      const tick = parseSchedulerPayload(request.event, clock.now());
+      logger.appendKeys({ fundId: tick.fundId, asOf: tick.asOf, fundConfigVersion });
+      await fundConfigs.get(tick.fundId);
       request.event = tick;
     },
   };

@@ -5,13 +5,13 @@
  * record and the snapshot item.
  */
 import { z } from 'zod';
-import type { FundConfig } from '../config/fund-config.ts';
-import { InvalidInputError, parseOrThrow } from '../model/validation.ts';
+import { FundIdSchema } from '../config/fund-config.ts';
+import { parseOrThrow } from '../model/validation.ts';
 import { truncateToMinute } from '../pipeline/as-of.ts';
 
 /** The payload as the Scheduler sends it. Unknown fields are ignored. */
 export const SchedulerPayloadSchema = z.object({
-  fundId: z.string().min(1),
+  fundId: FundIdSchema,
   scheduledTime: z.iso.datetime({ offset: true }).optional(),
 });
 
@@ -23,24 +23,13 @@ export interface RecalibrateRequest {
 }
 
 /**
- * Validates the payload against the configured funds and derives `asOf` = scheduledTime (or now)
- * truncated to the minute.
+ * Validates the payload and derives `asOf` = scheduledTime (or now) truncated to the minute. Whether
+ * a config is deployed for the fund is the fund config source's answer, not the payload's.
  *
  * @throws InvalidInputError naming the field and the bad value
  */
-export function parseSchedulerPayload(
-  event: unknown,
-  funds: ReadonlyMap<string, FundConfig>,
-  now: Date,
-): RecalibrateRequest {
+export function parseSchedulerPayload(event: unknown, now: Date): RecalibrateRequest {
   const payload = parseOrThrow(SchedulerPayloadSchema, event, 'scheduler payload');
-  if (!funds.has(payload.fundId)) {
-    const known = [...funds.keys()].join(', ');
-    throw new InvalidInputError(
-      `scheduler payload: fundId: unknown fund, got ${JSON.stringify(payload.fundId)} (configured: ${known})`,
-      'fundId',
-    );
-  }
   const time = payload.scheduledTime === undefined ? now : new Date(payload.scheduledTime);
   return { fundId: payload.fundId, asOf: truncateToMinute(time) };
 }

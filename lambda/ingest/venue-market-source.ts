@@ -19,10 +19,13 @@ import { priceBook } from './balance/balance-reading.ts';
 import { readBalance } from './balance/read-balance.ts';
 import { resolveBaseUrls, VENUE_APIS, VENUE_CONCURRENCY, type VenueApi } from './base-urls.ts';
 import { VenueHttpClient } from './http/venue-http-client.ts';
+import { chooseTier, DEFAULT_TYPICAL_POSITION_USD, type MarginTable } from './liquidity/tiers.ts';
 import { assembleSnapshot, type MarketFetch } from './recalibrate/assemble-snapshot.ts';
 import { returnsByDay } from './recalibrate/correlation.ts';
+import type { DepthOutcome, TierOutcome } from './recalibrate/liquidity-fields.ts';
 import { ivProblem } from './recalibrate/sanity.ts';
-import { createAdapters, readsOptions, type VenueAdapters } from './venues/registry.ts';
+import { createAdapters, readsOptions, VENUES, type VenueAdapters } from './venues/registry.ts';
+import { observation, type VenueAdapter } from './venues/venue-adapter.ts';
 import { atmIv30d } from './vol/atm-iv.ts';
 import { ewmaVol, logReturns } from './vol/realized.ts';
 import { resolveVol } from './vol/vol-chain.ts';
@@ -56,6 +59,47 @@ export interface VenueMarketSourceOptions {
 interface Venues {
   readonly http: Record<VenueApi, VenueHttpClient>;
   readonly adapters: VenueAdapters;
+}
+
+/**
+ * The tier of a market's typical position from the venue's table (and its observations), or why
+ * there is none; undefined for venues whose tiers come from the config.
+ */
+function tierOutcome(
+  m: FundMarket,
+  table: PromiseSettledResult<MarginTable | undefined>,
+  priceUsd: number | undefined,
+  observations: Observation[],
+): TierOutcome | undefined {
+  if (VENUES[m.venue].marginTiers === 'config') return undefined;
+  if (table.status === 'rejected') return { error: (table.reason as Error).message };
+  if (table.value === undefined) return { error: `${m.venue} publishes no margin tiers` };
+  const t = table.value;
+  const needsPrice = t.tiers.some((x) => x.upToUnit === 'coin');
+  if (needsPrice && !(priceUsd !== undefined && priceUsd > 0)) {
+    return { error: `${m.venue} ${t.endpoint}: tiers in coin but no price to convert them` };
+  }
+  const position = m.typicalPositionUsd ?? DEFAULT_TYPICAL_POSITION_USD;
+  const choice = chooseTier(t, position, priceUsd ?? 0);
+  if ('problem' in choice) return { error: `${m.venue} ${t.endpoint}: ${choice.problem}` };
+  const common = { marketId: m.id, venue: m.venue, endpoint: t.endpoint, fetchedAt: t.fetchedAt };
+  observations.push(
+    observation({
+      ...common,
+      field: 'maintenanceMargin',
+      rawValue: choice.maintenanceMargin,
+      rawUnit: `${t.rateUnit}, tier ${choice.tier} of ${choice.tierCount} (holds a ${position} USD position)`,
+      normalised: choice.maintenanceMargin,
+    }),
+    observation({
+      ...common,
+      field: 'maxLeverage',
+      rawValue: choice.maxLeverage,
+      rawUnit: 'x (the first tier)',
+      normalised: choice.maxLeverage,
+    }),
+  );
+  return { choice, endpoint: t.endpoint };
 }
 
 /**
@@ -112,11 +156,26 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
   ): Promise<MarketFetch> {
     const flags: DataFlag[] = [];
     const adapter = venues.adapters[m.venue];
-    const [quote, candles] = await Promise.allSettled([
+    const [quote, candles, book, table] = await Promise.allSettled([
       adapter.perpQuote(m.symbol, m.id),
       adapter.dailyCloses(m.symbol, m.historyDays, asOf, m.id),
+      adapter.orderBook(m.symbol, m.id),
+      VENUES[m.venue].marginTiers === 'config'
+        ? Promise.resolve(undefined)
+        : (adapter as VenueAdapter).marginTiers?.(m.symbol, m.id),
     ]);
     if (quote.status === 'fulfilled') observations.push(...quote.value.observations);
+    if (book.status === 'fulfilled') observations.push(...book.value.observations);
+    const depth: DepthOutcome =
+      book.status === 'fulfilled'
+        ? { depthUsd: book.value.summary.depthUsd }
+        : { error: (book.reason as Error).message };
+    const tiers = tierOutcome(
+      m,
+      table,
+      quote.status === 'fulfilled' ? quote.value.priceUsd : undefined,
+      observations,
+    );
     let returns: Map<number, number> | undefined;
     let realizedVol: number | undefined;
     if (candles.status === 'fulfilled') {
@@ -185,6 +244,8 @@ export function createVenueMarketSource(options: VenueMarketSourceOptions = {}):
       realizedVol,
       vol: choice,
       flags,
+      depth,
+      ...(tiers === undefined ? {} : { tiers }),
     };
   }
 

@@ -8,6 +8,7 @@
 import { coverageThresholds } from '../model/coverage.ts';
 import type { RunSummary, StoredRun } from '../pipeline/ports.ts';
 import { formatCoverage, formatPercent, formatUsd } from './format.ts';
+import { fundToOpenInterestChart } from './growth-chart.ts';
 import { balanceChart, barChart, type ChartPoint, coverageChart, escapeXml } from './svg-charts.ts';
 
 /** What the report shows. */
@@ -37,7 +38,7 @@ svg.chart{max-width:100%;height:auto;font-size:11px}
 .axis line,.axis .domain{stroke:#9aa3b2}.axis text{fill:#5b6474}.grid{stroke:#eef0f3}
 .band-breach{fill:#f9d4d2}.band-warn{fill:#fdefc3}
 .line-required{fill:none;stroke:#1d2330;stroke-width:2;stroke-dasharray:6 4}
-.line-balance,.line-coverage{fill:none;stroke:#1a62c4;stroke-width:2.2}
+.line-balance,.line-coverage,.fund-oi{fill:none;stroke:#1a62c4;stroke-width:2.2}
 .dot{fill:#1a62c4}
 .threshold line{stroke:#8a5a00;stroke-dasharray:3 3}.threshold-breach line{stroke:#a11b18}.threshold text{fill:#5b6474}
 .bar.es-bar{fill:#1a62c4}.bar.stress-bar{fill:#c5221f}.bar-label,.bar-value{fill:#1d2330}
@@ -132,6 +133,11 @@ ${legend([
 <section class="card" id="coverage">
 <h2>Coverage over time</h2>
 ${coverageChart(points, thresholds)}
+</section>
+
+<section class="card" id="growth">
+<h2>Fund balance against open interest</h2>
+${fundToOpenInterestChart(input.runs)}
 </section>
 
 <section class="card" id="contributions">

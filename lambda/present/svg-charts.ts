@@ -21,6 +21,12 @@ export interface Thresholds {
   readonly breachBelow: number;
 }
 
+/** One value at one time, for {@link lineChart}. */
+export interface TimeValue {
+  readonly time: Date;
+  readonly value: number;
+}
+
 /** One bar of a bar chart. */
 export interface Bar {
   readonly label: string;
@@ -45,7 +51,7 @@ function svg(label: string, height: number, body: string[]): string {
   ].join('\n');
 }
 
-function timeScale(points: readonly ChartPoint[]) {
+function timeScale(points: readonly { readonly time: Date }[]) {
   const times = points.map((p) => p.time.getTime());
   let lo = Math.min(...times);
   let hi = Math.max(...times);
@@ -209,4 +215,36 @@ export function barChart(bars: readonly Bar[], label: string, kind: string): str
     return `<g class="tick x-tick" transform="translate(${px},${y0})"><line y2="5"/><line class="grid" y2="${-(y0 - MARGIN.top)}"/><text y="18" text-anchor="middle">${escapeXml(formatUsd(v))}</text></g>`;
   });
   return svg(label, height, [`<g class="axis x-axis">${ticks.join('')}</g>`, ...rows]);
+}
+
+/**
+ * One series over time (e.g. fund / open interest), a line with a dot per point, on a y axis from 0.
+ *
+ * @param kind - CSS class of the line and dots (tests and styles find them by it)
+ * @param format - y-axis and tooltip text of a value
+ */
+export function lineChart(
+  points: readonly TimeValue[],
+  label: string,
+  kind: string,
+  format: (value: number) => string,
+): string {
+  const x = timeScale(points);
+  const y = scaleLinear()
+    .domain([0, Math.max(0, ...points.map((p) => p.value * 1.08)) || 1])
+    .nice()
+    .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+  const path = line<TimeValue>()
+    .x((p) => x(p.time))
+    .y((p) => y(p.value));
+  const dots = points.map(
+    (p) =>
+      `<circle class="dot ${kind}-dot" cx="${x(p.time).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3.5"><title>${escapeXml(`${p.time.toISOString()}: ${format(p.value)}`)}</title></circle>`,
+  );
+  return svg(label, HEIGHT, [
+    yAxis(y, format),
+    xAxis(x, HEIGHT),
+    `<path class="series ${kind}" d="${path([...points]) ?? ''}"/>`,
+    ...dots,
+  ]);
 }

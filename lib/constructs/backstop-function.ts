@@ -4,24 +4,19 @@
  * exact actions the code uses on exactly one resource and pass that resource's name in the
  * environment in the same call — so a permission and the variable that uses it cannot drift apart.
  */
-import { type Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { type CfnElement, type Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, type CfnFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { LAMBDA_ENV_LIMIT_BYTES } from '../../lambda/config/fund-env.ts';
-
-/**
- * A deploy-time value (a table name, an ARN) is not known at synth; count it at the longest it can
- * be, so the 4 KB check never passes a function that Lambda would then refuse.
- */
-export const UNRESOLVED_ENV_VALUE_BYTES = 256;
+import { FUND_CONFIG_PREFIX } from '../../lambda/config/fund-config-objects.ts';
+import type { FundConfigBucket } from './fund-config-bucket.ts';
 
 /** DynamoDB data-plane actions a binding may grant; no table management, no scans. */
 export type TableAction =
@@ -113,7 +108,6 @@ export class BackstopFunction extends NodejsFunction {
         externalModules: [],
       },
     });
-    this.node.addValidation({ validate: () => this.validateEnvironmentSize() });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -162,6 +156,30 @@ export class BackstopFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * Grants `s3:GetObject` on the fund config objects, passes the bucket's name in `bucketEnvVar` and
+   * the configs' content hash in `versionEnvVar` (a config change then replaces the warm functions
+   * and their cached configs), and updates the function only after the objects are in place.
+   */
+  bindFundConfigs(configs: FundConfigBucket, bucketEnvVar: string, versionEnvVar: string): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [configs.bucket.arnForObjects(`${FUND_CONFIG_PREFIX}*`)],
+      }),
+    );
+    Validations.of(this.role!).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(configs.bucket.node.defaultChild as CfnElement)}.Arn>/${FUND_CONFIG_PREFIX}*]`,
+      reason:
+        'the function reads the config of whichever fund the schedule names; the prefix holds only ' +
+        "the stage's fund configs, in a bucket of their own",
+    });
+    this.addEnvironment(bucketEnvVar, configs.bucket.bucketName);
+    this.addEnvironment(versionEnvVar, configs.version);
+    this.node.addDependency(configs.deployment);
+    return this;
+  }
+
   private grantKey(key: IKey): void {
     if (this.grantedKeys.has(key)) return;
     this.grantedKeys.add(key);
@@ -173,38 +191,4 @@ export class BackstopFunction extends NodejsFunction {
         'writers; the statement is limited to the one Backstop key',
     });
   }
-
-  /**
-   * Lambda refuses a function whose environment exceeds 4 KB in total. Checked at synth, where the
-   * fix (fewer or smaller fund configs per stage) is still cheap.
-   */
-  private validateEnvironmentSize(): string[] {
-    const cfn = this.node.defaultChild as CfnFunction;
-    const env = Stack.of(this).resolve(cfn.environment) as
-      | { variables?: Record<string, unknown> }
-      | undefined;
-    const bytes = environmentBytes(env?.variables ?? {});
-    if (bytes <= LAMBDA_ENV_LIMIT_BYTES) return [];
-    return [
-      `function environment is ${bytes} bytes, over lambda's ${LAMBDA_ENV_LIMIT_BYTES}-byte limit ` +
-        `(BACKSTOP_FUNDS carries every fund config of the stage, gzip + base64): deploy fewer funds in ` +
-        'this stage (config/stages/<stage>.json "funds") or split them across stages',
-    ];
-  }
-}
-
-/**
- * Bytes of a Lambda environment: keys plus values, UTF-8; a value that is still a CloudFormation
- * expression counts as {@link UNRESOLVED_ENV_VALUE_BYTES}.
- */
-export function environmentBytes(variables: Readonly<Record<string, unknown>>): number {
-  let total = 0;
-  for (const [key, value] of Object.entries(variables)) {
-    total += Buffer.byteLength(key, 'utf8');
-    total +=
-      typeof value === 'string' && !Token.isUnresolved(value)
-        ? Buffer.byteLength(value, 'utf8')
-        : UNRESOLVED_ENV_VALUE_BYTES;
-  }
-  return total;
 }

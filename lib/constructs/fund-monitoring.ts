@@ -1,7 +1,8 @@
 /**
- * What CloudWatch watches for one fund: that it keeps being recalibrated (no completed run within two
- * intervals — missing data is the failure), that its coverage stays above target, and a dashboard
- * of coverage, balance against the required reserve, run time and degraded markets.
+ * What CloudWatch watches for one fund of one stage: that it keeps being recalibrated (no completed
+ * run within two intervals — missing data is the failure), that its coverage stays above target, and
+ * a dashboard of coverage, balance against the required reserve, run time, degraded markets and the
+ * function's cold starts. Every metric is the stage's own (dimension `stage`).
  */
 import { Duration } from 'aws-cdk-lib';
 import {
@@ -18,7 +19,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { FundConfig } from '../../lambda/config/fund-config.ts';
-import { fundMetric, RunMetric } from '../run-metrics.ts';
+import { coldStartMetric, fundMetric, RunMetric } from '../run-metrics.ts';
 
 /** CloudWatch caps an alarm's evaluation range at 7 days when its period is an hour or more. */
 const MAX_EVALUATION_MINUTES = 7 * 24 * 60;
@@ -59,6 +60,8 @@ export interface FundMonitoringProps {
   readonly sharedAlarms: readonly IAlarm[];
   /** The function's duration, for the run-time graph. */
   readonly functionDuration: Metric;
+  /** The function's name, for its cold-start graph. */
+  readonly functionName: string;
 }
 
 /** Alarms and a dashboard for one fund. */
@@ -82,6 +85,7 @@ export class FundMonitoring extends Construct {
       // RunSeconds is emitted once per completed run: no sample = no run.
       metric: fundMetric(
         RunMetric.RunSeconds,
+        props.stage,
         fund.fundId,
         'SampleCount',
         Duration.minutes(window.periodMinutes),
@@ -100,6 +104,7 @@ export class FundMonitoring extends Construct {
         'See docs/OPERATIONS.md#coverage-below-target.',
       metric: fundMetric(
         RunMetric.CoverageRatio,
+        props.stage,
         fund.fundId,
         'Minimum',
         Duration.minutes(Math.min(fund.schedule.intervalMinutes, MAX_SINGLE_PERIOD_MINUTES)),
@@ -122,7 +127,7 @@ export class FundMonitoring extends Construct {
   private buildDashboard(props: FundMonitoringProps, interval: Duration): Dashboard {
     const { fund } = props;
     const metric = (name: (typeof RunMetric)[keyof typeof RunMetric], statistic: string, label: string) =>
-      fundMetric(name, fund.fundId, statistic, interval, label);
+      fundMetric(name, props.stage, fund.fundId, statistic, interval, label);
     const { warnBelow, breachBelow } = fund.alerts.thresholds;
     const dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `Backstop-${props.stage}-${fund.fundId}`,
@@ -175,7 +180,14 @@ export class FundMonitoring extends Construct {
       new AlarmStatusWidget({
         title: 'Alarms',
         alarms: [this.noRecentRunAlarm, this.coverageAlarm, ...props.sharedAlarms],
-        width: 24,
+        width: 18,
+      }),
+      // Shared by every fund of the stage, like the function duration: cold starts lengthen runs.
+      new GraphWidget({
+        title: 'Cold starts',
+        left: [coldStartMetric(props.stage, props.functionName, interval, 'cold starts')],
+        leftYAxis: { min: 0 },
+        width: 6,
       }),
     );
     return dashboard;

@@ -16,8 +16,8 @@ import { deployment } from './support/fixtures.ts';
 
 /** The code Lambda loads at cold start; see docs/OPERATIONS.md ("Bundle size budget"). */
 const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
-/** Everything uploaded, source map included. */
-const ASSET_BUDGET_BYTES = 3 * 1024 * 1024;
+/** Everything uploaded, source map included (3.5 MiB since the S3 client reads the fund configs). */
+const ASSET_BUDGET_BYTES = 3.5 * 1024 * 1024;
 
 describe('the bundled recalibration function', () => {
   let outdir: string;
@@ -28,7 +28,11 @@ describe('the bundled recalibration function', () => {
     outdir = mkdtempSync(join(tmpdir(), 'backstop-bundle-'));
     const app = new App({ outdir });
     const { stateless } = addBackstop(app, deployment());
-    const [fn] = Object.values(Template.fromStack(stateless).findResources('AWS::Lambda::Function'));
+    const [fn] = Object.values(
+      Template.fromStack(stateless).findResources('AWS::Lambda::Function', {
+        Properties: { Runtime: 'nodejs24.x' },
+      }),
+    );
     const assetHash = String(fn?.Properties.Code.S3Key).replace(/\.zip$/, '');
     assetDir = join(outdir, `asset.${assetHash}`);
     environment = fn?.Properties.Environment.Variables;
@@ -64,6 +68,7 @@ describe('the bundled recalibration function', () => {
         BACKSTOP_TABLE_NAME: 'Backstop-test-Stateful-SnapshotTable-1ABC',
         BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'Backstop-test-Stateless-IdempotencyTable-1ABC',
         BACKSTOP_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:Backstop-test-Stateful-AlertTopic-1ABC',
+        BACKSTOP_FUND_CONFIG_BUCKET: 'backstop-test-stateless-fundconfigsbucket-1abc',
       },
       encoding: 'utf8',
       timeout: 60_000,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeFundsFromEnv } from '../../lambda/config/fund-env.ts';
+import { FundConfigSchema } from '../../lambda/config/fund-config.ts';
 
 /** A template resource: CloudFormation JSON is untyped. */
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are untyped JSON
@@ -35,7 +35,14 @@ function synth(context: Record<string, unknown>) {
   });
   const template = (stack: string) =>
     JSON.parse(readFileSync(join(outdir, `${stack}.template.json`), 'utf8'));
-  return { ...result, template };
+  /** A deployed fund config object, read from the asset the bucket deployment uploads. */
+  const fundObject = (stack: string, fundId: string) => {
+    const resources = Object.values(template(stack).Resources as Record<string, Resource>);
+    const deployment = resources.find((r) => r.Type === 'Custom::CDKBucketDeployment');
+    const asset = String(deployment?.Properties.SourceObjectKeys[0]).replace(/\.zip$/, '');
+    return JSON.parse(readFileSync(join(outdir, `asset.${asset}`, `${fundId}.json`), 'utf8'));
+  };
+  return { ...result, template, fundObject };
 }
 
 afterAll(() => {
@@ -61,9 +68,8 @@ describe('bin/backstop.ts', () => {
     expect(
       schedules.map((s) => [s.Properties.ScheduleExpression, JSON.parse(s.Properties.Target.Input).fundId]),
     ).toEqual([['rate(5 minutes)', 'demo-perps']]);
-    const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function');
-    const [demo] = decodeFundsFromEnv(fn?.Properties.Environment.Variables.BACKSTOP_FUNDS);
-    expect([demo?.fundId, demo?.model.paths, demo?.schedule.intervalMinutes]).toEqual([
+    const demo = FundConfigSchema.parse(run.fundObject('Backstop-staging-Stateless', 'demo-perps'));
+    expect([demo.fundId, demo.model.paths, demo.schedule.intervalMinutes]).toEqual([
       'demo-perps',
       100_000,
       5,

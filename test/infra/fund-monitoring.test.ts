@@ -35,7 +35,10 @@ describe('a daily fund', () => {
     const template = Template.fromStack(fastStacks(deployment('test', {}, [daily])).stateless);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'RunSeconds',
-      Dimensions: [{ Name: 'fundId', Value: 'daily' }],
+      Dimensions: [
+        { Name: 'fundId', Value: 'daily' },
+        { Name: 'stage', Value: 'test' },
+      ],
       Period: 3600,
       EvaluationPeriods: 48,
       DatapointsToAlarm: 48,
@@ -44,7 +47,10 @@ describe('a daily fund', () => {
     // The coverage alarm follows the fund's own warn threshold.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'CoverageRatio',
-      Dimensions: [{ Name: 'fundId', Value: 'daily' }],
+      Dimensions: [
+        { Name: 'fundId', Value: 'daily' },
+        { Name: 'stage', Value: 'test' },
+      ],
       Period: 86_400,
       Threshold: 1.2,
     });

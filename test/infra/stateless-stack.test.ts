@@ -1,7 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeFundsFromEnv } from '../../lambda/config/fund-env.ts';
-import { fastStacks } from './support/fixtures.ts';
+import { FundConfigSchema } from '../../lambda/config/fund-config.ts';
+import { fundConfigVersion } from '../../lib/constructs/fund-config-bucket.ts';
+import type { BackstopStatelessStack } from '../../lib/stateless-stack.ts';
+import { fastStacks, TWO_FUNDS } from './support/fixtures.ts';
 
 /** A template fragment: CloudFormation JSON is untyped, as `Template.findResources` returns it. */
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are untyped JSON
@@ -10,17 +14,24 @@ type Json = any;
 describe('BackstopStatelessStack', () => {
   let template: Template;
   let topicImport: unknown;
+  let stack: BackstopStatelessStack;
+  let assemblyDir: string;
 
   beforeAll(() => {
-    template = Template.fromStack(fastStacks().stateless);
+    const { app, stateless } = fastStacks();
+    stack = stateless;
+    template = Template.fromStack(stateless);
+    assemblyDir = app.outdir;
     topicImport = { 'Fn::ImportValue': 'Backstop-test-Stateful:ExportsOutputRefAlertTopic2720D5359ADB6D3E' };
   });
 
-  function only(type: string): Record<string, Json> {
-    const resources = Object.values(template.findResources(type));
+  function only(type: string, props?: Json): Record<string, Json> {
+    const resources = Object.values(template.findResources(type, props && { Properties: props }));
     expect(resources).toHaveLength(1);
     return resources[0]!.Properties;
   }
+  /** The recalibration function (the other function is aws-cdk-lib's bucket-deployment handler). */
+  const recalibrate = () => only('AWS::Lambda::Function', { Runtime: 'nodejs24.x' });
 
   describe('the recalibration function', () => {
     it('runs Node 24 on arm64 with 2048 MB, 120 s, active tracing and JSON logs into its own log group', () => {
@@ -41,16 +52,19 @@ describe('BackstopStatelessStack', () => {
     });
 
     it('receives exactly the environment the handler reads', () => {
-      const env = only('AWS::Lambda::Function').Environment.Variables;
+      const env = recalibrate().Environment.Variables;
       expect(Object.keys(env).sort()).toEqual([
-        'BACKSTOP_FUNDS',
+        'BACKSTOP_FUND_CONFIG_BUCKET',
+        'BACKSTOP_FUND_CONFIG_VERSION',
         'BACKSTOP_IDEMPOTENCY_TABLE_NAME',
+        'BACKSTOP_STAGE',
         'BACKSTOP_TABLE_NAME',
         'BACKSTOP_TOPIC_ARN',
         'NODE_OPTIONS',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
       ]);
+      expect(env.BACKSTOP_STAGE).toBe('test');
       expect(env.POWERTOOLS_SERVICE_NAME).toBe('backstop');
       expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('Backstop');
       expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -61,15 +75,70 @@ describe('BackstopStatelessStack', () => {
       expect(env.BACKSTOP_IDEMPOTENCY_TABLE_NAME).toEqual({
         Ref: expect.stringMatching(/^IdempotencyTable/),
       });
+      expect(env.BACKSTOP_FUND_CONFIG_BUCKET).toEqual({ Ref: expect.stringMatching(/^FundConfigsBucket/) });
+      expect(env.BACKSTOP_FUND_CONFIG_VERSION).toBe(fundConfigVersion(stack.fundConfigs.objects));
+      expect(env.BACKSTOP_FUND_CONFIG_VERSION).toMatch(/^[0-9a-f]{16}$/);
     });
 
-    it('carries both fund configs in BACKSTOP_FUNDS, decodable by the handler', () => {
-      const funds = decodeFundsFromEnv(only('AWS::Lambda::Function').Environment.Variables.BACKSTOP_FUNDS);
-      expect(funds.map((f) => [f.fundId, f.schedule.expression, f.markets.length])).toEqual([
-        ['alpha-perps', 'rate(15 minutes)', 2],
-        ['beta-lending', 'cron(0 * * * ? *)', 2],
+    it('is updated only after the fund config objects are in place', () => {
+      const [fn] = Object.values(
+        template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } }),
+      );
+      const [deploymentId] = Object.keys(template.findResources('Custom::CDKBucketDeployment'));
+      expect(fn?.DependsOn).toContain(deploymentId);
+    });
+  });
+
+  describe('fund configs', () => {
+    it('deploys one object per fund, funds/<fundId>.json, from one asset, pruning removed funds', () => {
+      const deployment = only('Custom::CDKBucketDeployment');
+      expect(deployment).toMatchObject({
+        DestinationBucketName: { Ref: expect.stringMatching(/^FundConfigsBucket/) },
+        DestinationBucketKeyPrefix: 'funds/',
+        Prune: true,
+        RetainOnDelete: false,
+        SystemMetadata: { 'content-type': 'application/json' },
+      });
+      expect(deployment.SourceObjectKeys).toHaveLength(1);
+      const assetDir = join(
+        assemblyDir,
+        `asset.${String(deployment.SourceObjectKeys[0]).replace(/\.zip$/, '')}`,
+      );
+      expect(readdirSync(assetDir).sort()).toEqual(['alpha-perps.json', 'beta-lending.json']);
+      // Each object is the config as written, which the handler's schema reads back.
+      for (const [file, name] of [
+        [TWO_FUNDS[0]!, 'alpha-perps.json'],
+        [TWO_FUNDS[1]!, 'beta-lending.json'],
+      ] as const) {
+        const body = readFileSync(join(assetDir, name), 'utf8');
+        expect(JSON.parse(body)).toEqual(file.json);
+        expect(FundConfigSchema.parse(JSON.parse(body))).toEqual(FundConfigSchema.parse(file.json));
+      }
+    });
+
+    it('keeps them in a private, TLS-only, S3-encrypted bucket', () => {
+      expect(only('AWS::S3::Bucket')).toEqual({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        Tags: expect.any(Array),
+      });
+      const policy = only('AWS::S3::BucketPolicy').PolicyDocument.Statement;
+      expect(policy).toEqual([
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 's3:*',
+          Principal: { AWS: '*' },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
       ]);
-      expect(funds[1]?.balance).toEqual({ type: 'ssm', parameterName: '/treasury/beta/balance-usd' });
     });
 
     it('sends failed asynchronous runs to the failed-run queue after two retries, within one interval', () => {
@@ -94,7 +163,8 @@ describe('BackstopStatelessStack', () => {
           },
         },
       });
-      expect(Object.values(roles).map((r) => r.Properties.ManagedPolicyArns)).toEqual([undefined]);
+      // The recalibration function's and the bucket deployment's.
+      expect(Object.values(roles).map((r) => r.Properties.ManagedPolicyArns)).toEqual([undefined, undefined]);
       const policies = template.findResources('AWS::IAM::Policy', {
         Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^RecalibrateFunctionRole') }] },
       });
@@ -134,6 +204,16 @@ describe('BackstopStatelessStack', () => {
           Resource: [{ 'Fn::GetAtt': [expect.stringMatching(/^IdempotencyTable/), 'Arn'] }],
         },
         { Effect: 'Allow', Action: 'sns:Publish', Resource: topicImport },
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: {
+            'Fn::Join': [
+              '',
+              [{ 'Fn::GetAtt': [expect.stringMatching(/^FundConfigsBucket/), 'Arn'] }, '/funds/*'],
+            ],
+          },
+        },
         {
           Effect: 'Allow',
           Action: 'ssm:GetParameter',
@@ -225,7 +305,10 @@ describe('BackstopStatelessStack', () => {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'Backstop',
           MetricName: 'RunSeconds',
-          Dimensions: [{ Name: 'fundId', Value: fundId }],
+          Dimensions: [
+            { Name: 'fundId', Value: fundId },
+            { Name: 'stage', Value: 'test' },
+          ],
           Statistic: 'SampleCount',
           Period: period,
           EvaluationPeriods: 1,
@@ -244,7 +327,10 @@ describe('BackstopStatelessStack', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'Backstop',
         MetricName: 'CoverageRatio',
-        Dimensions: [{ Name: 'fundId', Value: fundId }],
+        Dimensions: [
+          { Name: 'fundId', Value: fundId },
+          { Name: 'stage', Value: 'test' },
+        ],
         Statistic: 'Minimum',
         Period: period,
         ComparisonOperator: 'LessThanThreshold',
@@ -315,7 +401,7 @@ describe('BackstopStatelessStack', () => {
     }
 
     it.each(['alpha-perps', 'beta-lending'])(
-      'shows coverage, balance vs required, run time and degraded markets for %s',
+      'shows coverage, balance vs required, run time, degraded markets and cold starts for %s, all of stage test',
       (fundId) => {
         const body = dashboardBody(`Backstop-test-${fundId}`);
         const titles = body.widgets.map((w) => w.properties.title);
@@ -326,18 +412,30 @@ describe('BackstopStatelessStack', () => {
           'Run time (s)',
           'Degraded markets',
           'Alarms',
+          'Cold starts',
         ]);
         const metricsOf = (title: string) =>
           body.widgets
             .find((w) => w.properties.title === title)!
-            .properties.metrics.map((m: unknown[]) => m.slice(0, 4));
-        expect(metricsOf('Coverage ratio')).toEqual([['Backstop', 'CoverageRatio', 'fundId', fundId]]);
+            .properties.metrics.map((m: unknown[]) => m.filter((part) => typeof part === 'string'));
+        const stageAndFund = ['fundId', fundId, 'stage', 'test']; // CDK sorts dimensions by name
+        expect(metricsOf('Coverage ratio')).toEqual([['Backstop', 'CoverageRatio', ...stageAndFund]]);
         expect(metricsOf('Fund balance vs required reserve (USD)')).toEqual([
-          ['Backstop', 'FundBalanceUsd', 'fundId', fundId],
-          ['Backstop', 'RequiredReserveUsd', 'fundId', fundId],
+          ['Backstop', 'FundBalanceUsd', ...stageAndFund],
+          ['Backstop', 'RequiredReserveUsd', ...stageAndFund],
         ]);
-        expect(metricsOf('Degraded markets')).toEqual([['Backstop', 'DegradedMarkets', 'fundId', fundId]]);
-        expect(metricsOf('Run time (s)')[0]).toEqual(['Backstop', 'RunSeconds', 'fundId', fundId]);
+        expect(metricsOf('Degraded markets')).toEqual([['Backstop', 'DegradedMarkets', ...stageAndFund]]);
+        expect(metricsOf('Run time (s)')[0]).toEqual(['Backstop', 'RunSeconds', ...stageAndFund]);
+        // The function's name is a deploy-time token in the body.
+        expect(metricsOf('Cold starts')).toEqual([
+          ['Backstop', 'ColdStart', 'function_name', 'TOKEN', 'service', 'backstop', 'stage', 'test'],
+        ]);
+        const singleValue = body.widgets.find(
+          (w) => w.properties.title === 'Coverage now (balance / required)',
+        );
+        expect(singleValue!.properties.metrics.map((m: unknown[]) => m.slice(0, 6))).toEqual([
+          ['Backstop', 'CoverageRatio', ...stageAndFund],
+        ]);
         const annotations = body.widgets.find((w) => w.properties.title === 'Coverage ratio')!.properties
           .annotations;
         expect(annotations.horizontal.map((a: { value: number }) => a.value)).toEqual([1, 0.8]);

@@ -15,9 +15,11 @@ import {
 import { parseOrThrow } from '../../model/validation.ts';
 import type { DataFlag } from '../../pipeline/ports.ts';
 import { MarketDataUnavailableError } from '../ingest-errors.ts';
+import { VENUES } from '../venues/registry.ts';
 import type { PerpQuote } from '../venues/venue-adapter.ts';
 import type { VolChoice } from '../vol/vol-chain.ts';
 import { ewmaCorrelation } from './correlation.ts';
+import { type DepthOutcome, liquidityFields, type TierOutcome } from './liquidity-fields.ts';
 import { repairCorrelation } from './psd-repair.ts';
 import { checkOiJump, quoteProblems } from './sanity.ts';
 import { defaultSeed } from './seed.ts';
@@ -34,6 +36,10 @@ export interface MarketFetch {
   readonly realizedVol: number | undefined;
   readonly vol: VolChoice | undefined;
   readonly flags: readonly DataFlag[];
+  /** This run's order-book depth, or why there is none (absent: not asked for). */
+  readonly depth?: DepthOutcome;
+  /** This run's margin-tier choice (absent: the venue's tiers come from the config). */
+  readonly tiers?: TierOutcome;
 }
 
 /** The latest stored snapshot, for stale fill and correlation gaps. */
@@ -120,7 +126,8 @@ function freshMarket(
     openInterestUsd: oi.oiUsd,
     dailyVolumeUsd: quote.dailyVolumeUsd,
     impliedVol,
-    maintenanceMargin: m.maintenanceMargin,
+    // Replaced by the venue's tier (or its fallback) in withLiquidity.
+    maintenanceMargin: m.maintenanceMargin ?? last.market?.maintenanceMargin ?? 0,
     leverageProfile: m.leverageProfile ?? config.model.defaultLeverageProfile,
     provenance: {
       venue: m.venue,
@@ -193,6 +200,34 @@ export function assembleSnapshot(args: {
   let degraded = false;
   const lastById = new Map(lastGood?.snapshot.markets.map((m) => [m.id, m]) ?? []);
   const usedFresh: boolean[] = [];
+  // Depth and tiers ride on top of the fresh or stale-filled market: their own fallbacks and flags.
+  const withLiquidity = (f: MarketFetch, market: SnapshotMarket): SnapshotMarket => {
+    const m = f.fundMarket;
+    const liquidity = liquidityFields({
+      fundMarket: m,
+      tierSource: VENUES[m.venue].marginTiers,
+      depth: f.depth,
+      tiers: f.tiers,
+      leverageProfile: market.leverageProfile,
+      last: lastById.get(m.id),
+      lastAsOf: lastGood?.asOf,
+      asOf,
+      maxStaleMinutes: config.data.maxStaleMinutes,
+    });
+    flags.push(...liquidity.flags);
+    degraded ||= liquidity.expired;
+    const { provenance: extra, flags: raised, expired: _, ...fields } = liquidity;
+    const prov = market.provenance ?? {};
+    return {
+      ...market,
+      ...fields,
+      provenance: {
+        ...prov,
+        ...extra,
+        flags: [...new Set([...(prov.flags ?? []), ...raised.map((x) => x.code)])],
+      },
+    };
+  };
   const markets = fetches.map((f) => {
     flags.push(...f.flags);
     const m = f.fundMarket;
@@ -206,7 +241,10 @@ export function assembleSnapshot(args: {
       problems.push('no implied-vol source answered and no realized vol');
     if (problems.length === 0 && f.quote !== undefined && f.vol !== undefined) {
       usedFresh.push(true);
-      return freshMarket(f, f.quote, f.vol, config, { market: last, asOf: lastGood?.asOf, now: asOf }, flags);
+      return withLiquidity(
+        f,
+        freshMarket(f, f.quote, f.vol, config, { market: last, asOf: lastGood?.asOf, now: asOf }, flags),
+      );
     }
     usedFresh.push(false);
     if (last === undefined || lastGood === null) {
@@ -225,7 +263,7 @@ export function assembleSnapshot(args: {
     });
     flags.push(fill.flag);
     degraded ||= fill.expired;
-    return fill.market;
+    return withLiquidity(f, fill.market);
   });
   const correlation = correlationOf(fetches, usedFresh, lastGood, flags);
   flags.push(...args.balanceFlags);

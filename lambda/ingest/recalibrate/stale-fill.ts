@@ -5,7 +5,7 @@
  * (STALE_EXPIRED) but the market stays in — dropping it would lower the reserve.
  */
 import type { FundMarket } from '../../config/fund-config.ts';
-import type { LeverageBucket, SnapshotMarket } from '../../model/schemas.ts';
+import type { DepthPoint, LeverageBucket, SnapshotMarket } from '../../model/schemas.ts';
 import type { DataFlag } from '../../pipeline/ports.ts';
 import type { PerpQuote } from '../venues/venue-adapter.ts';
 import { MAX_IMPLIED_VOL } from './sanity.ts';
@@ -66,7 +66,7 @@ export function staleFill(args: {
       openInterestUsd: Math.max(freshQuote?.openInterestUsd ?? 0, last.openInterestUsd),
       dailyVolumeUsd: Math.min(freshQuote?.dailyVolumeUsd ?? Number.POSITIVE_INFINITY, last.dailyVolumeUsd),
       impliedVol,
-      maintenanceMargin: fundMarket.maintenanceMargin,
+      maintenanceMargin: fundMarket.maintenanceMargin ?? last.maintenanceMargin,
       leverageProfile: args.leverageProfile,
       provenance: {
         venue: fundMarket.venue,
@@ -77,6 +77,50 @@ export function staleFill(args: {
         unpenalisedVol: unpenalised,
         flags: [flag.code],
       },
+    },
+  };
+}
+
+/** A market's depth taken from its last observation, and how. */
+export interface StaleDepth {
+  readonly depthUsd: DepthPoint[];
+  /** When the depth was observed (carried across stale runs). */
+  readonly since: string;
+  readonly flag: DataFlag;
+  /** True when that observation is older than `maxStaleMinutes` (snapshot DEGRADED). */
+  readonly expired: boolean;
+}
+
+/**
+ * Fills a market's order-book depth from `last` when this run's book is missing or not sane —
+ * like the other fields: DEPTH_STALE_FILLED within `maxStaleMinutes` of the original observation,
+ * DEPTH_STALE_EXPIRED (DEGRADED) beyond it, kept either way. Undefined when `last` has no depth
+ * (the engine then uses the square-root law).
+ */
+export function staleDepth(args: {
+  marketId: string;
+  last: SnapshotMarket | undefined;
+  lastAsOf: string | undefined;
+  asOf: string;
+  maxStaleMinutes: number;
+  reason: string;
+}): StaleDepth | undefined {
+  const { last, lastAsOf } = args;
+  if (last?.depthUsd === undefined || lastAsOf === undefined) return undefined;
+  const prov = (last.provenance ?? {}) as Record<string, unknown>;
+  const since = typeof prov.depthSince === 'string' ? prov.depthSince : lastAsOf;
+  const ageMinutes = (Date.parse(args.asOf) - Date.parse(since)) / 60_000;
+  const expired = ageMinutes > args.maxStaleMinutes;
+  return {
+    depthUsd: last.depthUsd,
+    since,
+    expired,
+    flag: {
+      marketId: args.marketId,
+      code: expired ? 'DEPTH_STALE_EXPIRED' : 'DEPTH_STALE_FILLED',
+      detail: `${args.reason}; using the depth observed at ${since} (${ageMinutes.toFixed(0)} min old${
+        expired ? `, older than ${args.maxStaleMinutes} min` : ''
+      })`,
     },
   };
 }

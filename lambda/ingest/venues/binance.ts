@@ -8,8 +8,11 @@ import { z } from 'zod';
 import type { PoolAsset } from '../balance/balance-reading.ts';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import {
+  bookFrom,
   type DailyCloses,
+  type DepthReading,
   dailyClosesFrom,
+  depthReading,
   NumericString,
   type OptionChain,
   type OptionQuote,
@@ -31,6 +34,13 @@ const OptionMarks = z.array(
   z.looseObject({ symbol: z.string(), markIV: NumericString, bidIV: NumericString.optional() }),
 );
 const OptionIndex = z.looseObject({ time: z.number(), indexPrice: NumericString });
+const Level = z.tuple([NumericString, NumericString]);
+const Depth = z.looseObject({
+  lastUpdateId: z.number(),
+  T: z.number().optional(),
+  bids: z.array(Level),
+  asks: z.array(Level),
+});
 
 const V = 'binance';
 
@@ -131,6 +141,20 @@ export class BinanceAdapter implements VenueAdapter, OptionsVenue {
         fetchedAt,
       },
     );
+  }
+
+  /** `/fapi/v1/depth`, 1000 levels a side (the most it sends), quantities in base coin. */
+  async orderBook(symbol: string, marketId: string): Promise<DepthReading> {
+    const endpoint = '/fapi/v1/depth';
+    const { data, fetchedAt } = await this.http.getJson(endpoint, { symbol, limit: 1000 }, Depth, marketId);
+    return depthReading([bookFrom(data.bids, data.asks, 'coin')], {
+      marketId,
+      venue: V,
+      endpoint,
+      fetchedAt,
+      venueTimestamp: data.T ?? null,
+      rawUnit: binanceBaseCoin(symbol),
+    });
   }
 
   /** `underlying` is the base coin (`BTC`); Binance names the options underlying `BTCUSDT`. */

@@ -5,10 +5,16 @@
  */
 import { z } from 'zod';
 import type { PoolAsset } from '../balance/balance-reading.ts';
+import { VenueResponseError } from '../http/errors.ts';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
+import type { MarginTable } from '../liquidity/tiers.ts';
+import { marginRates } from '../liquidity/tiers.ts';
 import {
+  bookFrom,
   type DailyCloses,
+  type DepthReading,
   dailyClosesFrom,
+  depthReading,
   MsString,
   NumericString,
   type OptionChain,
@@ -48,6 +54,26 @@ const OptionTicker = z.looseObject({
   openInterest: NumericString,
 });
 const OptionTickersResponse = envelope(z.looseObject({ list: z.array(OptionTicker) }));
+const Level = z.tuple([NumericString, NumericString]);
+const OrderbookResponse = envelope(
+  z.looseObject({ s: z.string(), b: z.array(Level), a: z.array(Level), ts: z.number() }),
+);
+/** Documented as numbers, sent as strings: accept both. */
+const Rate = z.union([NumericString, z.number()]);
+const RiskLimitResponse = envelope(
+  z.looseObject({
+    list: z.array(
+      z.looseObject({
+        id: z.number(),
+        symbol: z.string(),
+        riskLimitValue: NumericString,
+        maintenanceMargin: Rate,
+        initialMargin: Rate,
+        maxLeverage: NumericString,
+      }),
+    ),
+  }),
+);
 
 const V = 'bybit';
 
@@ -137,6 +163,74 @@ export class BybitAdapter implements VenueAdapter, OptionsVenue {
         fetchedAt,
       },
     );
+  }
+
+  /**
+   * `/v5/market/orderbook`, 500 levels a side (the most a contract sends). Linear sizes are base
+   * coin; inverse sizes are USD contracts.
+   */
+  async orderBook(symbol: string, marketId: string): Promise<DepthReading> {
+    const endpoint = '/v5/market/orderbook';
+    const category = categoryOf(symbol);
+    const { data, fetchedAt } = await this.http.getJson(
+      endpoint,
+      { category, symbol, limit: 500 },
+      OrderbookResponse,
+      marketId,
+    );
+    const base = symbol.replace(/(USDT|USDC|PERP|USD)$/, '');
+    return depthReading([bookFrom(data.result.b, data.result.a, category === 'linear' ? 'coin' : 'USD')], {
+      marketId,
+      venue: V,
+      endpoint,
+      fetchedAt,
+      venueTimestamp: data.result.ts,
+      rawUnit: category === 'linear' ? base : 'USD contracts',
+    });
+  }
+
+  /**
+   * `/v5/market/risk-limit`: tiers up to `riskLimitValue` (USD for linear, coin for inverse). The
+   * margin rates come as decimals on the live linear answers but in percent in the documented
+   * (inverse) example; {@link marginRates} tells them apart by the initial margin = 1/maxLeverage.
+   */
+  async marginTiers(symbol: string, marketId: string): Promise<MarginTable> {
+    const endpoint = '/v5/market/risk-limit';
+    const category = categoryOf(symbol);
+    const { data, fetchedAt } = await this.http.getJson(
+      endpoint,
+      { category, symbol },
+      RiskLimitResponse,
+      marketId,
+    );
+    const ctx = { venue: V, endpoint, marketId };
+    const units = new Set<string>();
+    const tiers = data.result.list
+      .filter((r) => r.symbol === symbol)
+      .sort((a, b) => a.id - b.id)
+      .map((r) => {
+        const maxLeverage = toNumber(r.maxLeverage, 'maxLeverage', ctx);
+        const rates = marginRates(
+          toNumber(r.initialMargin, 'initialMargin', ctx),
+          toNumber(r.maintenanceMargin, 'maintenanceMargin', ctx),
+          maxLeverage,
+        );
+        if (rates === undefined) {
+          throw new VenueResponseError(
+            ctx,
+            'content',
+            `risk id ${r.id}: initialMargin ${r.initialMargin} is neither 1/${r.maxLeverage} nor that in percent`,
+          );
+        }
+        units.add(rates.unit);
+        return {
+          upTo: toNumber(r.riskLimitValue, 'riskLimitValue', ctx),
+          upToUnit: category === 'linear' ? ('USD' as const) : ('coin' as const),
+          maintenanceMargin: rates.maintenance,
+          maxLeverage,
+        };
+      });
+    return { endpoint, fetchedAt, rateUnit: `${[...units].join('/')} rates`, tiers };
   }
 
   async optionChain(underlying: string, marketId: string): Promise<OptionChain> {

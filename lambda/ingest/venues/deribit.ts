@@ -6,8 +6,11 @@
 import { z } from 'zod';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import {
+  bookFrom,
   type DailyCloses,
+  type DepthReading,
   dailyClosesFrom,
+  depthReading,
   type OptionChain,
   type OptionQuote,
   type OptionsVenue,
@@ -41,6 +44,15 @@ const VolIndexResponse = rpc(
   z.looseObject({
     data: z.array(z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()])),
     continuation: z.number().nullable().optional(),
+  }),
+);
+
+const OrderBookResponse = rpc(
+  z.looseObject({
+    instrument_name: z.string(),
+    timestamp: z.number(),
+    bids: z.array(z.tuple([z.number(), z.number()])),
+    asks: z.array(z.tuple([z.number(), z.number()])),
   }),
 );
 
@@ -123,6 +135,29 @@ export class DeribitAdapter implements VenueAdapter, OptionsVenue {
       endpoint,
       rawUnit: 'candles (oldest first)',
       fetchedAt,
+    });
+  }
+
+  /**
+   * `public/get_order_book` with 1000 levels a side: amounts are USD for inverse perpetuals, base
+   * coin for linear (`SOL_USDC-PERPETUAL`).
+   */
+  async orderBook(symbol: string, marketId: string): Promise<DepthReading> {
+    const endpoint = '/public/get_order_book';
+    const { data, fetchedAt } = await this.http.getJson(
+      endpoint,
+      { instrument_name: symbol, depth: 1000 },
+      OrderBookResponse,
+      marketId,
+    );
+    const linear = DeribitAdapter.isLinear(symbol);
+    return depthReading([bookFrom(data.result.bids, data.result.asks, linear ? 'coin' : 'USD')], {
+      marketId,
+      venue: V,
+      endpoint,
+      fetchedAt,
+      venueTimestamp: data.result.timestamp,
+      rawUnit: linear ? (symbol.split('_')[0] ?? 'coin') : 'USD',
     });
   }
 

@@ -8,9 +8,13 @@
 import { z } from 'zod';
 import type { PoolAsset } from '../balance/balance-reading.ts';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
+import type { MarginTable } from '../liquidity/tiers.ts';
 import {
+  bookFrom,
   type DailyCloses,
+  type DepthReading,
   dailyClosesFrom,
+  depthReading,
   MsString,
   NumericString,
   type OptionChain,
@@ -51,11 +55,40 @@ const OptSummary = envelope(
   }),
 );
 
+const Level = z.tuple([NumericString, NumericString], z.string());
+const Books = envelope(z.looseObject({ bids: z.array(Level), asks: z.array(Level), ts: MsString }));
+const Instruments = envelope(
+  z.looseObject({
+    instId: z.string(),
+    ctVal: NumericString,
+    ctValCcy: z.string(),
+    ctType: z.string().optional(),
+  }),
+);
+const PositionTiers = envelope(
+  z.looseObject({
+    instFamily: z.string(),
+    tier: z.string(),
+    maxSz: NumericString,
+    mmr: NumericString,
+    imr: NumericString,
+    maxLever: NumericString,
+  }),
+);
+
+/** A swap's contract: `ctVal` units of `ctValCcy` (coin for linear swaps, USD for inverse). */
+interface Contract {
+  readonly ctVal: number;
+  readonly ctValCcy: string;
+}
+
 const V = 'okx';
 
 /** OKX adapter. */
 export class OkxAdapter implements VenueAdapter, OptionsVenue {
   readonly venue = V;
+  /** Contract specs fetched once per run (the book and the tiers both need them). */
+  private readonly contracts = new Map<string, Promise<Contract>>();
   private readonly http: VenueHttpClient;
 
   constructor(http: VenueHttpClient) {
@@ -165,6 +198,80 @@ export class OkxAdapter implements VenueAdapter, OptionsVenue {
       rawUnit: 'candles (newest first)',
       fetchedAt,
     });
+  }
+
+  /** `public/instruments`: the contract size of a swap, once per run. */
+  private contract(instId: string, marketId: string): Promise<Contract> {
+    let c = this.contracts.get(instId);
+    if (c === undefined) {
+      const endpoint = '/api/v5/public/instruments';
+      c = this.http
+        .getJson(endpoint, { instType: 'SWAP', instId }, Instruments, marketId)
+        .then(({ data }) => {
+          const row = single(data.data, `instrument ${instId}`, { venue: V, endpoint, marketId });
+          return {
+            ctVal: toNumber(row.ctVal, 'ctVal', { venue: V, endpoint, marketId }),
+            ctValCcy: row.ctValCcy,
+          };
+        });
+      this.contracts.set(instId, c);
+    }
+    return c;
+  }
+
+  /**
+   * `market/books` with 400 levels a side (the most it sends): sizes are contracts of `ctVal`
+   * `ctValCcy` — coin for linear swaps, USD for inverse ones.
+   */
+  async orderBook(symbol: string, marketId: string): Promise<DepthReading> {
+    const endpoint = '/api/v5/market/books';
+    const [books, contract] = await Promise.all([
+      this.http.getJson(endpoint, { instId: symbol, sz: 400 }, Books, marketId),
+      this.contract(symbol, marketId),
+    ]);
+    const b = single(books.data.data, `book of ${symbol}`, { venue: V, endpoint, marketId });
+    const unit = contract.ctValCcy === 'USD' ? 'USD' : 'coin';
+    return depthReading([bookFrom(b.bids, b.asks, unit, contract.ctVal)], {
+      marketId,
+      venue: V,
+      endpoint,
+      fetchedAt: books.fetchedAt,
+      venueTimestamp: b.ts,
+      rawUnit: `contracts of ${contract.ctVal} ${contract.ctValCcy}`,
+    });
+  }
+
+  /**
+   * `public/position-tiers` (cross margin) of the swap's family: tiers up to `maxSz` contracts,
+   * converted with the contract size to coin (linear) or USD (inverse).
+   */
+  async marginTiers(symbol: string, marketId: string): Promise<MarginTable> {
+    const endpoint = '/api/v5/public/position-tiers';
+    const family = symbol.replace(/-SWAP$/, '');
+    const [tiers, contract] = await Promise.all([
+      this.http.getJson(
+        endpoint,
+        { instType: 'SWAP', tdMode: 'cross', instFamily: family },
+        PositionTiers,
+        marketId,
+      ),
+      this.contract(symbol, marketId),
+    ]);
+    const ctx = { venue: V, endpoint, marketId };
+    return {
+      endpoint,
+      fetchedAt: tiers.fetchedAt,
+      rateUnit: 'decimal rates',
+      tiers: tiers.data.data
+        .filter((t) => t.instFamily === family)
+        .sort((a, b) => Number(a.tier) - Number(b.tier))
+        .map((t) => ({
+          upTo: toNumber(t.maxSz, 'maxSz', ctx) * contract.ctVal,
+          upToUnit: contract.ctValCcy === 'USD' ? 'USD' : 'coin',
+          maintenanceMargin: toNumber(t.mmr, 'mmr', ctx),
+          maxLeverage: toNumber(t.maxLever, 'maxLever', ctx),
+        })),
+    };
   }
 
   /** `underlying` is the option family, e.g. `BTC-USD`. */

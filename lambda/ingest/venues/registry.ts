@@ -43,6 +43,12 @@ export interface VenueSpec<A extends string, T extends VenueAdapter> {
   /** True when the adapter reads options chains (an `atm-options` vol source). */
   readonly listsOptions: boolean;
   readonly marginTiers: MarginTierSource;
+  /**
+   * Maximum leverage by symbol (`*` for the rest) for venues whose tiers come from the config, used
+   * when a market's config sets no `maxLeverage`: the venue's published caps, documented in
+   * docs/MARKET-DATA.md.
+   */
+  readonly defaultMaxLeverage?: { readonly '*': number; readonly [symbol: string]: number };
   /** The venue's public insurance fund, when it has one (a `venue-pool` balance source). */
   readonly pool?: { readonly api: NoInfer<A>; readonly read: PoolReader };
 }
@@ -67,6 +73,8 @@ export const VENUES = {
     createAdapter: (http) => new DeribitAdapter(http.deribit),
     listsOptions: true,
     marginTiers: 'config',
+    // Deribit's perpetuals open at 2% initial margin (50x); its margin rises with size by formula.
+    defaultMaxLeverage: { '*': 50 },
   }),
   binance: venue({
     apis: {
@@ -88,6 +96,8 @@ export const VENUES = {
     createAdapter: (http) => new BinanceAdapter(http.binance, http.binanceOptions),
     listsOptions: true,
     marginTiers: 'config',
+    // Binance's leverage brackets need a signed request: its published first-bracket caps.
+    defaultMaxLeverage: { BTCUSDT: 125, ETHUSDT: 100, '*': 75 },
     pool: { api: 'binance', read: binancePoolAssets },
   }),
   bybit: venue({
@@ -157,6 +167,15 @@ export function poolReaderOf(venue: Venue): { readonly api: VenueApi; readonly r
   const pool = (VENUES[venue] as VenueSpec<VenueApi, VenueAdapter>).pool;
   if (pool === undefined) throw new Error(`venue ${venue} has no insurance-fund reader`);
   return pool;
+}
+
+/**
+ * The maximum leverage a venue allows on `symbol` when its tiers come from the config: the config's
+ * value, else the registry's documented default, else undefined (a venue with public tiers).
+ */
+export function defaultMaxLeverage(venue: Venue, symbol: string): number | undefined {
+  const table = (VENUES[venue] as VenueSpec<VenueApi, VenueAdapter>).defaultMaxLeverage;
+  return table === undefined ? undefined : (table[symbol] ?? table['*']);
 }
 
 /** The adapters of one run, one per venue, over the run's HTTP clients. */

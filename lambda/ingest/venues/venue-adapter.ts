@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import type { Observation } from '../../pipeline/ports.ts';
 import { VenueResponseError } from '../http/errors.ts';
+import { type DepthSummary, mergeDepth, type OrderBook, summariseDepth } from '../liquidity/depth.ts';
+import type { MarginTable } from '../liquidity/tiers.ts';
 
 /** A perpetual's current numbers. `openInterestUsd` is ONE side. */
 export interface PerpQuote {
@@ -55,6 +57,12 @@ export interface VolReading {
   readonly observations: readonly Observation[];
 }
 
+/** A market's order book summarised as `depthUsd`, and the observation recording it. */
+export interface DepthReading {
+  readonly summary: DepthSummary;
+  readonly observations: readonly Observation[];
+}
+
 /** A venue's market-data adapter. */
 export interface VenueAdapter {
   readonly venue: string;
@@ -62,6 +70,79 @@ export interface VenueAdapter {
   perpQuote(symbol: string, marketId: string): Promise<PerpQuote>;
   /** The last `days` + 1 completed daily closes before `asOf`, oldest first. */
   dailyCloses(symbol: string, days: number, asOf: Date, marketId: string): Promise<DailyCloses>;
+  /** The L2 book, sizes normalised to USD, summarised at 0.5–10% of mid. */
+  orderBook(symbol: string, marketId: string): Promise<DepthReading>;
+  /**
+   * The market's margin tiers, for venues that publish them (registry `marginTiers: 'endpoint'` or
+   * `'quote'`); venues without (Binance needs a signed request) take them from the fund config.
+   */
+  marginTiers?(symbol: string, marketId: string): Promise<MarginTable>;
+}
+
+/** A price level as a venue sends it: price and size, as strings or numbers. */
+export type RawLevel = readonly [string | number, string | number, ...unknown[]];
+
+/**
+ * Levels in venue units → a book in USD. `unit` is what one unit of size is: `coin` (priced at the
+ * level's price) or `USD` (inverse contracts); `contractSize` scales contracts first (OKX `ctVal`).
+ */
+export function bookFrom(
+  bids: readonly RawLevel[],
+  asks: readonly RawLevel[],
+  unit: 'coin' | 'USD',
+  contractSize = 1,
+): OrderBook {
+  const level = (l: RawLevel) => {
+    const price = Number(l[0]);
+    const size = Number(l[1]) * contractSize;
+    return { price, sizeUsd: unit === 'USD' ? size : size * price };
+  };
+  return { bids: bids.map(level), asks: asks.map(level) };
+}
+
+/**
+ * Summarises a market's book (several aggregations of it, finest first, when the venue caps the
+ * levels per answer) into a {@link DepthReading} whose observation keeps the raw answer's shape:
+ * level counts, best bid and ask, how far the book reaches, and the raw unit.
+ * @throws VenueResponseError (`content`) for an empty or crossed book
+ */
+export function depthReading(
+  books: readonly OrderBook[],
+  context: {
+    readonly marketId: string;
+    readonly venue: string;
+    readonly endpoint: string;
+    readonly fetchedAt: string;
+    readonly venueTimestamp?: number | string | null;
+    /** What one unit of a level's size is on the wire, e.g. `BTC`, `USD contracts`, `contracts of 0.01 BTC`. */
+    readonly rawUnit: string;
+  },
+): DepthReading {
+  const summaries = books.map((b) => {
+    const s = summariseDepth(b);
+    if ('problem' in s) throw new VenueResponseError(context, 'content', s.problem);
+    return s;
+  });
+  const summary = summaries.length === 1 ? (summaries[0] as DepthSummary) : mergeDepth(summaries);
+  const at1 = summary.depthUsd.find((p) => p.distance === 0.01) ?? summary.depthUsd[0];
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const counts = books.map((b) => `${b.bids.length}/${b.asks.length}`).join(' + ');
+  return {
+    summary,
+    observations: [
+      observation({
+        marketId: context.marketId,
+        venue: context.venue,
+        endpoint: context.endpoint,
+        field: 'depthUsd',
+        rawValue: `levels ${counts} (bids/asks); mid ${summary.mid}; reach ${pct(summary.reach.bid)} bid, ${pct(summary.reach.ask)} ask`,
+        rawUnit: `${context.rawUnit} per level; normalised = bid USD within 1% of mid`,
+        normalised: at1?.bidUsd ?? 0,
+        fetchedAt: context.fetchedAt,
+        venueTimestamp: context.venueTimestamp ?? null,
+      }),
+    ],
+  };
 }
 
 /** A venue that lists options (for 30-day ATM IV). */

@@ -1,7 +1,8 @@
 /**
- * The Lambda handler end to end: middy + Powertools (logger, metrics, tracer, idempotency) around
- * the pipeline, against dynalite (snapshot table AND idempotency table), the venue replay server,
- * and an SNS client mocked only to capture the exact publishes.
+ * The Lambda handler end to end: middy + Powertools (logger, metrics, tracer, idempotency,
+ * parameters) around the pipeline, against dynalite (snapshot table AND idempotency table), a local
+ * S3 holding the fund config objects, the venue replay server, and an SNS client mocked only to
+ * capture the exact publishes.
  */
 
 import { readFile } from 'node:fs/promises';
@@ -11,7 +12,6 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { encodeFundsForEnv } from '../../../lambda/config/fund-env.ts';
 import { readHandlerEnvironment } from '../../../lambda/handlers/handler-environment.ts';
 import {
   createRecalibrateHandler,
@@ -22,11 +22,13 @@ import { type ReplayServer, startReplayServer } from '../../../lambda/ingest/rep
 import type { MarketSource } from '../../../lambda/pipeline/ports.ts';
 import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
+import { startTestS3, type TestS3 } from '../../support/s3-server.ts';
 import { REPO_ROOT, replaySource, TEST_PATHS, testClock } from '../pipeline/support.ts';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const TICK = '2026-11-22T05:00:00Z';
 const ASOF = '2026-11-22T05:00:00.000Z';
+const BUCKET = 'backstop-test-fund-configs';
 
 function lambdaContext(awsRequestId: string): Context {
   return {
@@ -49,17 +51,24 @@ describe('recalibrate handler', () => {
   const sns = mockClient(SNSClient);
   let dynamo: TestDynamo;
   let replay: ReplayServer;
-  let fundsEnv: string;
+  let s3: TestS3;
   let output: string[];
 
   beforeAll(async () => {
     dynamo = await startTestDynamo();
     replay = await startReplayServer();
+    s3 = await startTestS3();
     const demo = JSON.parse(await readFile(resolve(REPO_ROOT, 'config/funds/demo.json'), 'utf8'));
     demo.model.paths = TEST_PATHS;
-    fundsEnv = encodeFundsForEnv([demo]);
+    s3.put(BUCKET, 'funds/demo-perps.json', JSON.stringify(demo));
+    s3.put(
+      BUCKET,
+      'funds/broken-fund.json',
+      JSON.stringify({ ...demo, fundId: 'broken-fund', description: 42 }),
+    );
   });
   afterAll(async () => {
+    await s3.close();
     await replay.close();
     await dynamo.close();
   });
@@ -93,7 +102,9 @@ describe('recalibrate handler', () => {
       }),
     );
     const environment = readHandlerEnvironment({
-      BACKSTOP_FUNDS: fundsEnv,
+      BACKSTOP_FUND_CONFIG_BUCKET: BUCKET,
+      BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+      BACKSTOP_STAGE: 'test',
       BACKSTOP_TABLE_NAME: tableName,
       BACKSTOP_TOPIC_ARN: TOPIC_ARN,
       BACKSTOP_IDEMPOTENCY_TABLE_NAME: idempotencyTable,
@@ -106,6 +117,7 @@ describe('recalibrate handler', () => {
         region: 'eu-west-1',
         credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
       }),
+      s3Client: s3.client,
       clock: testClock('2026-11-22T05:00:41Z'),
       ...(marketSource === undefined ? {} : { marketSource }),
     });
@@ -141,12 +153,24 @@ describe('recalibrate handler', () => {
     }
   });
 
-  it('logs fundId, runId and asOf on every line of a run, and emits the EMF metrics per fund', async () => {
+  it("reads the fund's config object from S3 once and serves later runs from the cache", async () => {
+    const { handler } = await freshHandler();
+    const before = s3.requests.length;
+    await handler({ fundId: 'demo-perps', scheduledTime: TICK }, lambdaContext('req-c1'));
+    await handler({ fundId: 'demo-perps', scheduledTime: '2026-11-22T05:15:00Z' }, lambdaContext('req-c2'));
+    expect(s3.requests.slice(before)).toEqual([`GET /${BUCKET}/funds/demo-perps.json`]);
+  });
+
+  it('logs fundId, runId and asOf on every line of a run, and emits the EMF metrics per stage and fund', async () => {
+    // What Lambda sets in an on-demand execution environment: Powertools counts its first run as cold.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'backstop'); // as the stack sets it
     const { handler } = await freshHandler();
     const response: RecalibrateResponse = await handler(
       { fundId: 'demo-perps', scheduledTime: TICK },
       lambdaContext('req-logs'),
     );
+    vi.unstubAllEnvs();
     const lines = jsonLines();
     const logs = lines.filter((l) => !('_aws' in l));
     expect(logs.map((l) => l.message)).toContain('run finished');
@@ -155,17 +179,34 @@ describe('recalibrate handler', () => {
         fundId: 'demo-perps',
         runId: 'req-logs',
         asOf: ASOF,
+        fundConfigVersion: '0123456789abcdef',
         service: 'backstop',
       });
     }
     const emf = lines.filter((l) => '_aws' in l);
-    expect(emf).toHaveLength(1);
-    const [metrics] = emf;
+    expect(emf).toHaveLength(2);
+    const [coldStart, metrics] = emf;
+    expect(coldStart).toEqual({
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [
+          {
+            Namespace: 'Backstop',
+            Dimensions: [['service', 'stage', 'function_name']],
+            Metrics: [{ Name: 'ColdStart', Unit: 'Count' }],
+          },
+        ],
+      },
+      service: 'backstop',
+      stage: 'test',
+      function_name: 'backstop-recalibrate',
+      ColdStart: 1,
+    });
     expect(metrics?._aws).toMatchObject({
       CloudWatchMetrics: [
         {
           Namespace: 'Backstop',
-          Dimensions: [['fundId']],
+          Dimensions: [['stage', 'fundId']],
           Metrics: expect.arrayContaining([
             { Name: 'CoverageRatio', Unit: 'None' },
             { Name: 'RequiredReserveUsd', Unit: 'None' },
@@ -177,6 +218,7 @@ describe('recalibrate handler', () => {
       ],
     });
     expect(metrics).toMatchObject({
+      stage: 'test',
       fundId: 'demo-perps',
       CoverageRatio: response.coverageRatio,
       RequiredReserveUsd: response.requiredReserveUsd,
@@ -225,7 +267,11 @@ describe('recalibrate handler', () => {
     ],
     [
       { fundId: 'someone-else' },
-      'scheduler payload: fundId: unknown fund, got "someone-else" (configured: demo-perps)',
+      `fundId: no fund config is deployed for this fund (no s3://${BUCKET}/funds/someone-else.json), got "someone-else"`,
+    ],
+    [
+      { fundId: 'broken-fund' },
+      `fund config s3://${BUCKET}/funds/broken-fund.json: description: expected string, received number, got 42`,
     ],
   ])('rejects the bad payload %j with a clear error, logged, and runs nothing', async (event, message) => {
     const { handler, store } = await freshHandler();
@@ -243,14 +289,31 @@ describe('recalibrate handler', () => {
 
 describe('handler environment', () => {
   it('names the missing variable', () => {
-    expect(() => readHandlerEnvironment({ BACKSTOP_FUNDS: 'x', BACKSTOP_TABLE_NAME: 'backstop' })).toThrow(
-      'environment: BACKSTOP_TOPIC_ARN: expected string, received undefined, got nothing (+1 more)',
-    );
+    expect(() =>
+      readHandlerEnvironment({
+        BACKSTOP_FUND_CONFIG_BUCKET: 'configs',
+        BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+        BACKSTOP_STAGE: 'test',
+        BACKSTOP_TABLE_NAME: 'backstop',
+      }),
+    ).toThrow('environment: BACKSTOP_TOPIC_ARN: expected string, received undefined, got nothing (+1 more)');
+    expect(() =>
+      readHandlerEnvironment({
+        BACKSTOP_FUND_CONFIG_BUCKET: 'configs',
+        BACKSTOP_FUND_CONFIG_VERSION: 'latest',
+        BACKSTOP_STAGE: 'test',
+        BACKSTOP_TABLE_NAME: 'backstop',
+        BACKSTOP_TOPIC_ARN: TOPIC_ARN,
+        BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-idem',
+      }),
+    ).toThrow('environment: BACKSTOP_FUND_CONFIG_VERSION: must be 16 hex digits, got "latest"');
   });
 
   it('names a bad topic ARN and a bad venue URL with their values', () => {
     const base = {
-      BACKSTOP_FUNDS: 'x',
+      BACKSTOP_FUND_CONFIG_BUCKET: 'configs',
+      BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+      BACKSTOP_STAGE: 'test',
       BACKSTOP_TABLE_NAME: 'backstop',
       BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-idem',
     };
@@ -270,9 +333,10 @@ describe('recalibrate entry (cold start)', () => {
   });
 
   const stubEnvironment = async (overrides: Record<string, string>) => {
-    const demo = JSON.parse(await readFile(resolve(REPO_ROOT, 'config/funds/demo.json'), 'utf8'));
     const env: Record<string, string> = {
-      BACKSTOP_FUNDS: encodeFundsForEnv([demo]),
+      BACKSTOP_FUND_CONFIG_BUCKET: 'backstop-prod-stateless-fundconfigsbucket-1abc',
+      BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+      BACKSTOP_STAGE: 'test',
       BACKSTOP_TABLE_NAME: 'backstop-prod',
       BACKSTOP_TOPIC_ARN: TOPIC_ARN,
       BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-prod-idempotency',
@@ -287,6 +351,7 @@ describe('recalibrate entry (cold start)', () => {
     const entry = await import('../../../lambda/handlers/recalibrate.ts');
     expect(entry.handler).toBeTypeOf('function');
     expect(entry.fromEnvironment().environment).toMatchObject({
+      fundConfigBucket: 'backstop-prod-stateless-fundconfigsbucket-1abc',
       tableName: 'backstop-prod',
       topicArn: TOPIC_ARN,
       idempotencyTableName: 'backstop-prod-idempotency',
@@ -294,10 +359,10 @@ describe('recalibrate entry (cold start)', () => {
     });
   });
 
-  it('fails the cold start with one line naming a bad fund config', async () => {
-    await stubEnvironment({ BACKSTOP_FUNDS: encodeFundsForEnv([{ fundId: 'Bad Id' } as never]) });
+  it('fails the cold start with one line naming a bad fund config bucket', async () => {
+    await stubEnvironment({ BACKSTOP_FUND_CONFIG_BUCKET: 'Fund_Configs' });
     await expect(import('../../../lambda/handlers/recalibrate.ts')).rejects.toThrow(
-      /^BACKSTOP_FUNDS: \[0\]\.fundId: must be lower-case letters, digits and dashes, got "Bad Id"/,
+      'environment: BACKSTOP_FUND_CONFIG_BUCKET: must be an S3 bucket name, got "Fund_Configs"',
     );
   });
 });

@@ -51,6 +51,13 @@ describe('backstop snapshot', () => {
     const snapshot = MarketSnapshotSchema.parse(JSON.parse(await readFile(out, 'utf8')));
     expect(snapshot.asOf).toBe('2026-11-22T00:00:00.000Z');
     expect(snapshot.markets).toHaveLength(10);
+    for (const m of snapshot.markets) {
+      expect(
+        m.depthUsd?.map((p) => p.distance),
+        m.id,
+      ).toEqual([0.005, 0.01, 0.02, 0.05, 0.1]);
+    }
+    expect(snapshot.markets.map((m) => m.maxLeverage)).toEqual([125, 100, 50, 50, 100, 75, 75, 100, 100, 50]);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
     const reserveIo = capture();

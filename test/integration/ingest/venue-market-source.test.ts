@@ -13,7 +13,7 @@ import { type ReplayServer, startReplayServer } from '../../../lambda/ingest/rep
 import { createVenueMarketSource } from '../../../lambda/ingest/venue-market-source.ts';
 import { symmetricEigen } from '../../../lambda/model/linalg/jacobi-eigen.ts';
 import { computeReserve, MODEL_VERSION } from '../../../lambda/model/reserve.ts';
-import type { MarketSnapshot } from '../../../lambda/model/schemas.ts';
+import { type MarketSnapshot, MarketSnapshotSchema } from '../../../lambda/model/schemas.ts';
 import type { StoredRun } from '../../../lambda/pipeline/ports.ts';
 
 const T = '2026-11-22T00:00:00.000Z';
@@ -359,5 +359,86 @@ describe('one venue down while the others answer', () => {
     expect(snapshot.fundBalanceUsd).toBeNull();
     expect(flags).toEqual([expect.objectContaining({ code: 'BALANCE_UNAVAILABLE' })]);
     expect(computeReserve(snapshot).coverageStatus).toBe('UNKNOWN');
+  });
+});
+
+describe('order-book depth and margin tiers', () => {
+  it('fills depthUsd at 0.5–10% and maxLeverage for every demo market, margins from the venues’ tiers', async () => {
+    const { snapshot, observations } = await source().collect(config, T, null);
+    expect(
+      snapshot.markets.map((m) => [
+        m.id,
+        m.maxLeverage,
+        m.maintenanceMargin,
+        Math.round(m.depthUsd?.[1]?.bidUsd ?? 0),
+        Math.round(m.depthUsd?.[1]?.askUsd ?? 0),
+      ]),
+    ).toEqual([
+      ['BTC-PERP-BINANCE', 125, 0.004, 159_674_210, 156_969_961],
+      ['ETH-PERP-BINANCE', 100, 0.005, 108_397_382, 109_991_601],
+      ['BTC-PERP-DERIBIT', 50, 0.004, 37_549_530, 37_474_590],
+      ['ETH-PERP-DERIBIT', 50, 0.005, 16_044_293, 16_070_637],
+      ['SOL-PERP-BYBIT', 100, 0.005, 27_894_245, 27_577_597],
+      ['XRP-PERP-BYBIT', 75, 0.0066, 15_773_569, 16_168_184],
+      ['DOGE-PERP-BYBIT', 75, 0.006, 11_888_350, 11_918_047],
+      ['BTC-PERP-OKX', 100, 0.004, 85_371_427, 83_071_616],
+      ['ETH-PERP-OKX', 100, 0.004, 54_855_481, 54_247_920],
+      ['SOL-PERP-OKX', 50, 0.0075, 16_780_351, 16_793_402],
+    ]);
+    for (const m of snapshot.markets) {
+      expect(m.depthUsd?.map((p) => p.distance)).toEqual([0.005, 0.01, 0.02, 0.05, 0.1]);
+      expect(observations.filter((o) => o.marketId === m.id).map((o) => o.field)).toContain('depthUsd');
+    }
+    expect(snapshot.markets[4]?.provenance?.maintenanceMarginSource).toBe('/v5/market/risk-limit tier 1/6');
+    expect(snapshot.markets[0]?.provenance?.maintenanceMarginSource).toBe('config');
+    expect(
+      observations.find((o) => o.marketId === 'BTC-PERP-OKX' && o.field === 'maintenanceMargin'),
+    ).toMatchObject({
+      endpoint: '/api/v5/public/position-tiers',
+      rawValue: 0.004,
+      rawUnit: 'decimal rates, tier 1 of 5 (holds a 100000 USD position)',
+    });
+    // The demo stays valid when the writers move to schemaVersion 2 (no bucket at or below its margin).
+    expect(MarketSnapshotSchema.safeParse({ ...snapshot, schemaVersion: 2 }).success).toBe(true);
+  });
+
+  it('stale-fills the depth of a book that does not answer, and the tiers of a risk limit that does not', async () => {
+    const last = await source().collect(config, minutesBefore(30), null);
+    replay.setFault({ path: '/bybit/v5/market/orderbook' }, { status: 503 });
+    replay.setFault({ path: '/okx/api/v5/public/position-tiers' }, { body: 'malformed' });
+    const { snapshot, flags } = await source().collect(config, T, stored(last.snapshot));
+    expect(snapshot.dataQuality?.degraded).toBe(false);
+    for (const id of BYBIT_IDS) {
+      const m = snapshot.markets.find((x) => x.id === id);
+      expect(m?.depthUsd).toEqual(last.snapshot.markets.find((x) => x.id === id)?.depthUsd);
+      expect(m?.provenance?.depthSince).toBe(minutesBefore(30));
+      expect(flags).toContainEqual(expect.objectContaining({ marketId: id, code: 'DEPTH_STALE_FILLED' }));
+    }
+    const okxSol = snapshot.markets.find((m) => m.id === 'SOL-PERP-OKX');
+    expect(okxSol).toMatchObject({ maintenanceMargin: 0.0075, maxLeverage: 50 });
+    expect(okxSol?.provenance?.maintenanceMarginSource).toBe(`last run (${minutesBefore(30)})`);
+    expect(flags.filter((f) => f.code === 'TIERS_STALE_FILLED').map((f) => f.marketId)).toEqual([
+      'BTC-PERP-OKX',
+      'ETH-PERP-OKX',
+      'SOL-PERP-OKX',
+    ]);
+  });
+
+  it('degrades once the last depth is older than maxStaleMinutes; a first run without a book goes without depth', async () => {
+    const last = await source().collect(config, minutesBefore(180), null);
+    replay.setFault({ path: '/binance/fapi/v1/depth', query: { symbol: 'BTCUSDT' } }, { status: 500 });
+    const old = await source().collect(config, T, stored(last.snapshot));
+    expect(old.snapshot.dataQuality?.degraded).toBe(true);
+    expect(old.flags).toContainEqual(
+      expect.objectContaining({ marketId: 'BTC-PERP-BINANCE', code: 'DEPTH_STALE_EXPIRED' }),
+    );
+    expect(old.snapshot.markets[0]?.depthUsd).toEqual(last.snapshot.markets[0]?.depthUsd);
+
+    const first = await source().collect(config, T, null);
+    expect(first.snapshot.markets[0]?.depthUsd).toBeUndefined();
+    expect(first.flags).toContainEqual(
+      expect.objectContaining({ marketId: 'BTC-PERP-BINANCE', code: 'DEPTH_MISSING' }),
+    );
+    expect(first.snapshot.dataQuality?.degraded).toBe(false);
   });
 });

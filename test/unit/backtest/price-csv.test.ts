@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parsePriceCsv, parseTimeCell } from '../../../lambda/backtest/price-csv.ts';
+import {
+  parseNumberCell,
+  parsePriceCsv,
+  parseTimeCell,
+  usesDecimalComma,
+} from '../../../lambda/backtest/price-csv.ts';
 import { InvalidInputError } from '../../../lambda/model/validation.ts';
 
 const DAY = 86_400_000;
@@ -97,5 +102,79 @@ describe('parsePriceCsv', () => {
     expect(() => parsePriceCsv('date,close\n2020-03-10,1\n', 'o.csv')).toThrow(
       'prices o.csv: expected at least 2 rows of prices, got 1',
     );
+  });
+});
+
+describe('parsePriceCsv with a real CSV parser', () => {
+  const closes = (text: string, extraColumns?: string[]) =>
+    parsePriceCsv(text, 'x.csv', extraColumns === undefined ? {} : { extraColumns }).points;
+
+  it('reads quoted fields with thousands separators, and a quote or comma inside a quoted banner', () => {
+    const text = [
+      '"Exported by ""Desk"", 2020"',
+      'Date,Symbol,Close,Volume',
+      `2020-03-10,"BTC,USDT","1,000.5","12,345,678"`,
+      `2020-03-11,"BTC,USDT","7,950",0.5`,
+    ].join('\n');
+    expect(closes(text, ['volume'])).toEqual([
+      { timeMs: T0, close: 1000.5, extra: [12_345_678] },
+      { timeMs: T0 + DAY, close: 7950, extra: [0.5] },
+    ]);
+  });
+
+  it('detects a ; file with decimal commas and dot or space thousands separators', () => {
+    const text = '\uFEFFDate;Close;Volume\n2020-03-10;7.950,25;"1 234,5"\n2020-03-11;0,5;3\n';
+    expect(closes(text, ['Volume'])).toEqual([
+      { timeMs: T0, close: 7950.25, extra: [1234.5] },
+      { timeMs: T0 + DAY, close: 0.5, extra: [3] },
+    ]);
+  });
+
+  it('reads a ; file that writes decimals with a point', () => {
+    expect(closes('date;close\n2020-03-10;66797.37\n2020-03-11;1,000\n')).toEqual([
+      { timeMs: T0, close: 66797.37 },
+      { timeMs: T0 + DAY, close: 1000 },
+    ]);
+  });
+
+  it('detects a tab-separated file', () => {
+    expect(closes(`unix\tclose\n${T0}\t"1,234.5"\n${T0 + DAY}\t1300\n`)).toEqual([
+      { timeMs: T0, close: 1234.5 },
+      { timeMs: T0 + DAY, close: 1300 },
+    ]);
+  });
+
+  it('names the line a bad cell ends on, counting a quoted field that spans lines', () => {
+    const text = 'date,note,close\n2020-03-10,"two\nlines",100\n2020-03-11,x,"1,00"\n';
+    expect(() => parsePriceCsv(text, 'q.csv')).toThrow(
+      'prices q.csv: line 4, column "close": expected a positive number, got "1,00"',
+    );
+  });
+
+  it('refuses a file whose header is found by no delimiter, naming the ones tried', () => {
+    expect(() => parsePriceCsv('date|close\n2020-03-10|1\n', 'p.csv')).toThrow(
+      'prices p.csv: no header with a time column (unix, timestamp, open_time, opentime, time, datetime, date) and a close column in the first 6 lines (separated by commas, semicolons or tabs)',
+    );
+  });
+
+  it('refuses a number with a comma that is not a thousands separator in a , file', () => {
+    expect(() => parsePriceCsv('date,close\n2020-03-10,"7950,5"\n2020-03-11,1\n', 'c.csv')).toThrow(
+      'prices c.csv: line 2, column "close": expected a positive number, got "7950,5"',
+    );
+  });
+});
+
+describe('usesDecimalComma and parseNumberCell', () => {
+  it('decide the decimal mark from the cells that read only one way', () => {
+    expect(usesDecimalComma(['1,000', '0,5'], ';')).toBe(true);
+    expect(usesDecimalComma(['1,000', '0.5'], ';')).toBe(false);
+    expect(usesDecimalComma(['1,000'], ';')).toBe(false);
+    expect(usesDecimalComma(['0,5'], ',')).toBe(false);
+    expect(parseNumberCell('1.234.567,89', true)).toBe(1_234_567.89);
+    expect(parseNumberCell('1,234,567.89')).toBe(1_234_567.89);
+    expect(parseNumberCell('.5')).toBe(0.5);
+    expect(parseNumberCell('1e-3')).toBe(0.001);
+    expect(parseNumberCell('1,23')).toBeNaN();
+    expect(parseNumberCell('1.5', true)).toBeNaN();
   });
 });

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type FundConfigInput, FundConfigSchema } from '../../../lambda/config/fund-config.ts';
-import { decodeFundsFromEnv, encodeFundsForEnv } from '../../../lambda/config/fund-env.ts';
 import { InvalidInputError, parseOrThrow } from '../../../lambda/model/validation.ts';
 
 const DEMO = JSON.parse(
@@ -45,9 +44,5 @@ describe('FundConfigSchema', () => {
         'markets[0].maintenanceMargin',
       ),
     );
-  });
-
-  it('round-trips through the Lambda environment variable unchanged', () => {
-    expect(decodeFundsFromEnv(encodeFundsForEnv([DEMO]))).toEqual([FundConfigSchema.parse(DEMO)]);
   });
 });

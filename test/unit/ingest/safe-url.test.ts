@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FundConfigSchema } from '../../../lambda/config/fund-config.ts';
-import { encodeFundsForEnv } from '../../../lambda/config/fund-env.ts';
 import { readHandlerEnvironment } from '../../../lambda/handlers/handler-environment.ts';
 import { resolveBaseUrls } from '../../../lambda/ingest/base-urls.ts';
 import { sanitiseExcerpt } from '../../../lambda/ingest/http/errors.ts';
@@ -140,7 +139,9 @@ describe('where the rules apply', () => {
 
   it('the Lambda environment refuses a non-https override at cold start', () => {
     const env = {
-      BACKSTOP_FUNDS: encodeFundsForEnv([demo()]),
+      BACKSTOP_FUND_CONFIG_BUCKET: 'backstop-fund-configs',
+      BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+      BACKSTOP_STAGE: 'test',
       BACKSTOP_TABLE_NAME: 'backstop-table',
       BACKSTOP_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:backstop',
       BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-idempotency',

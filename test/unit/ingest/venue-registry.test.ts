@@ -14,7 +14,6 @@ import {
   VenueApiSchema,
   VenueSchema,
 } from '../../../lambda/config/fund-config.ts';
-import { encodeFundsForEnv } from '../../../lambda/config/fund-env.ts';
 import { HandlerEnvSchema, readHandlerEnvironment } from '../../../lambda/handlers/handler-environment.ts';
 import {
   BASE_URL_ENV,
@@ -100,9 +99,10 @@ describe('lists derived from the registry', () => {
       VENUE_APIS.map((a) => [VENUE_API_SPECS[a].envVar, `https://${a.toLowerCase()}.example.com`]),
     );
     for (const name of Object.keys(overrides)) expect(Object.keys(HandlerEnvSchema.shape)).toContain(name);
-    const demo = JSON.parse(readFileSync(join(ROOT, 'config/funds/demo.json'), 'utf8'));
     const environment = readHandlerEnvironment({
-      BACKSTOP_FUNDS: encodeFundsForEnv([demo]),
+      BACKSTOP_FUND_CONFIG_BUCKET: 'backstop-fund-configs',
+      BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
+      BACKSTOP_STAGE: 'test',
       BACKSTOP_TABLE_NAME: 'backstop-table',
       BACKSTOP_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:backstop',
       BACKSTOP_IDEMPOTENCY_TABLE_NAME: 'backstop-idempotency',

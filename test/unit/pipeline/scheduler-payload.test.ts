@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { FundConfig } from '../../../lambda/config/fund-config.ts';
 import { parseSchedulerPayload } from '../../../lambda/handlers/scheduler-payload.ts';
 import { InvalidInputError } from '../../../lambda/model/validation.ts';
 
-const funds = new Map([['demo-perps', {} as FundConfig]]);
 const now = new Date('2026-11-22T04:15:42.500Z');
 
 describe('parseSchedulerPayload', () => {
   it('values a tick at its scheduled minute, so a redelivery maps to the same asOf', () => {
     expect(
-      parseSchedulerPayload({ fundId: 'demo-perps', scheduledTime: '2026-11-22T04:00:17Z' }, funds, now),
+      parseSchedulerPayload({ fundId: 'demo-perps', scheduledTime: '2026-11-22T04:00:17Z' }, now),
     ).toEqual({
       fundId: 'demo-perps',
       asOf: '2026-11-22T04:00:00.000Z',
@@ -17,7 +15,7 @@ describe('parseSchedulerPayload', () => {
   });
 
   it('values a payload without scheduledTime at the current minute', () => {
-    expect(parseSchedulerPayload({ fundId: 'demo-perps' }, funds, now)).toEqual({
+    expect(parseSchedulerPayload({ fundId: 'demo-perps' }, now)).toEqual({
       fundId: 'demo-perps',
       asOf: '2026-11-22T04:15:00.000Z',
     });
@@ -31,11 +29,11 @@ describe('parseSchedulerPayload', () => {
       'scheduler payload: scheduledTime: Invalid ISO datetime, got "soon"',
     ],
     [
-      { fundId: 'other-fund' },
-      'scheduler payload: fundId: unknown fund, got "other-fund" (configured: demo-perps)',
+      { fundId: '../demo-perps' },
+      'scheduler payload: fundId: must be lower-case letters, digits and dashes, got "../demo-perps"',
     ],
   ])('rejects %j with one line naming the field', (payload, message) => {
-    const act = () => parseSchedulerPayload(payload, funds, now);
+    const act = () => parseSchedulerPayload(payload, now);
     expect(act).toThrow(InvalidInputError);
     expect(act).toThrow(message);
   });
