@@ -25,9 +25,9 @@ import { readPriceCsv } from '../lambda/backtest/price-csv.ts';
 import { alignDaily, DAY_MS } from '../lambda/backtest/price-panel.ts';
 import { DEFAULT_BACKTEST_SETTINGS, runBacktest } from '../lambda/backtest/run-backtest.ts';
 import { loadFundConfig } from '../lambda/config/load-fund-config.ts';
+import { scenarioLoss } from '../lambda/model/engines/gap/scenario-loss.ts';
 import { Xoshiro128 } from '../lambda/model/random/xoshiro128.ts';
 import { computeReserve } from '../lambda/model/reserve.ts';
-import { scenarioLoss } from '../lambda/model/scenario-loss.ts';
 import type { MarketSnapshot } from '../lambda/model/schemas.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -1,11 +1,12 @@
 /**
  * The production model behind the backtest's {@link RiskEngine} port: `computeReserve` for the
  * forecast (its Monte Carlo VaR and ES; the backtest's snapshots carry no stress scenarios, so nothing
- * else is computed) and `scenarioLoss` at normal liquidity (λ = 1, as in the Monte Carlo) for the
- * realised loss — the same cascade on both sides, so an exceedance is a model miss, not a mismatch.
+ * else is computed) and the snapshot's own loss engine replaying the day's returns at normal
+ * liquidity (λ = 1, as in the Monte Carlo) for the realised loss — the same engine on both sides, so
+ * an exceedance is a model miss, not a mismatch.
  */
+import { lossEngineFor } from '../model/engines/select-engine.ts';
 import { computeReserve } from '../model/reserve.ts';
-import { scenarioLoss } from '../model/scenario-loss.ts';
 import { validateSnapshot } from '../model/validate-snapshot.ts';
 import type { RiskEngine } from './run-backtest.ts';
 
@@ -17,6 +18,10 @@ export const modelRiskEngine: RiskEngine = {
     return { varUsd, esUsd };
   },
   realize(snapshot, returns) {
-    return scenarioLoss(snapshot, returns, 1).totalUsd;
+    return lossEngineFor(snapshot).replay({
+      name: 'realised day',
+      shocks: { ...returns },
+      liquidityFactor: 1,
+    }).netLossUsd;
   },
 };

@@ -14,6 +14,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'compute the required reserve of a MarketSnapshot file',
     load: async () => (await import('./commands/reserve.ts')).reserveCommand,
   },
+  stress: {
+    summary: "replay a price path (CSV) through a snapshot's book: bad debt, income, ADL",
+    load: async () => (await import('./commands/stress.ts')).stressCommand,
+  },
   snapshot: {
     summary: 'build a MarketSnapshot from venue data for a fund config',
     load: async () => (await import('./commands/snapshot.ts')).snapshotCommand,

@@ -9,9 +9,14 @@ import {
   CoverageThresholdsSchema,
   LargeAccountSchema,
   LeverageBucketSchema,
+  LiquidationIncomeSchema,
+  LiquidationParamsSchema,
+  PathDynamicsSchema,
+  PrecisionSchema,
   SHARE_SUM_TOLERANCE,
   StressScenarioSchema,
 } from '../model/schemas.ts';
+import { LIBRARY_SCENARIO_NAMES } from './stress-library.ts';
 
 /** Venues with an adapter (from the venue registry). */
 export const VenueSchema = z.enum(VENUE_NAMES);
@@ -98,6 +103,20 @@ export const FundMarketSchema = z
       })
       .optional(),
     historyDays: z.number().int().min(10).max(1000).default(90),
+    /** The coin whose stress-library column this market takes; default from the symbol (BTCUSDT → BTC). */
+    underlying: z.string().min(1).optional(),
+    /** Loading on the common jump and on the first market for `"*"` paths; default 1. */
+    beta: z.number().gte(-10).lte(10).optional(),
+    /** What the fund keeps on a liquidation above bankruptcy; default `"remainder"`. */
+    liquidationIncome: LiquidationIncomeSchema.optional(),
+    /** The shorts' own distance-to-bankruptcy distribution (then `leverageProfile` is the longs'). */
+    leverageProfileShort: z
+      .array(LeverageBucketSchema)
+      .min(1)
+      .refine((b) => Math.abs(b.reduce((a, x) => a + x.share, 0) - 1) <= SHARE_SUM_TOLERANCE, {
+        message: 'shares must sum to 1',
+      })
+      .optional(),
   })
   .superRefine((m, ctx) => {
     const tiers = VENUES[m.venue].marginTiers;
@@ -114,13 +133,34 @@ export const FundMarketSchema = z
     }
   });
 
+/** A scenario of the shipped stress library, by name, optionally at another liquidity factor. */
+export const LibraryReferenceSchema = z.strictObject({
+  library: z.enum(LIBRARY_SCENARIO_NAMES as [string, ...string[]]),
+  liquidityFactor: z.number().gt(0).lte(1).optional(),
+});
+
+/** What the fund's balance is held in, as shares of it (no price market = a stablecoin). */
+export const FundCompositionSchema = z
+  .array(
+    z.strictObject({
+      asset: z.string().min(1),
+      share: z.number().gte(0).lte(1),
+      priceMarketId: z.string().min(1).optional(),
+    }),
+  )
+  .min(1)
+  .refine((a) => Math.abs(a.reduce((acc, x) => acc + x.share, 0) - 1) <= SHARE_SUM_TOLERANCE, {
+    message: 'shares must sum to 1',
+  });
+
 /** Model parameters of a fund; the seed defaults to one derived from fundId + asOf. */
 export const FundModelSchema = z.strictObject({
   /** Liquidation window in hours: 2 by calibration (docs/VALIDATION.md), DESIGN.md proposed 1. */
   horizonHours: z.number().positive().default(2),
   confidence: z.number().gt(0).lt(1).default(0.999),
   tailDof: z.number().gt(2).nullable().default(3),
-  paths: z.number().int().min(100).max(50_000_000).default(1_000_000),
+  /** Monte Carlo paths; absent: the path engine meets its precision target, the gap engine runs 10⁶. */
+  paths: z.number().int().min(100).max(50_000_000).optional(),
   seed: z.number().int().min(0).optional(),
   impactCoefficient: z.number().min(0).default(1),
   buffer: z.number().min(0).default(0.25),
@@ -128,9 +168,24 @@ export const FundModelSchema = z.strictObject({
   volFloor: z.number().min(0).default(0.2),
   /** Leverage profile for markets that do not override it. */
   defaultLeverageProfile: z.array(LeverageBucketSchema).min(1),
-  stressScenarios: z.array(StressScenarioSchema),
+  /**
+   * Stress scenarios: written out, or `{library: name}` for a scenario of the shipped library
+   * (config/stress-library.json). Default: the whole library.
+   */
+  stressScenarios: z
+    .array(z.union([StressScenarioSchema, LibraryReferenceSchema]))
+    .default(() => LIBRARY_SCENARIO_NAMES.map((library) => ({ library }))),
   largestAccounts: z.array(LargeAccountSchema).optional(),
   releaseMultiple: z.number().min(1).default(1.5),
+  /** The loss engine: the v2 path engine (default) or the v1 gap model. */
+  engine: z.enum(['path', 'gap']).default('path'),
+  /** Path engine: Monte Carlo window (hours) and step (minutes); defaults in docs/MODEL.md. */
+  windowHours: z.number().gt(0).lte(168).optional(),
+  stepMinutes: z.number().int().gte(1).lte(240).optional(),
+  liquidation: LiquidationParamsSchema.optional(),
+  pathDynamics: PathDynamicsSchema.optional(),
+  precision: PrecisionSchema.optional(),
+  reverseStressLiquidity: z.array(z.number().gt(0).lte(1)).min(1).max(8).optional(),
 });
 
 // ─── Fund management (docs/MANAGEMENT.md): the outlook's inflow, the recommendation's targets and
@@ -248,6 +303,8 @@ export const FundConfigSchema = z
     fundId: FundIdSchema,
     description: z.string().default(''),
     balance: BalanceSourceSchema,
+    /** What the balance is held in (shares); default all stable. */
+    fundComposition: FundCompositionSchema.optional(),
     markets: z.array(FundMarketSchema).min(1).max(500),
     model: FundModelSchema,
     data: FundDataSchema.default(DEFAULT_DATA),
@@ -285,8 +342,42 @@ export const FundConfigSchema = z
         });
       ids.add(m.id);
     });
+    c.markets.forEach((m, i) => {
+      // A position at or below the maintenance margin is already being liquidated: such a bucket is
+      // a mistake in the profile, not a book. Checked against a configured maintenance margin that is
+      // itself valid (one bad number is one message); a venue's own tier is checked at recalibration.
+      const mm = m.maintenanceMargin;
+      if (mm === undefined || !(mm >= 0 && mm < 1)) return;
+      const own = m.leverageProfile !== undefined;
+      (m.leverageProfile ?? c.model.defaultLeverageProfile).forEach((b, j) => {
+        if (b.margin <= mm) {
+          ctx.addIssue({
+            code: 'custom',
+            path: own
+              ? ['markets', i, 'leverageProfile', j, 'margin']
+              : ['model', 'defaultLeverageProfile', j, 'margin'],
+            message: `must exceed ${m.id}'s maintenanceMargin ${mm} (a position at or below it is already being liquidated), got ${b.margin}`,
+            input: b.margin,
+          });
+        }
+      });
+    });
+    (c.fundComposition ?? []).forEach((a, k) => {
+      if (a.priceMarketId !== undefined && !ids.has(a.priceMarketId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fundComposition', k, 'priceMarketId'],
+          message: 'unknown market id',
+          input: a.priceMarketId,
+        });
+      }
+    });
     c.model.stressScenarios.forEach((s, k) => {
-      for (const id of Object.keys(s.shocks ?? {})) {
+      if ('library' in s) return;
+      for (const id of [
+        ...Object.keys(s.shocks ?? {}),
+        ...(s.path ?? []).flatMap(([, returns]) => Object.keys(returns)),
+      ]) {
         if (id !== '*' && !ids.has(id)) {
           ctx.addIssue({
             code: 'custom',

@@ -1,39 +1,30 @@
 /**
- * The reserve engine (DESIGN.md §4): Monte Carlo ES, deterministic stress and cover-2 combine into the
- * required reserve, its coverage, status and recommendation. Pure: no I/O, no clock (a timer may be
- * injected), no ambient randomness — same snapshot and seed, same result bit for bit.
+ * The reserve engine's entry point (DESIGN.md §4, §4b): picks the loss engine of a snapshot and
+ * returns its ReserveResult. Pure: no I/O, no clock (a timer may be injected), no ambient randomness —
+ * same snapshot and seed, same result bit for bit.
+ *
+ * Engine: the snapshot's `model.engine`, else `"gap"` for schemaVersion 1 (v1 numbers, unchanged) and
+ * `"path"` for schemaVersion 2.
  */
-import { coverageRatio, coverageStatus, coverageThresholds, recommend } from './coverage.ts';
+
+import { computeGapReserve, DEFAULT_GAP_PATHS } from './engines/gap/gap-reserve.ts';
+import { computePathReserve, PATH_MODEL_VERSION } from './engines/path/path-reserve.ts';
+import { engineOf } from './engines/select-engine.ts';
 import { prepareCorrelation } from './linalg/psd-repair.ts';
-import { buildLiquidationBook, cascadeTable } from './liquidation-book.ts';
-import { MIN_BATCH_TAIL, type MonteCarloEstimate, runMonteCarlo, tailSizes } from './monte-carlo.ts';
+import type { ComputeReserveOptions } from './reserve-options.ts';
 import type { MarketSnapshot, ReserveResult } from './schemas.ts';
-import { cover2, runStress } from './stress.ts';
-import { InvalidInputError } from './validation.ts';
 
-/** Version of the model's equations and conventions, stored with every result. */
-export const MODEL_VERSION = '1.0.0';
-/** Paths of the gap engine when a snapshot does not say (only v2 snapshots may omit them). */
-export const DEFAULT_GAP_PATHS = 1_000_000;
-/** Hours per year: τ = horizonHours / 8760. */
-const HOURS_PER_YEAR = 8760;
-/** ES standard error above this fraction of ES earns a warning. */
-const ES_PRECISION_WARNING = 0.1;
-/** Most per-market tail losses kept in memory (8 bytes each: 256 MB). */
-const MAX_TAIL_CELLS = 2 ** 25;
+export { engineOf } from './engines/select-engine.ts';
+export type { ComputeReserveOptions } from './reserve-options.ts';
 
-/** Hooks of {@link computeReserve}: progress for long runs and a timer for `monteCarlo.seconds`. */
-export interface ComputeReserveOptions {
-  /** Called every 65 536 paths and once at the end with (paths done, total paths). */
-  readonly onProgress?: (done: number, total: number) => void;
-  /** Seconds from any origin (e.g. `() => performance.now() / 1000`); without it seconds is 0. */
-  readonly timer?: () => number;
-}
+/** Version of the model written with new (schemaVersion 2) results. */
+export const MODEL_VERSION = PATH_MODEL_VERSION;
 
 /**
  * Computes the ReserveResult of a validated snapshot (see `validateSnapshot`).
  *
- * requiredReserveUsd = (1 + buffer)·max(ES, worst stress loss, cover-2); all USD, losses positive.
+ * requiredReserveUsd = (1 + buffer)·max(ES, worst stress loss, cover-2); all USD, losses positive
+ * (v2: net of liquidation income, floored at 0).
  *
  * @throws InvalidInputError (field `correlation`) when the correlation is too far from PSD to repair,
  *   or (field `model.confidence`) when the ES tail would not fit in memory
@@ -41,105 +32,9 @@ export interface ComputeReserveOptions {
  * const result = computeReserve(snapshot, { timer: () => performance.now() / 1000 });
  */
 export function computeReserve(snapshot: MarketSnapshot, options: ComputeReserveOptions = {}): ReserveResult {
-  const { model, markets } = snapshot;
-  const paths = model.paths ?? DEFAULT_GAP_PATHS;
-  checkTailFits(paths, model.confidence, markets.length);
   const correlation = prepareCorrelation(snapshot.correlation);
-  const books = markets.map((m) => buildLiquidationBook(m, model.impactCoefficient));
-  const ids = markets.map((m) => m.id);
-  const tau = model.horizonHours / HOURS_PER_YEAR;
-
-  const started = options.timer?.() ?? 0;
-  const mc = runMonteCarlo({
-    books,
-    tables: books.map((b) => cascadeTable(b, 1)),
-    windowVols: Float64Array.from(markets, (m) => m.impliedVol * Math.sqrt(tau)),
-    cholesky: correlation.cholesky,
-    tailDof: model.tailDof,
-    paths,
-    seed: model.seed,
-    confidence: model.confidence,
-    onProgress: options.onProgress,
-  });
-  const seconds = options.timer === undefined ? 0 : Math.max(0, options.timer() - started);
-
-  const stress = runStress(model.stressScenarios, ids, books);
-  const worstStress = stress.worstIndex < 0 ? 0 : (stress.results[stress.worstIndex]?.lossUsd ?? 0);
-  const cover2Usd = cover2(model.largestAccounts, stress);
-
-  const base = Math.max(mc.esUsd, worstStress, cover2Usd ?? 0);
-  const binding: ReserveResult['binding'] =
-    base === mc.esUsd ? 'expectedShortfall' : base === worstStress ? 'stress' : 'cover2';
-  const requiredReserveUsd = (1 + model.buffer) * base;
-  const balance = snapshot.fundBalanceUsd;
-  const coverage = coverageStatus(balance, requiredReserveUsd, coverageThresholds(model));
-
-  return {
-    fundId: snapshot.fundId,
-    asOf: snapshot.asOf,
-    modelVersion: MODEL_VERSION,
-    fundBalanceUsd: balance,
-    requiredReserveUsd,
-    coverageRatio: coverageRatio(balance, requiredReserveUsd),
-    coverageStatus: coverage,
-    status: snapshot.dataQuality?.degraded === true ? 'DEGRADED' : coverage,
-    monteCarlo: {
-      paths,
-      seed: model.seed,
-      confidence: model.confidence,
-      tailDof: model.tailDof,
-      varUsd: mc.varUsd,
-      esUsd: mc.esUsd,
-      esStdErrorUsd: mc.esStdErrorUsd,
-      tailCount: mc.tailCount,
-      seconds,
-    },
-    stress: stress.results,
-    cover2Usd,
-    byMarket: ids.map((id, i) => ({
-      id,
-      esContributionUsd: mc.esContributions[i]!,
-      worstStressLossUsd: stress.worstIndex < 0 ? 0 : (stress.results[stress.worstIndex]?.byMarket[id] ?? 0),
-    })),
-    binding,
-    recommendation: recommend(snapshot, requiredReserveUsd),
-    warnings: [...correlation.warnings, ...resultWarnings(snapshot, mc, cover2Usd)],
-  };
-}
-
-/** A low confidence on many paths would keep most paths' per-market losses: refuse it as bad input. */
-function checkTailFits(paths: number, confidence: number, marketCount: number): void {
-  const { varRankFromTop, tailCount } = tailSizes(paths, confidence);
-  const cells = Math.max(varRankFromTop, tailCount) * marketCount;
-  if (cells > MAX_TAIL_CELLS) {
-    throw new InvalidInputError(
-      `model.confidence: ES at ${confidence} over ${paths} paths keeps ${tailCount} tail paths of ${marketCount} markets (${cells} losses, limit ${MAX_TAIL_CELLS}); raise confidence or lower paths`,
-      'model.confidence',
-    );
-  }
-}
-
-function resultWarnings(
-  snapshot: MarketSnapshot,
-  { esUsd, esStdErrorUsd, tailCount }: Pick<MonteCarloEstimate, 'esUsd' | 'esStdErrorUsd' | 'tailCount'>,
-  cover2Usd: number | null,
-): string[] {
-  const warnings: string[] = [];
-  if (snapshot.fundBalanceUsd === null) {
-    warnings.push('fund balance unknown: status UNKNOWN, shortfall counts the whole requirement');
-  }
-  if (tailCount < 2 * MIN_BATCH_TAIL) {
-    warnings.push(
-      `ES averages only ${tailCount} tail scenario${tailCount === 1 ? '' : 's'}: too few for ES or its standard error; raise paths to at least ${Math.ceil((2 * MIN_BATCH_TAIL) / (1 - snapshot.model.confidence))}`,
-    );
-  } else if (esUsd > 0 && esStdErrorUsd > ES_PRECISION_WARNING * esUsd) {
-    warnings.push(
-      `ES standard error is ${((100 * esStdErrorUsd) / esUsd).toFixed(0)}% of ES: run more paths before relying on it`,
-    );
-  }
-  const accounts = snapshot.model.largestAccounts ?? [];
-  if (accounts.length > 0 && cover2Usd === null) {
-    warnings.push('cover-2 not computed: largestAccounts need at least one stress scenario');
-  }
-  return warnings;
+  if (engineOf(snapshot) === 'path') return computePathReserve(snapshot, correlation, options);
+  const result = computeGapReserve(snapshot, correlation, snapshot.model.paths ?? DEFAULT_GAP_PATHS, options);
+  // A v1 document keeps exactly its v1 shape, so stored v1 runs replay field for field.
+  return snapshot.schemaVersion === 1 ? result : { ...result, engine: 'gap' };
 }

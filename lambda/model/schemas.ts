@@ -11,7 +11,7 @@ export const SHARE_SUM_TOLERANCE = 1e-9;
 /** Tolerance on correlation symmetry and unit diagonal. */
 export const CORRELATION_TOLERANCE = 1e-9;
 /** Snapshot schema version written by `backstop run`: 2 = the path engine by default. */
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+export const SNAPSHOT_SCHEMA_VERSION = 2;
 /** Versions the model reads: 1 (gap engine, v1 numbers unchanged) and 2 (path engine by default). */
 export const SchemaVersionSchema = z.union([z.literal(1), z.literal(2)]);
 /** Relative tolerance on a fund composition summing to the fund balance. */
@@ -180,6 +180,16 @@ export const StressScenarioSchema = z
     liquidityFactor: z.number().finite().gt(0).lte(1),
     /** Where the scenario came from (recorded candles, reported facts), for the reader. */
     source: z.string().optional(),
+    /**
+     * v2: minutes of path points reached by a gap from the previous point (an outage, a jump):
+     * positions the gap triggers fill only after it. Other moves are continuous.
+     */
+    gaps: z.array(z.number().int().gte(0)).optional(),
+    /**
+     * v2: the path is a recorded (or reported) market path, so its moves already include the
+     * liquidations' own price impact: the engine adds no permanent impact on top. Default false.
+     */
+    recorded: z.boolean().optional(),
   })
   .superRefine((sc, ctx) => {
     if ((sc.shocks === undefined) === (sc.path === undefined)) {

@@ -14,7 +14,7 @@
  */
 import { deliver } from '../alert/outbox.ts';
 import type { FundConfig } from '../config/fund-config.ts';
-import { computeReserve, MODEL_VERSION } from '../model/reserve.ts';
+import { computeReserve } from '../model/reserve.ts';
 import { decideAlerts } from './alert-step.ts';
 import { PipelineStepError } from './errors.ts';
 import type {
@@ -111,7 +111,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     fundId: config.fundId,
     asOf,
     runId,
-    modelVersion: MODEL_VERSION,
+    modelVersion: result.modelVersion,
     snapshot: ingest.snapshot,
     result,
     observations: ingest.observations,

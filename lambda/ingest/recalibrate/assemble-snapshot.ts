@@ -6,11 +6,14 @@
  * recorded in the market's provenance.
  */
 import type { FundConfig, FundMarket } from '../../config/fund-config.ts';
+import { expandLibraryScenario, STRESS_LIBRARY, underlyingOf } from '../../config/stress-library.ts';
+import { DEFAULT_GAP_PATHS } from '../../model/engines/gap/gap-reserve.ts';
 import {
   type MarketSnapshot,
   MarketSnapshotSchema,
   SNAPSHOT_SCHEMA_VERSION,
   type SnapshotMarket,
+  type StressScenario,
 } from '../../model/schemas.ts';
 import { parseOrThrow } from '../../model/validation.ts';
 import type { DataFlag } from '../../pipeline/ports.ts';
@@ -129,6 +132,7 @@ function freshMarket(
     // Replaced by the venue's tier (or its fallback) in withLiquidity.
     maintenanceMargin: m.maintenanceMargin ?? last.market?.maintenanceMargin ?? 0,
     leverageProfile: m.leverageProfile ?? config.model.defaultLeverageProfile,
+    ...configuredFields(m),
     provenance: {
       venue: m.venue,
       symbol: m.symbol,
@@ -263,11 +267,10 @@ export function assembleSnapshot(args: {
     });
     flags.push(fill.flag);
     degraded ||= fill.expired;
-    return withLiquidity(f, fill.market);
+    return { ...withLiquidity(f, fill.market), ...configuredFields(m) };
   });
   const correlation = correlationOf(fetches, usedFresh, lastGood, flags);
   flags.push(...args.balanceFlags);
-  const model = config.model;
   const snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     fundId: config.fundId,
@@ -275,19 +278,8 @@ export function assembleSnapshot(args: {
     fundBalanceUsd: args.fundBalanceUsd,
     markets,
     correlation,
-    model: {
-      horizonHours: model.horizonHours,
-      confidence: model.confidence,
-      tailDof: model.tailDof,
-      paths: model.paths,
-      seed: model.seed ?? defaultSeed(config.fundId, asOf),
-      impactCoefficient: model.impactCoefficient,
-      buffer: model.buffer,
-      stressScenarios: model.stressScenarios,
-      ...(model.largestAccounts === undefined ? {} : { largestAccounts: model.largestAccounts }),
-      releaseMultiple: model.releaseMultiple,
-      thresholds: config.alerts.thresholds,
-    },
+    ...fundComposition(config, args.fundBalanceUsd),
+    model: snapshotModel(config, asOf),
     dataQuality: {
       degraded,
       flags: flags.map((f) => (f.marketId === undefined ? { code: f.code, detail: f.detail } : { ...f })),
@@ -296,5 +288,76 @@ export function assembleSnapshot(args: {
   return {
     snapshot: parseOrThrow(MarketSnapshotSchema, snapshot, `snapshot of ${config.fundId} at ${asOf}`),
     flags,
+  };
+}
+
+/** The snapshot's model section: the fund's parameters with its stress library expanded. */
+function snapshotModel(config: FundConfig, asOf: string): MarketSnapshot['model'] {
+  const model = config.model;
+  const optional = <K extends keyof typeof model>(key: K) =>
+    model[key] === undefined ? {} : ({ [key]: model[key] } as Pick<typeof model, K>);
+  return {
+    horizonHours: model.horizonHours,
+    confidence: model.confidence,
+    tailDof: model.tailDof,
+    ...(model.paths === undefined
+      ? model.engine === 'gap'
+        ? { paths: DEFAULT_GAP_PATHS }
+        : {}
+      : { paths: model.paths }),
+    seed: model.seed ?? defaultSeed(config.fundId, asOf),
+    impactCoefficient: model.impactCoefficient,
+    buffer: model.buffer,
+    stressScenarios: stressScenariosOf(config),
+    ...optional('largestAccounts'),
+    releaseMultiple: model.releaseMultiple,
+    thresholds: config.alerts.thresholds,
+    engine: model.engine,
+    ...optional('windowHours'),
+    ...optional('stepMinutes'),
+    ...optional('liquidation'),
+    ...optional('pathDynamics'),
+    ...optional('precision'),
+    ...optional('reverseStressLiquidity'),
+  };
+}
+
+/** The fund's stress scenarios with `{library}` references expanded over its markets. */
+function stressScenariosOf(config: FundConfig): StressScenario[] {
+  const markets = config.markets.map((m) => ({
+    id: m.id,
+    underlying: m.underlying ?? underlyingOf(m.symbol),
+  }));
+  return config.model.stressScenarios.map((s) => {
+    if (!('library' in s)) return s;
+    const scenario = STRESS_LIBRARY.find((l) => l.name === s.library);
+    if (scenario === undefined) throw new RangeError(`unknown stress library scenario ${s.library}`);
+    return expandLibraryScenario(scenario, markets, s.liquidityFactor);
+  });
+}
+
+/** The balance's composition in USD (shares of the balance); nothing without one or without a balance. */
+function fundComposition(
+  config: FundConfig,
+  balanceUsd: number | null,
+): { fundComposition?: NonNullable<MarketSnapshot['fundComposition']> } {
+  if (config.fundComposition === undefined || balanceUsd === null) return {};
+  return {
+    fundComposition: config.fundComposition.map((a) => ({
+      asset: a.asset,
+      amountUsd: a.share * balanceUsd,
+      ...(a.priceMarketId === undefined ? {} : { priceMarketId: a.priceMarketId }),
+    })),
+  };
+}
+
+/** The v2 market fields a fund config sets directly (absent ones keep the model's defaults). */
+function configuredFields(
+  m: FundMarket,
+): Pick<SnapshotMarket, 'beta' | 'liquidationIncome' | 'leverageProfileShort'> {
+  return {
+    ...(m.beta === undefined ? {} : { beta: m.beta }),
+    ...(m.liquidationIncome === undefined ? {} : { liquidationIncome: m.liquidationIncome }),
+    ...(m.leverageProfileShort === undefined ? {} : { leverageProfileShort: m.leverageProfileShort }),
   };
 }

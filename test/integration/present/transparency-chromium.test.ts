@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)('backstop publish: the transparency page in headle
       fundBalanceUsd: 1e9,
       requiredReserveUsd: last.requiredReserveUsd,
       coverageRatio: last.coverageRatio,
-      engine: 'gap',
+      engine: 'path',
     });
     expect(feed.history.map((h) => [h.asOf, h.fundBalanceUsd])).toEqual([
       ['2026-11-19T12:00:00.000Z', 1.6e9],

@@ -5,9 +5,9 @@ import {
   buildLiquidationBook,
   cascadeMove,
   cascadeTable,
-} from '../../../lambda/model/liquidation-book.ts';
+} from '../../../lambda/model/engines/gap/liquidation-book.ts';
+import { scenarioLoss } from '../../../lambda/model/engines/gap/scenario-loss.ts';
 import { computeReserve } from '../../../lambda/model/reserve.ts';
-import { scenarioLoss } from '../../../lambda/model/scenario-loss.ts';
 import type { SnapshotMarket } from '../../../lambda/model/schemas.ts';
 import { market, snapshot } from './snapshot-builder.ts';
 

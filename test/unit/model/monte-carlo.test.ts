@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { esBatchCount, tailSizes } from '../../../lambda/model/engines/gap/monte-carlo.ts';
+import { scenarioLoss } from '../../../lambda/model/engines/gap/scenario-loss.ts';
 import { choleskyLower } from '../../../lambda/model/linalg/cholesky.ts';
-import { esBatchCount, tailSizes } from '../../../lambda/model/monte-carlo.ts';
 import { ChiSquareSampler, independentStreams } from '../../../lambda/model/random/samplers.ts';
 import { NormalSampler } from '../../../lambda/model/random/ziggurat.ts';
 import { computeReserve } from '../../../lambda/model/reserve.ts';
-import { scenarioLoss } from '../../../lambda/model/scenario-loss.ts';
 import { market, snapshot } from './snapshot-builder.ts';
 
 /** ∫_a^∞ g(t) dt by composite Simpson after t = a + u/(1 − u), u ∈ [0, 1). */

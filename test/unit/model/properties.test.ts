@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { scenarioLoss } from '../../../lambda/model/engines/gap/scenario-loss.ts';
 import { computeReserve } from '../../../lambda/model/reserve.ts';
-import { scenarioLoss } from '../../../lambda/model/scenario-loss.ts';
 import type { MarketSnapshot, SnapshotMarket } from '../../../lambda/model/schemas.ts';
 import { market, snapshot } from './snapshot-builder.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeReserve, MODEL_VERSION } from '../../../lambda/model/reserve.ts';
+import { GAP_MODEL_VERSION } from '../../../lambda/model/engines/gap/gap-reserve.ts';
+import { computeReserve } from '../../../lambda/model/reserve.ts';
 import { type MarketSnapshot, ReserveResultSchema } from '../../../lambda/model/schemas.ts';
 import { InvalidInputError } from '../../../lambda/model/validation.ts';
 import { market, snapshot } from './snapshot-builder.ts';
@@ -47,7 +48,7 @@ describe('computeReserve', () => {
   it('sets the requirement from the worst stress loss plus the buffer', () => {
     const result = computeReserve(handSnapshot(1e8));
     expect(ReserveResultSchema.parse(result)).toEqual(result);
-    expect(result.modelVersion).toBe(MODEL_VERSION);
+    expect(result.modelVersion).toBe(GAP_MODEL_VERSION);
     expect(result.monteCarlo.esUsd).toBe(0);
     expect(result.stress.map((s) => s.lossUsd)).toEqual([0, expect.closeTo(7.6e7, 0)]);
     expect(result.binding).toBe('stress');

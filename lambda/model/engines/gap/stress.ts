@@ -3,9 +3,10 @@
  * same cascade as the Monte Carlo at the scenario's liquidity factor; cover-2 is the loss beyond
  * margin of the two largest accounts under the worst scenario.
  */
+
+import type { LargeAccount, ReserveResult, StressScenario } from '../../schemas.ts';
 import type { LiquidationBook } from './liquidation-book.ts';
 import { type MarketMove, shockMarket } from './scenario-loss.ts';
-import type { LargeAccount, ReserveResult, StressScenario } from './schemas.ts';
 
 /** Stress results in scenario order, with the index and market moves of the worst one. */
 export interface StressRun {

@@ -6,7 +6,7 @@
  * Conventions: `x` is the adverse move as a fraction of the price (≥ 0); a bucket of margin m is
  * liquidated when x ≥ m − maintenanceMargin and owes bad debt OI·share·max(0, x − m).
  */
-import type { SnapshotMarket } from './schemas.ts';
+import type { SnapshotMarket } from '../../schemas.ts';
 
 /** The per-market constants of the cascade. Arrays are indexed by buckets sorted by margin. */
 export interface LiquidationBook {

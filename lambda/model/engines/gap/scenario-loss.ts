@@ -2,6 +2,8 @@
  * Deterministic losses of the book under given returns: the same cascade as the Monte Carlo, for
  * stress scenarios (DESIGN.md §4 "Stress") and for the backtest's realized losses.
  */
+
+import type { MarketSnapshot } from '../../schemas.ts';
 import {
   badDebt,
   buildLiquidationBook,
@@ -9,7 +11,6 @@ import {
   cascadeTable,
   type LiquidationBook,
 } from './liquidation-book.ts';
-import type { MarketSnapshot } from './schemas.ts';
 
 /** Which side of a market lost, how far the price finally moved against it, and the bad debt. */
 export interface MarketMove {

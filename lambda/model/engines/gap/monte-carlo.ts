@@ -7,10 +7,11 @@
  * stream in one Int32Array, the ziggurat's fast path and the cascade inlined (V8's inlining budget
  * would otherwise leave calls that box a double per market and path). No allocation per path.
  */
+
+import { chiSquareConstants, chiSquareDraw, independentStreams } from '../../random/samplers.ts';
+import { xoshiroNext } from '../../random/xoshiro128.ts';
+import { normalSlowPath, ZIGGURAT } from '../../random/ziggurat.ts';
 import type { CascadeTable, LiquidationBook } from './liquidation-book.ts';
-import { chiSquareConstants, chiSquareDraw, independentStreams } from './random/samplers.ts';
-import { xoshiroNext } from './random/xoshiro128.ts';
-import { normalSlowPath, ZIGGURAT } from './random/ziggurat.ts';
 import { TailHeap } from './tail-heap.ts';
 
 /** Most batches of the batch-means standard error of ES. */
