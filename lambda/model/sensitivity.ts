@@ -3,15 +3,20 @@
  * liquidity and the liquidation window. Each is moved by −50% and +50% and the reserve recomputed.
  *
  * Cost is bounded: every run (the six perturbed ones and one unperturbed reference) uses at most
- * {@link SENSITIVITY_PATHS} Monte Carlo paths with the snapshot's own seed — common random numbers,
- * so the ratio to the reference at the same paths shows the assumption's effect, not sampling noise.
- * Pure: no I/O, no clock.
+ * {@link SENSITIVITY_PATHS} Monte Carlo paths of the snapshot's engine with the snapshot's own seed —
+ * common random numbers, so the ratio to the reference at the same paths shows the assumption's
+ * effect, not sampling noise. Pure: no I/O, no clock.
  */
-import { computeReserve } from './reserve.ts';
+import { PATH_DEFAULTS } from './engines/path/path-engine.ts';
+import { computeReserve, engineOf } from './reserve.ts';
 import type { LeverageBucket, MarketSnapshot, SnapshotMarket } from './schemas.ts';
 
-/** Most Monte Carlo paths per sensitivity run (7 runs: at most 350,000 paths in total). */
-export const SENSITIVITY_PATHS = 50_000;
+/**
+ * Most Monte Carlo paths per sensitivity run, by engine: 7 × 50,000 gap paths (a third of a default
+ * 10⁶-path gap run, ~0.2 s) or 7 × 2,500 path-engine paths (its importance sampling keeps ~4% of
+ * them in the tail; about a seventh of a precision-driven demo run, ~1 s on one core).
+ */
+export const SENSITIVITY_PATHS: Readonly<Record<'gap' | 'path', number>> = { gap: 50_000, path: 2_500 };
 /** The relative move of each assumption: −50% and +50%. */
 export const SENSITIVITY_MOVE = 0.5;
 /** Longest path-engine window the schema accepts, hours. */
@@ -55,7 +60,7 @@ export interface Sensitivity {
 
 /** Options of {@link computeSensitivity}. */
 export interface SensitivityOptions {
-  /** Paths per run (default {@link SENSITIVITY_PATHS}); never more than the snapshot's own. */
+  /** Paths per run (default {@link SENSITIVITY_PATHS} of the snapshot's engine); never more than the snapshot's own. */
   readonly paths?: number;
 }
 
@@ -73,7 +78,10 @@ export interface SensitivityOptions {
  * s.lines[0].down.ratio; // 1.42: 42% more required if every position were twice as leveraged
  */
 export function computeSensitivity(snapshot: MarketSnapshot, options: SensitivityOptions = {}): Sensitivity {
-  const paths = Math.max(100, Math.min(options.paths ?? SENSITIVITY_PATHS, snapshot.model.paths ?? Infinity));
+  const paths = Math.max(
+    100,
+    Math.min(options.paths ?? SENSITIVITY_PATHS[engineOf(snapshot)], snapshot.model.paths ?? Infinity),
+  );
   const reduced = atPaths(snapshot, paths);
   const reference = computeReserve(reduced).requiredReserveUsd;
   const point = (factor: number, perturb: (s: MarketSnapshot, f: number) => MarketSnapshot) => {
@@ -154,17 +162,14 @@ function scaleLiquidity(snapshot: MarketSnapshot, f: number): MarketSnapshot {
   };
 }
 
-/** The liquidation window × f (v1 `horizonHours`, and v2 `windowHours` when set). */
+/**
+ * The liquidation window × f: the gap engine's `horizonHours`; the path engine's `windowHours` (its
+ * default when unset), at most 168 h.
+ */
 function scaleWindow(snapshot: MarketSnapshot, f: number): MarketSnapshot {
   const { model } = snapshot;
-  return {
-    ...snapshot,
-    model: {
-      ...model,
-      horizonHours: model.horizonHours * f,
-      ...(model.windowHours === undefined
-        ? {}
-        : { windowHours: Math.min(MAX_WINDOW_HOURS, model.windowHours * f) }),
-    },
-  };
+  if (engineOf(snapshot) === 'gap')
+    return { ...snapshot, model: { ...model, horizonHours: model.horizonHours * f } };
+  const hours = model.windowHours ?? PATH_DEFAULTS.windowHours;
+  return { ...snapshot, model: { ...model, windowHours: Math.min(MAX_WINDOW_HOURS, hours * f) } };
 }

@@ -99,9 +99,25 @@ export function explainReserve(
   };
 }
 
+/** Sensitivities already computed, per snapshot object: the alert step and the summary share one. */
+const SENSITIVITIES = new WeakMap<MarketSnapshot, Sensitivity>();
+
 /**
- * The explanation of a stored run, sensitivity included (bounded cost: see `computeSensitivity`).
- * An alert carries it, so every channel explains the number the same way.
+ * The sensitivity of a snapshot (bounded cost: see `computeSensitivity`), computed once per snapshot
+ * object however many renderers ask.
+ */
+export function sensitivityOf(snapshot: MarketSnapshot): Sensitivity {
+  let s = SENSITIVITIES.get(snapshot);
+  if (s === undefined) {
+    s = computeSensitivity(snapshot);
+    SENSITIVITIES.set(snapshot, s);
+  }
+  return s;
+}
+
+/**
+ * The explanation of a stored run, sensitivity included (see {@link sensitivityOf}). An alert
+ * carries it, so every channel explains the number the same way.
  */
 export function explainRun(
   run: {
@@ -113,7 +129,7 @@ export function explainRun(
 ): Explanation {
   return explainReserve(run.snapshot, run.result, {
     flags: run.flags,
-    sensitivity: computeSensitivity(run.snapshot),
+    sensitivity: sensitivityOf(run.snapshot),
     ...(configMarkets === undefined ? {} : { configMarkets }),
   });
 }

@@ -11,11 +11,11 @@ import { FundModelSchema } from '../../config/fund-config.ts';
 import { startReplayServer } from '../../ingest/replay/replay-server.ts';
 import { RECORDED_AS_OF } from '../../ingest/replay/retime.ts';
 import { createVenueMarketSource } from '../../ingest/venue-market-source.ts';
-import { computeSensitivity } from '../../model/sensitivity.ts';
 import { InvalidInputError } from '../../model/validation.ts';
 import type { MarketSource, Notifier, StepRecord } from '../../pipeline/ports.ts';
 import { type PipelineProgress, runPipeline } from '../../pipeline/run-pipeline.ts';
 import { alertSilence } from '../../present/alert-silence.ts';
+import { sensitivityOf } from '../../present/explain.ts';
 import { renderRunSummary } from '../../present/run-summary-text.ts';
 import { configDrift } from '../config-drift.ts';
 import { asOfOption } from '../dates.ts';
@@ -108,7 +108,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
         io.stdout(
           renderRunSummary(outcome, run, {
             alertTexts,
-            sensitivity: computeSensitivity(run.snapshot),
+            sensitivity: sensitivityOf(run.snapshot),
             configMarkets: config.markets,
             ...(replay === null ? {} : { dataSource: replayedNote(replay.retimedDays) }),
             ...(silence === undefined ? {} : { silence }),

@@ -108,7 +108,7 @@ describe('configDrift', () => {
     const edited = {
       ...config,
       model: { ...config.model, buffer: 0.3 },
-      markets: [{ ...config.markets[0]!, maintenanceMargin: 0.005 }],
+      markets: [{ ...config.markets[0]!, leverageProfile: [{ margin: 0.2, share: 1 }] }],
     };
     expect(configDrift(edited, stored)).toEqual(['model.buffer', 'markets']);
   });

@@ -66,7 +66,7 @@ describe('computeSensitivity', () => {
     expect(s.referenceRequiredUsd).toBe(
       computeReserve({ ...big, model: { ...big.model, paths: 20_000 } }).requiredReserveUsd,
     );
-    expect(SENSITIVITY_PATHS).toBe(50_000);
+    expect(SENSITIVITY_PATHS).toEqual({ gap: 50_000, path: 2_500 });
   });
 
   it('keeps shrunk margins above the maintenance margin (v2 refuses a bucket at or below it)', () => {
@@ -81,5 +81,18 @@ describe('computeSensitivity', () => {
     };
     // Bad debt = OI × (0.30 − margin): margin 0.01 × 0.5 = 0.005 is lifted to 0.008 + 1e-6.
     expect(computeSensitivity(tight).lines[0]!.down.ratio).toBeCloseTo((0.3 - 0.008001) / (0.3 - 0.01), 12);
+  });
+});
+
+describe('computeSensitivity on the path engine', () => {
+  it('moves the path window (its default 4 h when unset) and cuts the reverse-stress grid to one level', () => {
+    const v2 = { ...snapshot([market('BTC-PERP')], { paths: 400 }), schemaVersion: 2 as const };
+    const s = computeSensitivity(v2);
+    expect(s.paths).toBe(400);
+    const at = (windowHours: number) =>
+      computeReserve({ ...v2, model: { ...v2.model, windowHours, reverseStressLiquidity: [1] } })
+        .requiredReserveUsd;
+    expect(s.lines[2]!.down.requiredReserveUsd).toBe(at(2));
+    expect(s.lines[2]!.up.requiredReserveUsd).toBe(at(6));
   });
 });
