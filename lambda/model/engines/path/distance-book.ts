@@ -49,14 +49,16 @@ export function buildDistanceBook(profile: readonly LeverageBucket[], floor: num
     let lo = bucket.margin * (1 - BUCKET_SPREAD);
     let hi = bucket.margin * (1 + BUCKET_SPREAD);
     if (lo < floor) {
-      // Keep the mean where it can be kept: [floor, 2·margin − floor]; a mean at or below the floor
-      // moves onto a thin interval starting at the floor.
+      // Keep the mean where it can be kept: [floor, 2·margin − floor]. A bucket whose mean is at or
+      // below the floor cannot exist at that leverage: it moves to the floor, spread as a bucket
+      // there would be ([floor, floor·(1 + 2·spread)]), so no point mass forms.
       lo = floor;
       hi = 2 * bucket.margin - floor;
-      const minWidth = Math.max(floor, bucket.margin) * MIN_RELATIVE_WIDTH;
-      if (hi - lo < minWidth) {
-        if (bucket.margin <= floor) raisedBuckets++;
-        hi = lo + minWidth;
+      if (bucket.margin <= floor) {
+        raisedBuckets++;
+        hi = floor * (1 + 2 * BUCKET_SPREAD);
+      } else if (hi - lo < floor * MIN_RELATIVE_WIDTH) {
+        hi = lo + floor * MIN_RELATIVE_WIDTH;
       }
     }
     intervals.push({ lo, hi, share: bucket.share });

@@ -72,10 +72,10 @@ function prepareMarket(
   );
   const long = buildDistanceBook(market.leverageProfile, floor);
   const short = buildDistanceBook(market.leverageProfileShort ?? market.leverageProfile, floor);
-  const raised = long.raisedBuckets + short.raisedBuckets;
+  const raised = Math.max(long.raisedBuckets, short.raisedBuckets);
   if (raised > 0) {
     warnings.push(
-      `${market.id}: ${raised} leverage bucket${raised === 1 ? '' : 's'} at or below 1/maxLeverage = ${floor} moved onto it`,
+      `${market.id}: ${raised} leverage bucket${raised === 1 ? '' : 's'} at or below 1/maxLeverage = ${+floor.toPrecision(6)} moved up to it`,
     );
   }
   const income = market.liquidationIncome ?? 'remainder';
