@@ -19,7 +19,7 @@ describe('backstop run without surprises', () => {
     expect(first.code).toBe(0);
     const lines = first.stdout.split('\n');
     expect(lines[0]).toMatch(
-      /^BREACH demo-perps at 2026-12-01 11:30 UTC: coverage \d+\.\d% \(balance \$1\.36B, required/,
+      /^(WARN|BREACH) demo-perps at 2026-12-01 11:30 UTC: coverage \d+\.\d% \(balance \$1\.36B, required/,
     );
     expect(lines[1]).toBe(
       '  Data: REPLAYED venue recordings of 2026-11-22 (re-timed +9 days to the as-of), not live prices; --source live for live venues',
@@ -58,11 +58,14 @@ describe('backstop run without surprises', () => {
       'warn',
     );
     expect(next.code).toBe(3);
-    expect(next.stderr).toBe('backstop run: status BREACH is at or beyond --fail-on warn (exit 3)\n');
-    expect(next.stdout).toMatch(
-      /\nAlerts: 0 decided by this run, 0 sent, 0 failed — BREACH already sent \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC; next reminder \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\n/,
+    // The demo fund is below its requirement (WARN or BREACH): gated at warn.
+    expect(next.stderr).toMatch(
+      /^backstop run: status (WARN|BREACH) is at or beyond --fail-on warn \(exit 3\)\n$/,
     );
-    expect(next.stdout).toMatch(/\n  5,000 paths \(\d+ in the tail\)/);
+    expect(next.stdout).toMatch(
+      /\nAlerts: 0 decided by this run, 0 sent, 0 failed — (WARN|BREACH) already sent \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC; next reminder \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\n/,
+    );
+    expect(next.stdout).toMatch(/\n {2}5,000 paths \(\d+ in the tail\)/);
   });
 
   it.each([
