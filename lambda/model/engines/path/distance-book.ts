@@ -1,5 +1,5 @@
 /**
- * One side of a market's book as a continuous distribution of distance to bankruptcy (DESIGN.md §4b
+ * One side of a market's book as a continuous distribution of distance to bankruptcy (docs/MODEL.md §2
  * step 2). Each leverage bucket keeps its share and its mean margin but is spread uniformly over
  * ±{@link BUCKET_SPREAD} of that margin, so the liquidated notional is continuous in the move (no
  * point masses, no cliff when a move crosses a bucket's margin). No position sits closer to

@@ -1,7 +1,7 @@
 /**
  * Everything the path engine needs about a snapshot's markets and fund, prepared once per run:
  * per market its two distance books, its depth walks, throughput and impact constants; per fund its
- * balance split into a stable part and amounts revalued by market prices (DESIGN.md §4b, §4d).
+ * balance split into a stable part and amounts revalued by market prices (docs/MODEL.md §2, §10).
  */
 import type { MarketSnapshot, SnapshotMarket } from '../../schemas.ts';
 import { buildDistanceBook, type DistanceBook } from './distance-book.ts';

@@ -1,5 +1,5 @@
 /**
- * The path engine's kernel (DESIGN.md §4b steps 2–6): one scenario's price path through the book,
+ * The path engine's kernel (docs/MODEL.md §2): one scenario's price path through the book,
  * step by step. The same function serves the Monte Carlo (exogenous paths from the generator) and
  * every deterministic replay (stress paths, `backstop stress`, reverse stress), so a Monte Carlo
  * scenario's loss is by construction its replay's.
