@@ -4,8 +4,8 @@
  * `version` "1.0", `source` "custom", `content` {textType "client-markdown", title, description,
  * nextSteps, keywords}, `metadata` {threadId, summary, eventType, relatedResources, additionalContext}.
  */
-import type { OutboxItem } from '../pipeline/ports.ts';
 import { bindingLine, contributionList, formulaLine, sensitivityLines } from '../present/explain.ts';
+import type { OutboxItem } from '../run/notification.ts';
 import { ALERT_NAMED_CONTRIBUTORS } from './render-email.ts';
 import { alertFacts } from './render-facts.ts';
 

@@ -2,9 +2,9 @@
  * The email text of a notification: plain text, the same facts as the Slack message, plus the
  * snapshot key so the run can be found and replayed.
  */
-import type { OutboxItem } from '../pipeline/ports.ts';
 import { whyLines } from '../present/explain.ts';
 import { formatTime } from '../present/format.ts';
+import type { OutboxItem } from '../run/notification.ts';
 import { alertFacts } from './render-facts.ts';
 
 /** Markets an alert names in the binding term's loss before summing up the rest. */

@@ -5,10 +5,10 @@
  * line. Email, Slack and the console render these same facts.
  */
 import { growthNextSteps } from '../manage/growth.ts';
-import type { OutboxItem } from '../pipeline/ports.ts';
 import { type Explanation, engineLines, explainFromResult } from '../present/explain.ts';
 import { formatCoverage, formatPointChange, formatTime, formatUsd } from '../present/format.ts';
 import { reserveNextSteps } from '../present/next-steps.ts';
+import type { OutboxItem } from '../run/notification.ts';
 
 /** SNS rejects subjects of 100 characters or more, and non-ASCII ones on some protocols. */
 export const MAX_SUBJECT_CHARS = 99;

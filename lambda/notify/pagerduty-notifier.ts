@@ -6,8 +6,9 @@
  */
 import { ALERT_NAMED_CONTRIBUTORS } from '../alert/render-email.ts';
 import { alertFacts, renderSubject } from '../alert/render-facts.ts';
-import type { Notifier, OutboxItem } from '../pipeline/ports.ts';
+import type { Notifier } from '../pipeline/ports.ts';
 import { bindingLine, contributionList, formulaLine } from '../present/explain.ts';
+import type { OutboxItem } from '../run/notification.ts';
 import { notificationId, postJson, type SecretSource } from './http-channel.ts';
 
 /** PagerDuty's Events API v2 endpoint. */

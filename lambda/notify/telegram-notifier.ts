@@ -4,8 +4,9 @@
  */
 import { ALERT_NAMED_CONTRIBUTORS } from '../alert/render-email.ts';
 import { alertFacts } from '../alert/render-facts.ts';
-import type { Notifier, OutboxItem } from '../pipeline/ports.ts';
+import type { Notifier } from '../pipeline/ports.ts';
 import { whyLines } from '../present/explain.ts';
+import type { OutboxItem } from '../run/notification.ts';
 import { postJson, type SecretSource } from './http-channel.ts';
 
 /** The Bot API's base URL. */

@@ -3,8 +3,9 @@
  * because all is well, because the team was already told (and when the next reminder is due), or
  * because the tick was already handled.
  */
-import type { AlertState } from '../pipeline/ports.ts';
+
 import type { RunOutcome } from '../pipeline/run-outcome.ts';
+import type { AlertState } from '../run/alert-state.ts';
 import { formatTime } from './format.ts';
 
 const HOUR_MS = 3_600_000;

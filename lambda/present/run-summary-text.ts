@@ -3,8 +3,8 @@
  * balance's quality and where the data came from), then the reserve summary, then how the steps
  * went, the data flags (repeats collapsed) and the alerts — with the reason when none was sent.
  */
-import type { StoredRun } from '../pipeline/ports.ts';
 import type { RunOutcome } from '../pipeline/run-outcome.ts';
+import type { StoredRun } from '../run/stored-run.ts';
 import { balanceQuality, flagLines } from './data-quality.ts';
 import { formatCoverage, formatTime, formatUsd } from './format.ts';
 import { renderReserveSummary, type SummaryContext } from './reserve-summary.ts';

@@ -5,18 +5,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { ConsoleNotifier } from '../../alert/console-notifier.ts';
-import { SnsNotifier } from '../../alert/sns-notifier.ts';
 import { FundModelSchema } from '../../config/fund-config.ts';
 import { startReplayServer } from '../../ingest/replay/replay-server.ts';
 import { RECORDED_AS_OF } from '../../ingest/replay/retime.ts';
 import { createVenueMarketSource } from '../../ingest/venue-market-source.ts';
 import { InvalidInputError } from '../../model/validation.ts';
-import type { MarketSource, Notifier, StepRecord } from '../../pipeline/ports.ts';
+import { ConsoleNotifier } from '../../notify/console-notifier.ts';
+import { SnsNotifier } from '../../notify/sns-notifier.ts';
+import type { MarketSource, Notifier } from '../../pipeline/ports.ts';
 import { type PipelineProgress, runPipeline } from '../../pipeline/run-pipeline.ts';
 import { alertSilence } from '../../present/alert-silence.ts';
 import { sensitivityOf } from '../../present/explain.ts';
 import { renderRunSummary } from '../../present/run-summary-text.ts';
+import type { StepRecord } from '../../run/step-record.ts';
 import { configDrift } from '../config-drift.ts';
 import { asOfOption } from '../dates.ts';
 import { failOnOption, failOnReason } from '../fail-on.ts';
@@ -94,7 +95,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
         runId: randomUUID(),
         source,
         store: opened.store,
-        notifier,
+        notifiers: [notifier],
         clock: { now: () => new Date() },
         ...(io.stderrIsTty ? { onProgress: progressReporter(io) } : {}),
       });
@@ -117,8 +118,11 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
         );
       }
       if (outcome.notifications.error !== undefined || outcome.notifications.failed > 0) {
+        const { error, failed } = outcome.notifications;
         io.stderr(
-          `error: the run is stored but ${outcome.notifications.error ?? `${outcome.notifications.failed} notification(s) could not be sent`}; they stay queued for the next run\n`,
+          error === undefined
+            ? `error: the run is stored but ${failed} notification(s) could not be sent; they stay queued in the outbox for the next run\n`
+            : `error: the run is stored but its alert step failed (${error}); the next run or a retry of this tick resumes it\n`,
         );
         return ExitCode.Failure;
       }

@@ -3,8 +3,8 @@ import { renderChatbot } from '../../../lambda/alert/render-chatbot.ts';
 import { renderEmail } from '../../../lambda/alert/render-email.ts';
 import type { ReserveResult } from '../../../lambda/model/schemas.ts';
 import type { Sensitivity } from '../../../lambda/model/sensitivity.ts';
-import type { OutboxItem } from '../../../lambda/pipeline/ports.ts';
 import { explainReserve } from '../../../lambda/present/explain.ts';
+import type { OutboxItem } from '../../../lambda/run/notification.ts';
 import { market, snapshot } from '../model/snapshot-builder.ts';
 import { outboxItem, reserveResult } from './result-fixtures.ts';
 

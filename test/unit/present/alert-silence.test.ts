@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertState, Notification } from '../../../lambda/pipeline/ports.ts';
 import { alertSilence } from '../../../lambda/present/alert-silence.ts';
+import type { AlertState } from '../../../lambda/run/alert-state.ts';
+import type { Notification } from '../../../lambda/run/notification.ts';
 
 const quiet = { stored: true, runId: 'r-2', notifications: { decided: [], sent: 0, failed: 0 } };
 const state = (patch: Partial<AlertState>): AlertState => ({
