@@ -4,8 +4,9 @@
  * `version` "1.0", `source` "custom", `content` {textType "client-markdown", title, description,
  * nextSteps, keywords}, `metadata` {threadId, summary, eventType, relatedResources, additionalContext}.
  */
+import { bindingLine, contributionList, formulaLine, sensitivityLines } from '../present/explain.ts';
 import type { OutboxItem } from '../run/notification.ts';
-import { formatShare } from './render-email.ts';
+import { ALERT_NAMED_CONTRIBUTORS } from './render-email.ts';
 import { alertFacts } from './render-facts.ts';
 
 /** An AWS Chatbot custom notification. */
@@ -45,14 +46,22 @@ const EMOJI: Readonly<Record<string, string>> = {
 export function renderChatbot(item: OutboxItem): ChatbotNotification {
   const n = item.notification;
   const f = alertFacts(item);
-  const contributors =
-    f.topContributors.length === 0
-      ? 'none'
-      : f.topContributors.map((c) => `${c.id} ${formatShare(c.esUsd, c.share)}`).join(', ');
+  const why = f.why;
   const description = [
     `*Coverage* ${f.coverage}: balance ${f.balance} vs required ${f.required}${f.shortfall === null ? '' : ` (shortfall ${f.shortfall})`}`,
-    `*Top ES contributors* ${contributors}`,
-    `*Worst stress* ${f.worstStress === null ? 'none configured' : `${f.worstStress.name}: ${f.worstStress.loss}`}`,
+    ...(f.dataNote === null ? [] : [`*Data* ${f.dataNote}`]),
+    `*Why* ${formulaLine(why)}`,
+    `*${bindingLine(why)}*`,
+    ...(why.contributions.length === 0
+      ? []
+      : [`*Its loss by market* ${contributionList(why.contributions, ALERT_NAMED_CONTRIBUTORS)}`]),
+    ...(why.assumptions.length === 0
+      ? []
+      : [`*Assumptions* ${why.assumptions.map((a) => `${a.name}: ${a.value} (${a.source})`).join('; ')}`]),
+    ...(why.sensitivity === null
+      ? []
+      : [`*If an assumption moved ±50%* ${sensitivityLines(why).join('; ')}`]),
+    ...(f.engine.length === 0 ? [] : [`*Engine* ${f.engine.join('; ')}`]),
     `*Change* ${f.change ?? 'first run of this fund'}`,
     `*Snapshot* \`${item.snapshotKey}\``,
   ].join('\n');

@@ -1,24 +1,19 @@
 /**
- * The facts every alert channel shows (DESIGN.md §7): coverage, balance vs required, top three
- * expected-shortfall contributors, the worst stress, what changed since the last run, the snapshot
- * key — and the subject line. Email, Slack and the console render these same facts.
+ * The facts every alert channel shows: coverage, balance vs required and how far the balance can be
+ * trusted, why the requirement is what it is (the same explanation as the terminal summary and the
+ * HTML report), what changed since the last run, the snapshot key, the next steps — and the subject
+ * line. Email, Slack and the console render these same facts.
  */
 import { growthNextSteps } from '../manage/growth.ts';
-import { formatCoverage, formatPointChange, formatUsd } from '../present/format.ts';
+import { type Explanation, engineLines, explainFromResult } from '../present/explain.ts';
+import { formatCoverage, formatPointChange, formatTime, formatUsd } from '../present/format.ts';
+import { reserveNextSteps } from '../present/next-steps.ts';
 import type { OutboxItem } from '../run/notification.ts';
 
 /** SNS rejects subjects of 100 characters or more, and non-ASCII ones on some protocols. */
 export const MAX_SUBJECT_CHARS = 99;
 /** A fund id is never cut shorter than this in a subject (still recognisable). */
 const MIN_FUND_ID_CHARS = 12;
-
-/** One market's share of the expected shortfall. */
-export interface Contributor {
-  readonly id: string;
-  readonly esUsd: number;
-  /** Fraction of the fund's ES (0.56 = 56%). */
-  readonly share: number;
-}
 
 /** The facts of one notification, formatted once for all channels. */
 export interface AlertFacts {
@@ -30,8 +25,12 @@ export interface AlertFacts {
   readonly required: string;
   /** `$56.0M`, or null when there is no shortfall or the balance is unknown. */
   readonly shortfall: string | null;
-  readonly topContributors: readonly Contributor[];
-  readonly worstStress: { readonly name: string; readonly loss: string } | null;
+  /** `balance STALE (updated 228 h ago, limit 36 h)`, or null when the balance is fresh. */
+  readonly dataNote: string | null;
+  /** Why the requirement is what it is (the run's own explanation, or what the result alone says). */
+  readonly why: Explanation;
+  /** The path engine's facts in plain words (empty for a v1 result). */
+  readonly engine: readonly string[];
   /** One line on the change since the previous run, or null for a first run. */
   readonly change: string | null;
   readonly nextSteps: readonly string[];
@@ -48,15 +47,18 @@ function labelOf(item: OutboxItem): string {
 }
 
 /**
- * The subject: `[BREACH] demo-perps insurance fund at 72% of required reserve`, a reminder marked as
- * such when it fits, printable ASCII only, at most {@link MAX_SUBJECT_CHARS} characters.
+ * The subject: `[BREACH] demo-perps insurance fund at 72.0% of required reserve`, a stale balance and a
+ * reminder marked as such when they fit, printable ASCII only, at most {@link MAX_SUBJECT_CHARS} characters.
  */
 export function renderSubject(item: OutboxItem): string {
   const n = item.notification;
   const base = `[${labelOf(item)}] ${n.headline}`.replace(/[^\x20-\x7e]/g, '?');
-  const withReason = n.reason === 'reminder' ? `${base} (reminder)` : base;
-  if (withReason.length <= MAX_SUBJECT_CHARS) return withReason;
-  if (base.length <= MAX_SUBJECT_CHARS) return base;
+  // Notes in order of what a reader must not miss: a stale balance, then that it is a reminder.
+  const stale = item.explanation?.balance.kind === 'stale' ? ' (stale balance)' : '';
+  const reminder = n.reason === 'reminder' ? ' (reminder)' : '';
+  for (const candidate of [`${base}${stale}${reminder}`, `${base}${stale}`, `${base}${reminder}`, base]) {
+    if (candidate.length <= MAX_SUBJECT_CHARS) return candidate;
+  }
   // Too long (fund ids run to 63 characters): shorten the fund id first, so the fact survives.
   const keep = n.fundId.length - (base.length - MAX_SUBJECT_CHARS) - 3;
   if (keep >= MIN_FUND_ID_CHARS && base.includes(n.fundId)) {
@@ -68,15 +70,7 @@ export function renderSubject(item: OutboxItem): string {
 /** Computes the shared facts of an outbox item. */
 export function alertFacts(item: OutboxItem): AlertFacts {
   const r = item.result;
-  const es = r.byMarket.reduce((sum, m) => sum + m.esContributionUsd, 0);
-  const topContributors = [...r.byMarket]
-    .sort((a, b) => b.esContributionUsd - a.esContributionUsd || a.id.localeCompare(b.id))
-    .slice(0, 3)
-    .map((m) => ({ id: m.id, esUsd: m.esContributionUsd, share: es > 0 ? m.esContributionUsd / es : 0 }));
-  const worst = r.stress.reduce<(typeof r.stress)[number] | null>(
-    (w, s) => (w === null || s.lossUsd > w.lossUsd ? s : w),
-    null,
-  );
+  const why = item.explanation ?? explainFromResult(r);
   const shortfall =
     r.fundBalanceUsd === null || r.recommendation.shortfallUsd <= 0
       ? null
@@ -88,10 +82,11 @@ export function alertFacts(item: OutboxItem): AlertFacts {
     balance: formatUsd(r.fundBalanceUsd),
     required: formatUsd(r.requiredReserveUsd),
     shortfall,
-    topContributors,
-    worstStress: worst === null ? null : { name: worst.name, loss: formatUsd(worst.lossUsd) },
+    dataNote: why.balance.kind === 'fresh' ? null : why.balance.note,
+    why,
+    engine: engineLines(r),
     change: describeChange(item),
-    nextSteps: nextSteps(item, shortfall),
+    nextSteps: nextSteps(item, why),
   };
 }
 
@@ -104,18 +99,17 @@ function describeChange(item: OutboxItem): string | null {
       ? `coverage ${formatCoverage(p.coverageRatio)} -> ${formatCoverage(r.coverageRatio)} (${formatPointChange(p.coverageRatio, r.coverageRatio)})`
       : `coverage ${formatCoverage(p.coverageRatio)} -> ${formatCoverage(r.coverageRatio)}`;
   return (
-    `since ${p.asOf} (${p.status}): ${coverage}; ` +
+    `since ${formatTime(p.asOf)} (${p.status}): ${coverage}; ` +
     `required ${formatUsd(p.requiredReserveUsd)} -> ${formatUsd(r.requiredReserveUsd)}; ` +
     `balance ${formatUsd(p.fundBalanceUsd)} -> ${formatUsd(r.fundBalanceUsd)}`
   );
 }
 
 /** What the risk team should do next, by kind and status. */
-function nextSteps(item: OutboxItem, shortfall: string | null): string[] {
+function nextSteps(item: OutboxItem, why: Explanation): string[] {
   const n = item.notification;
   const r = item.result;
   const replay = `Audit the run: backstop replay --fund ${n.fundId} --as-of ${r.asOf}`;
-  const top = [...r.byMarket].sort((a, b) => b.esContributionUsd - a.esContributionUsd)[0]?.id;
   switch (n.kind) {
     case 'RECOVERY':
       return ['No action needed: the fund covers its required reserve again.', replay];
@@ -136,25 +130,14 @@ function nextSteps(item: OutboxItem, shortfall: string | null): string[] {
             replay,
           ];
     default:
-      if (n.status === 'UNKNOWN') {
-        return [
-          `Check the balance source of ${n.fundId} (venue pool, SSM parameter or RPC endpoint).`,
-          replay,
-        ];
-      }
-      if (item.recommendation !== undefined) {
-        // The run's recommendation aimed at a target replaces the 30-day fee arithmetic.
-        return [item.recommendation, ...(top === undefined ? [] : [`Or reduce exposure in ${top}.`]), replay];
-      }
       return [
-        shortfall === null
-          ? `Review the reserve of ${n.fundId}.`
-          : `Top up the fund by ${shortfall}${top === undefined ? '' : ` or reduce exposure in ${top}`}.`,
-        ...(r.recommendation.feeBpsToCloseIn30Days === null
-          ? []
-          : [
-              `Or raise insurance fees by ${r.recommendation.feeBpsToCloseIn30Days.toFixed(2)} bps of volume to close the gap in 30 days.`,
-            ]),
+        ...reserveNextSteps({
+          fundId: n.fundId,
+          result: r,
+          why,
+          // The run's recommendation aimed at a target replaces the 30-day fee arithmetic.
+          ...(item.recommendation === undefined ? {} : { recommendation: item.recommendation }),
+        }),
         replay,
       ];
   }

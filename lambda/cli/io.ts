@@ -5,8 +5,11 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InvalidInputError } from '../model/validation.ts';
 
-/** Exit codes (DESIGN.md §9). */
-export const ExitCode = { Ok: 0, Failure: 1, BadInput: 2 } as const;
+/**
+ * Exit codes: 0 success, 1 failure, 2 bad input, 3 the run's status reached `--fail-on` (for cron
+ * and CI gating).
+ */
+export const ExitCode = { Ok: 0, Failure: 1, BadInput: 2, StatusGate: 3 } as const;
 
 /** Output of a command; tests capture it instead of the process streams. */
 export interface CommandIo {
@@ -20,6 +23,8 @@ export interface CommandIo {
   readonly cwd: string;
   /** Environment (base URL overrides and the like); the CLI is an outer layer, so it may read it. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The whole of standard input (for `-` as a file name); the process's stdin when absent. */
+  readonly readStdin?: () => Promise<string>;
 }
 
 /** The real process streams. */
@@ -31,7 +36,15 @@ export function processIo(): CommandIo {
     stderrIsTty: process.stderr.isTTY === true,
     cwd: process.cwd(),
     env: process.env,
+    readStdin: readProcessStdin,
   };
+}
+
+/** Reads the process's standard input to its end. */
+export async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** One clear line for an error, without a stack trace. */
@@ -48,7 +61,8 @@ export function exitCodeFor(error: unknown): number {
 
 /**
  * `node:util` parseArgs that reports unknown or malformed options as bad input (exit 2) naming the
- * option, instead of a TypeError.
+ * option, instead of a TypeError. A negative number after a string option (`--paths -5`) is taken as
+ * its value, so the option's own check names it, instead of parseArgs calling it ambiguous.
  */
 export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   argv: string[],
@@ -56,17 +70,46 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   command: string,
 ) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: false, strict: true });
+    return parseArgs({
+      args: joinNegativeValues(argv, options),
+      options,
+      allowPositionals: false,
+      strict: true,
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new InvalidInputError(`backstop ${command}: ${message}`, 'argv', { cause: error });
   }
 }
 
-/** Parses a positive integer option, naming the option when it is not one. */
+function joinNegativeValues(
+  argv: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (
+      name !== undefined &&
+      options[name]?.type === 'string' &&
+      next !== undefined &&
+      /^-[\d.]/.test(next)
+    ) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/** Parses a whole-number option (digits only), naming the option when it is not one or below `min`. */
 export function intOption(value: string | undefined, name: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min) {
     throw new InvalidInputError(
       `--${name}: expected an integer >= ${min}, got ${JSON.stringify(value)}`,

@@ -1,8 +1,10 @@
 /**
  * `backstop <command>`: dispatches to one module per command under ./commands/. Every command
- * returns its exit code: 0 success, 1 failure, 2 bad input (DESIGN.md §9).
+ * returns its exit code: 0 success, 1 failure, 2 bad input, 3 status at or beyond `--fail-on`.
  */
+import { readFileSync } from 'node:fs';
 import { type CommandIo, ExitCode, errorLine, exitCodeFor, processIo } from './io.ts';
+import { closest } from './suggest.ts';
 
 /** A CLI command: parses its own arguments and returns an exit code. */
 export type Command = (argv: string[], io: CommandIo) => Promise<number>;
@@ -56,7 +58,15 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: backstop <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'backstop <command> --help' for a command's options.\n`;
+  return `usage: backstop <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'backstop <command> --help' for a command's options; 'backstop --version' for the version.\nExit codes: 0 done, 1 failure, 2 bad input, 3 status at or beyond --fail-on.\n`;
+}
+
+/** The package version, from package.json beside the code. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -66,9 +76,16 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     io.stdout(usage());
     return name === undefined ? ExitCode.BadInput : ExitCode.Ok;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout(`backstop ${version()}\n`);
+    return ExitCode.Ok;
+  }
   const entry = COMMANDS[name];
   if (entry === undefined) {
-    io.stderr(`backstop: unknown command '${name}'\n${usage()}`);
+    const guess = closest(name, Object.keys(COMMANDS));
+    io.stderr(
+      `backstop: unknown command '${name}'${guess === undefined ? '' : ` (did you mean '${guess}'?)`}; see backstop --help\n`,
+    );
     return ExitCode.BadInput;
   }
   try {

@@ -4,8 +4,10 @@
  * one incident instead of opening new ones, and a RECOVERY (of coverage) or a DATA back-to-OK
  * resolves exactly the incident its trigger opened. Other INFO notifications page nobody.
  */
+import { ALERT_NAMED_CONTRIBUTORS } from '../alert/render-email.ts';
 import { alertFacts, renderSubject } from '../alert/render-facts.ts';
 import type { Notifier } from '../pipeline/ports.ts';
+import { bindingLine, contributionList, formulaLine } from '../present/explain.ts';
 import type { OutboxItem } from '../run/notification.ts';
 import { notificationId, postJson, type SecretSource } from './http-channel.ts';
 
@@ -65,7 +67,10 @@ export function pagerDutyEvent(item: OutboxItem, routingKey: string): PagerDutyE
         balance: f.balance,
         required: f.required,
         shortfall: f.shortfall,
-        worst_stress: f.worstStress === null ? null : `${f.worstStress.name}, loss ${f.worstStress.loss}`,
+        data: f.dataNote,
+        why: formulaLine(f.why),
+        set_by: bindingLine(f.why),
+        binding_loss_by_market: contributionList(f.why.contributions, ALERT_NAMED_CONTRIBUTORS),
         change: f.change,
         snapshot: item.snapshotKey,
         message_id: notificationId(n),

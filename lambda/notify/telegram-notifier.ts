@@ -2,9 +2,10 @@
  * Telegram through the Bot API's `sendMessage`: the subject and the facts of the email, as plain
  * text (no parse mode, so nothing in a fund id or a scenario name needs escaping), to one chat.
  */
-import { formatShare } from '../alert/render-email.ts';
+import { ALERT_NAMED_CONTRIBUTORS } from '../alert/render-email.ts';
 import { alertFacts } from '../alert/render-facts.ts';
 import type { Notifier } from '../pipeline/ports.ts';
+import { whyLines } from '../present/explain.ts';
 import type { OutboxItem } from '../run/notification.ts';
 import { postJson, type SecretSource } from './http-channel.ts';
 
@@ -27,12 +28,9 @@ export function telegramText(item: OutboxItem): string {
     f.subject,
     '',
     `Coverage ${f.coverage}: balance ${f.balance} vs required ${f.required}${f.shortfall === null ? '' : ` (shortfall ${f.shortfall})`}`,
-    ...(f.topContributors.length === 0
-      ? []
-      : [
-          `Top contributors: ${f.topContributors.map((c) => `${c.id} ${formatShare(c.esUsd, c.share)}`).join(', ')}`,
-        ]),
-    `Worst stress: ${f.worstStress === null ? 'none configured' : `${f.worstStress.name}, loss ${f.worstStress.loss}`}`,
+    ...(f.dataNote === null ? [] : [`Data: ${f.dataNote}`]),
+    ...whyLines(f.why, ALERT_NAMED_CONTRIBUTORS),
+    ...f.engine,
     ...(f.change === null ? [] : [`Change ${f.change}`]),
     `Snapshot: ${item.snapshotKey}`,
     '',

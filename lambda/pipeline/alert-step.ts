@@ -15,6 +15,7 @@
 import { type BalancePoint, evaluateAlerts } from '../alert/alert-policy.ts';
 import { type FundConfig, GROWTH_ALERT_DEFAULTS } from '../config/fund-config.ts';
 import { growthReferenceRange } from '../manage/growth.ts';
+import { type Explanation, explainRun } from '../present/explain.ts';
 import type { AlertState } from '../run/alert-state.ts';
 import { messageIdOf, type Notification, type OutboxItem } from '../run/notification.ts';
 import type { RunSummary, StoredRun } from '../run/stored-run.ts';
@@ -123,8 +124,10 @@ async function flush(input: AlertStepInput, state: AlertState, known?: StoredRun
   if (run === null) throw new Error(`pending alert decision of run ${pending.asOf}, which is not stored`);
   const before = new Date(Date.parse(pending.asOf) - 1).toISOString();
   const [previous] = await store.summaries(config.fundId, { to: before, limit: 1 });
+  // One explanation (its sensitivity runs are bounded) for every notification and channel of the run.
+  const explanation = pending.notifications.length === 0 ? undefined : explainRun(run, config.markets);
   const items = pending.notifications.flatMap((n) =>
-    input.channels.map((channel) => toOutboxItem(n, channel, run, previous ?? null)),
+    input.channels.map((channel) => toOutboxItem(n, channel, run, previous ?? null, explanation)),
   );
   await store.enqueue(items);
   const { pending: _, ...rest } = state;
@@ -190,10 +193,12 @@ function toOutboxItem(
   channel: string,
   run: StoredRun,
   previous: RunSummary | null,
+  explanation: Explanation | undefined,
 ): OutboxItem {
   return {
     notification,
     channel,
+    ...(explanation === undefined ? {} : { explanation }),
     messageId: messageIdOf(notification),
     snapshotKey: snapshotKeyOf(run.fundId, run.asOf),
     result: run.result,

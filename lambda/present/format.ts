@@ -21,6 +21,14 @@ export function formatPercent(ratio: number | null, digits = 1): string {
   return ratio === null ? 'n/a' : `${(100 * ratio).toFixed(digits)}%`;
 }
 
+/** A probability: `0.4%`, `<0.1%` below one in a thousand (but above 0), `0%`; null → `unknown`. */
+export function formatProbability(p: number | null): string {
+  if (p === null) return 'unknown';
+  if (p === 0) return '0%';
+  if (p < 0.001) return '<0.1%';
+  return formatPercent(p);
+}
+
 /** Magnitude steps of {@link formatUsd}, smallest first. */
 const USD_UNITS: readonly (readonly [number, string])[] = [
   [1, ''],

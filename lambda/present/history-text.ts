@@ -4,7 +4,7 @@
  */
 
 import type { RunSummary } from '../run/stored-run.ts';
-import { formatCoverage, formatTable, formatUsd } from './format.ts';
+import { formatCoverage, formatTable, formatTime, formatUsd } from './format.ts';
 import { sparkline } from './sparkline.ts';
 
 /** Coverage changes smaller than this (5 percentage points) stay on one sparkline level or two. */
@@ -26,7 +26,7 @@ export function renderHistory(fundId: string, runs: readonly RunSummary[]): stri
       : `min ${formatCoverage(Math.min(...known))}, max ${formatCoverage(Math.max(...known))}`;
   const header = ['asOf', 'status', 'balance', 'required', 'coverage'];
   const rows = runs.map((r) => [
-    r.asOf,
+    formatTime(r.asOf),
     r.status,
     formatUsd(r.fundBalanceUsd),
     formatUsd(r.requiredReserveUsd),

@@ -1,53 +1,99 @@
 /**
  * The human-readable summary of a ReserveResult, shared by `backstop reserve` and `backstop run`:
- * the verdict first (reserve, balance, coverage, status), then where the risk sits, then how far to
- * trust the number, then what to do.
+ * the verdict first (reserve, balance and how far to trust it, coverage, status), then why the number
+ * is what it is, where the risk sits, how far to trust the Monte Carlo, and what to do.
  */
 import type { FundOutlook } from '../manage/fund-outlook.ts';
 import type { MarketSnapshot, ReserveResult } from '../model/schemas.ts';
-import { formatCount, formatCoverage, formatPercent, formatTable, formatUsd } from './format.ts';
+import type { Sensitivity } from '../model/sensitivity.ts';
+import type { FlagLike } from './data-quality.ts';
+import { type ExplainOptions, engineLines, explainReserve, whyLines } from './explain.ts';
+import { formatCount, formatCoverage, formatPercent, formatTable, formatTime, formatUsd } from './format.ts';
+import { reserveNextSteps } from './next-steps.ts';
 
-const BINDING_LABEL: Record<ReserveResult['binding'], string> = {
+/** Human names of the term that set the requirement. */
+export const BINDING_LABEL: Record<ReserveResult['binding'], string> = {
   expectedShortfall: 'Monte Carlo expected shortfall',
   stress: 'worst stress scenario',
   cover2: 'cover-2 (two largest accounts)',
 };
 
+/** What the summary knows beyond the snapshot and result. */
+export interface SummaryContext {
+  /** The run's data-quality flags (default: the snapshot's own `dataQuality.flags`). */
+  readonly flags?: readonly FlagLike[];
+  /** The requirement with its assumptions moved ±50% (omitted from the text when absent). */
+  readonly sensitivity?: Sensitivity | null;
+  /** The fund config's markets, to tell own leverage profiles from the fund default. */
+  readonly configMarkets?: ExplainOptions['configMarkets'];
+  /** The run's one-year outlook: its targeted recommendation replaces the 30-day fee. */
+  readonly outlook?: FundOutlook;
+}
+
 /**
  * Renders `result` (computed from `snapshot`) as plain text ending with a newline.
  *
- * @param outlook - the run's one-year outlook: its targeted recommendation replaces the 30-day fee
  * @example
- * io.stdout(renderReserveSummary(snapshot, computeReserve(snapshot)));
+ * io.stdout(renderReserveSummary(snapshot, computeReserve(snapshot), { sensitivity }));
  */
 export function renderReserveSummary(
   snapshot: MarketSnapshot,
   result: ReserveResult,
-  outlook?: FundOutlook,
+  context: SummaryContext = {},
 ): string {
+  const why = explainReserve(snapshot, result, {
+    sensitivity: context.sensitivity ?? null,
+    ...(context.flags === undefined ? {} : { flags: context.flags }),
+    ...(context.configMarkets === undefined ? {} : { configMarkets: context.configMarkets }),
+  });
+  const steps = reserveNextSteps({
+    fundId: result.fundId,
+    result,
+    why,
+    ...(context.outlook === undefined ? {} : { recommendation: context.outlook.recommendation.text }),
+  });
+  const engine = engineLines(result);
   return `${[
-    headline(snapshot, result),
+    headline(snapshot, result, why.balance.note),
+    section('Why this number', whyLines(why)),
+    engine.length === 0 ? '' : section('Path engine', engine),
     marketsSection(snapshot, result),
     stressSection(result),
     precisionSection(result),
-    outlook === undefined ? recommendationSection(result) : targetedSection(outlook),
-    warningsSection(result),
+    section(
+      'Next steps',
+      steps.map((s, i) => `${i + 1}. ${s}`),
+    ),
+    context.outlook === undefined ? '' : outlookSection(context.outlook),
+    result.warnings.length === 0
+      ? ''
+      : section(
+          'Warnings',
+          result.warnings.map((w) => `- ${w}`),
+        ),
   ]
     .filter((s) => s !== '')
     .join('\n\n')}\n`;
 }
 
-function headline(snapshot: MarketSnapshot, r: ReserveResult): string {
+function section(title: string, lines: readonly string[]): string {
+  return `${title}\n${lines.map((l) => `  ${l}`).join('\n')}`;
+}
+
+function headline(snapshot: MarketSnapshot, r: ReserveResult, balanceNote: string): string {
   const mc = r.monteCarlo;
   const base = Math.max(mc.esUsd, ...r.stress.map((s) => s.lossUsd), r.cover2Usd ?? 0);
-  const statusNote = r.status === r.coverageStatus ? '' : ` (coverage ${r.coverageStatus})`;
+  const notes = [
+    ...(r.status === r.coverageStatus ? [] : [`coverage ${r.coverageStatus}`]),
+    ...(balanceNote === '' || r.fundBalanceUsd === null ? [] : [balanceNote]),
+  ];
   return [
-    `Backstop reserve — ${r.fundId} as of ${r.asOf}`,
+    `Backstop reserve — ${r.fundId} as of ${formatTime(r.asOf)}`,
     '',
-    `  Required reserve  ${formatUsd(r.requiredReserveUsd)}  = (1 + ${snapshot.model.buffer} buffer) x ${formatUsd(base)}, set by the ${BINDING_LABEL[r.binding]}`,
-    `  Fund balance      ${formatUsd(r.fundBalanceUsd)}`,
+    `  Required reserve  ${formatUsd(r.requiredReserveUsd)}  = (1 + ${formatPercent(snapshot.model.buffer, 0)} buffer) × ${formatUsd(base)}, set by the ${BINDING_LABEL[r.binding]}`,
+    `  Fund balance      ${formatUsd(r.fundBalanceUsd)}${balanceNote === '' || r.fundBalanceUsd === null ? '' : `  ${balanceNote.replace(/^balance /, '')}`}`,
     `  Coverage          ${formatCoverage(r.coverageRatio)}`,
-    `  Status            ${r.status}${statusNote}`,
+    `  Status            ${r.status}${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`,
   ].join('\n');
 }
 
@@ -77,13 +123,31 @@ function marketsSection(snapshot: MarketSnapshot, r: ReserveResult): string {
 function stressSection(r: ReserveResult): string {
   if (r.stress.length === 0) return 'Stress scenarios: none configured';
   const worst = Math.max(...r.stress.map((s) => s.lossUsd));
+  const split = r.stress.some((s) => s.outcome !== undefined);
   const rows = r.stress.map((s) => [
     s.name,
     formatPercent(s.liquidityFactor, 0),
     formatUsd(s.lossUsd),
+    ...(split
+      ? [
+          s.outcome === undefined ? '' : formatUsd(s.outcome.badDebtUsd),
+          s.outcome === undefined ? '' : formatUsd(s.outcome.liquidationIncomeUsd),
+          s.outcome === undefined ? '' : formatUsd(s.outcome.fundAfterUsd),
+        ]
+      : []),
     s.lossUsd === worst ? '<- worst' : '',
   ]);
-  const table = formatTable(['scenario', 'liquidity', 'loss', ''], rows, ['left', 'right', 'right', 'left']);
+  const header = [
+    'scenario',
+    'liquidity',
+    'loss',
+    ...(split ? ['bad debt', 'liq. income', 'fund after'] : []),
+    '',
+  ];
+  const align = header.map(
+    (_, i) => (i === 0 || i === header.length - 1 ? 'left' : 'right') as 'left' | 'right',
+  );
+  const table = formatTable(header, rows, align);
   const cover2 = r.cover2Usd === null ? 'not configured' : formatUsd(r.cover2Usd);
   return `Stress scenarios\n${indent(table)}\n  Cover-2 (two largest accounts): ${cover2}`;
 }
@@ -101,26 +165,8 @@ function precisionSection(r: ReserveResult): string {
   ].join('\n');
 }
 
-function recommendationSection(r: ReserveResult): string {
-  const rec = r.recommendation;
-  if (r.fundBalanceUsd === null) {
-    return `Recommendation\n  Fund balance unknown: the whole requirement (${formatUsd(rec.shortfallUsd)}) is unconfirmed.`;
-  }
-  if (rec.shortfallUsd > 0) {
-    const fee =
-      rec.feeBpsToCloseIn30Days === null
-        ? ''
-        : `; an insurance fee of ${rec.feeBpsToCloseIn30Days.toFixed(2)} bps of traded volume closes it in 30 days at current volume`;
-    return `Recommendation\n  Shortfall ${formatUsd(rec.shortfallUsd)}${fee}.`;
-  }
-  if (rec.releasableUsd > 0) {
-    return `Recommendation\n  Fully covered; ${formatUsd(rec.releasableUsd)} could be released while keeping the configured multiple of the requirement.`;
-  }
-  return 'Recommendation\n  Fully covered; nothing to release at the configured multiple.';
-}
-
-/** The recommendation aimed at a target, with the one-year figures it stands on. */
-function targetedSection(outlook: FundOutlook): string {
+/** The one-year figures the targeted recommendation (in the next steps) stands on. */
+function outlookSection(outlook: FundOutlook): string {
   const rec = outlook.recommendation;
   const after = outlook.fundAfter1y;
   const reach =
@@ -130,15 +176,9 @@ function targetedSection(outlook: FundOutlook): string {
         ? 'held now'
         : `in ${outlook.daysToTarget} days`;
   return [
-    `Recommendation (target: P(exhausted within 1 year) <= ${formatPercent(rec.targetExhaustionProbability)} and the required reserve)`,
-    `  ${rec.text}`,
-    `  One year ahead: P(exhausted) ${formatPercent(outlook.exhaustionProbability1y)}; fund median ${formatUsd(after.medianUsd)} (p5 ${formatUsd(after.p5Usd)}, p95 ${formatUsd(after.p95Usd)}); required reserve ${reach}; inflow ${formatUsd(outlook.inflow.dailyUsd)} a day (${outlook.inflow.source}). See backstop outlook.`,
+    `One-year outlook (target: P(exhausted within 1 year) <= ${formatPercent(rec.targetExhaustionProbability)} and the required reserve)`,
+    `  P(exhausted) ${formatPercent(outlook.exhaustionProbability1y)}; fund median ${formatUsd(after.medianUsd)} (p5 ${formatUsd(after.p5Usd)}, p95 ${formatUsd(after.p95Usd)}); required reserve ${reach}; inflow ${formatUsd(outlook.inflow.dailyUsd)} a day (${outlook.inflow.source}). See backstop outlook.`,
   ].join('\n');
-}
-
-function warningsSection(r: ReserveResult): string {
-  if (r.warnings.length === 0) return '';
-  return `Warnings\n${r.warnings.map((w) => `  - ${w}`).join('\n')}`;
 }
 
 function indent(text: string): string {

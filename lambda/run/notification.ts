@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ReserveResultSchema, RunStatusSchema } from '../model/schemas.ts';
+import type { Explanation } from '../present/explain.ts';
 
 /** Kinds of notification (message attribute `kind`). */
 export const NotificationKindSchema = z.enum(['COVERAGE', 'RECOVERY', 'DRAWDOWN', 'DATA', 'GROWTH']);
@@ -54,6 +55,13 @@ export const OutboxItemSchema = z.object({
   /** The run's targeted recommendation (its outlook's sentence), when it has one. */
   recommendation: z.string().optional(),
   previous: PreviousRunSchema.nullable(),
+  /**
+   * Why the requirement is what it is, as the run explained it (lambda/present/explain.ts; plain
+   * data, checked there); absent on items queued before alerts carried it.
+   */
+  explanation: z
+    .custom<Explanation>((v) => typeof v === 'object' && v !== null && !Array.isArray(v))
+    .optional(),
 });
 /** A notification ready to publish on one channel. */
 export type OutboxItem = Readonly<z.infer<typeof OutboxItemSchema>>;

@@ -113,12 +113,14 @@ export async function exportCommand(argv: string[], io: CommandIo): Promise<numb
     throw new InvalidInputError('--out: this output cannot take binary data, got "-"', 'out');
   }
   const location = storeLocationFromOptions(values, io.cwd, io.env);
-  const fundId = await fundIdOption(values.fund, io.cwd);
   const range: ExportRange = { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
 
   const opened = await openStore(location);
   let tables: { runs: Table; markets: Table };
+  let fundId: string;
   try {
+    // An id without a local config is fine when the store has its runs (a deployed fund).
+    fundId = await fundIdOption(values.fund, io.cwd, async (id) => (await opened.store.latest(id)) !== null);
     if ((await opened.store.latest(fundId)) === null) {
       throw new InvalidInputError(
         `--fund: no stored runs for fund ${JSON.stringify(fundId)} in the ${opened.description} store (run \`backstop run\` first)`,

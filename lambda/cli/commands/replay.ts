@@ -1,13 +1,13 @@
 /**
- * `backstop replay --fund ID --as-of ISO [--json]`: recompute a stored run from its stored snapshot
+ * `backstop replay [--fund ID|FILE] --as-of TIME [--json]`: recompute a stored run from its stored snapshot
  * and seed and check that every number matches the stored result (only the wall time may differ).
  * Exit 0 on MATCH, 1 on MISMATCH, 2 when there is no such run or the input is bad.
  */
 
 import { InvalidInputError } from '../../model/validation.ts';
-import { parseAsOf } from '../../pipeline/as-of.ts';
 import { replayRun } from '../../pipeline/replay-run.ts';
 import { formatCount } from '../../present/format.ts';
+import { asOfOption } from '../dates.ts';
 import { fundIdOption } from '../fund-option.ts';
 import { type CommandIo, ExitCode, parseOptions } from '../io.ts';
 import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../local-store.ts';
@@ -15,12 +15,12 @@ import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../local-sto
 /** Differences listed in the text output before "… and N more". */
 const SHOWN_DIFFERENCES = 20;
 
-const USAGE = `usage: backstop replay --fund ID --as-of ISO [--json] [--store embedded|dynamodb] [--endpoint URL] [--table NAME]
+const USAGE = `usage: backstop replay [--fund ID|FILE] --as-of TIME [--json] [--store embedded|dynamodb] [--endpoint URL] [--table NAME]
 
 Recomputes a stored run from its stored snapshot and seed and compares it with the stored result.
-  --fund ID     fund id (default: the fund of config/funds/demo.json)
-  --as-of ISO   the run's valuation time, as listed by \`backstop history\`
-  --json        print {match, differences, ...} as JSON
+  --fund ID|FILE  fund id or fund config file (default: the fund of config/funds/demo.json)
+  --as-of TIME    the run's valuation time as \`backstop history\` lists it (2026-11-22 04:15 UTC) or ISO
+  --json          print {match, differences, ...} as JSON
 Exit code 0 MATCH, 1 MISMATCH, 2 no such run.
 `;
 
@@ -44,11 +44,15 @@ export async function replayCommand(argv: string[], io: CommandIo): Promise<numb
   if (values['as-of'] === undefined) {
     throw new InvalidInputError('--as-of: the run to replay is required (see `backstop history`)', 'as-of');
   }
-  const asOf = parseAsOf(values['as-of'], new Date());
+  const asOf = asOfOption(values['as-of'], new Date());
   const location = storeLocationFromOptions(values, io.cwd, io.env);
-  const fundId = await fundIdOption(values.fund, io.cwd);
   const opened = await openStore(location);
   try {
+    const fundId = await fundIdOption(
+      values.fund,
+      io.cwd,
+      async (id) => (await opened.store.latest(id)) !== null,
+    );
     const run = await opened.store.get(fundId, asOf);
     if (run === null) {
       throw new InvalidInputError(

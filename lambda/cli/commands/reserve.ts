@@ -2,32 +2,35 @@
  * `backstop reserve --snapshot FILE [--paths N] [--seed S] [--json]`: the reserve of a stored or
  * hand-written MarketSnapshot. `--json` prints exactly the ReserveResult; otherwise a summary.
  */
-import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { FundManagementSchema } from '../../config/fund-config.ts';
-import { readJsonFile } from '../../config/load-fund-config.ts';
 import { fundOutlook } from '../../manage/fund-outlook.ts';
 import { computeReserve } from '../../model/reserve.ts';
 import { ModelParamsSchema } from '../../model/schemas.ts';
+import { computeSensitivity } from '../../model/sensitivity.ts';
 import { validateSnapshot } from '../../model/validate-snapshot.ts';
 import { InvalidInputError } from '../../model/validation.ts';
 import { renderReserveSummary } from '../../present/reserve-summary.ts';
+import { failOnOption, failOnReason } from '../fail-on.ts';
+import { readInputJson, STDIO } from '../files.ts';
 import { type CommandIo, ExitCode, intOption, parseOptions } from '../io.ts';
 import { progressLine } from '../render/progress.ts';
 
 /** Runs shorter than this many paths finish too fast to need a progress indicator. */
 const PROGRESS_MIN_PATHS = 200_000;
 
-const USAGE = `usage: backstop reserve --snapshot FILE [--paths N] [--seed S] [--json]
+const USAGE = `usage: backstop reserve --snapshot FILE|- [--paths N] [--seed S] [--fail-on warn|breach] [--json]
 
-Computes the required reserve of a MarketSnapshot (DESIGN.md §3.2).
-  --snapshot FILE  the snapshot (JSON)
-  --paths N        Monte Carlo paths (overrides model.paths)
-  --seed S         generator seed (overrides model.seed)
-  --json           print exactly the ReserveResult as JSON
+Computes the required reserve of a MarketSnapshot (docs/MODEL.md), e.g. one written by
+\`backstop snapshot\`: backstop snapshot --out - | backstop reserve --snapshot -
+  --snapshot FILE|-  the snapshot (JSON; - = stdin)
+  --paths N          Monte Carlo paths (overrides model.paths)
+  --seed S           generator seed (overrides model.seed)
+  --fail-on LEVEL    exit 3 when the status is at or beyond warn or breach (UNKNOWN counts as breach)
+  --json             print exactly the ReserveResult as JSON
 `;
 
-/** The `reserve` command; returns the exit code (0 ok, 2 bad input, 1 failure). */
+/** The `reserve` command; returns the exit code (0 ok, 1 failure, 2 bad input, 3 --fail-on). */
 export async function reserveCommand(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseOptions(
     argv,
@@ -35,6 +38,7 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
       snapshot: { type: 'string' },
       paths: { type: 'string' },
       seed: { type: 'string' },
+      'fail-on': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -53,11 +57,11 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
     ModelParamsSchema.shape.paths.unwrap(),
   );
   const seed = checkedOverride('seed', intOption(values.seed, 'seed', 0), ModelParamsSchema.shape.seed);
+  const failOn = failOnOption(values['fail-on']);
 
-  const file = resolve(io.cwd, values.snapshot);
   const { snapshot: parsed } = validateSnapshot(
-    await readJsonFile(file, 'snapshot'),
-    `snapshot ${values.snapshot}`,
+    await readInputJson(io, 'snapshot', values.snapshot),
+    values.snapshot === STDIO ? 'snapshot on standard input' : `snapshot ${values.snapshot}`,
   );
   const snapshot = {
     ...parsed,
@@ -73,14 +77,23 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
     timer: () => performance.now() / 1000,
     ...(showProgress ? { onProgress: progressLine((t) => io.stderr(t)) } : {}),
   });
-  if (values.json) {
-    io.stdout(`${JSON.stringify(result)}\n`);
-    return ExitCode.Ok;
+  if (values.json) io.stdout(`${JSON.stringify(result)}\n`);
+  else {
+    // The text's recommendation is the one aimed at a target, on default settings and no inflow (a
+    // snapshot alone knows neither); `backstop outlook` uses the fund's own.
+    const outlook = fundOutlook({ snapshot, result, history: [], management: FundManagementSchema.parse({}) });
+    io.stdout(
+      renderReserveSummary(snapshot, result, {
+        sensitivity: computeSensitivity(snapshot),
+        ...(outlook === null ? {} : { outlook }),
+      }),
+    );
   }
-  // The text's recommendation is the one aimed at a target, on default settings and no inflow (a
-  // snapshot alone knows neither); `backstop outlook` uses the fund's own.
-  const outlook = fundOutlook({ snapshot, result, history: [], management: FundManagementSchema.parse({}) });
-  io.stdout(renderReserveSummary(snapshot, result, outlook ?? undefined));
+  const gate = failOnReason(result, failOn);
+  if (gate !== undefined) {
+    io.stderr(`backstop reserve: ${gate} (exit 3)\n`);
+    return ExitCode.StatusGate;
+  }
   return ExitCode.Ok;
 }
 

@@ -4,41 +4,48 @@
  * console) so that `npm start` works from a fresh clone with no network and no AWS account.
  */
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { loadFundConfig } from '../../config/load-fund-config.ts';
+import { FundModelSchema } from '../../config/fund-config.ts';
 import { startReplayServer } from '../../ingest/replay/replay-server.ts';
+import { RECORDED_AS_OF } from '../../ingest/replay/retime.ts';
 import { createVenueMarketSource } from '../../ingest/venue-market-source.ts';
 import { InvalidInputError } from '../../model/validation.ts';
 import { ConsoleNotifier } from '../../notify/console-notifier.ts';
 import { SnsNotifier } from '../../notify/sns-notifier.ts';
-import { parseAsOf } from '../../pipeline/as-of.ts';
 import type { MarketSource, Notifier } from '../../pipeline/ports.ts';
 import { type PipelineProgress, runPipeline } from '../../pipeline/run-pipeline.ts';
+import { alertSilence } from '../../present/alert-silence.ts';
+import { sensitivityOf } from '../../present/explain.ts';
 import { renderRunSummary } from '../../present/run-summary-text.ts';
 import type { StepRecord } from '../../run/step-record.ts';
-import { DEFAULT_FUND_FILE } from '../fund-option.ts';
-import { type CommandIo, ExitCode, parseOptions } from '../io.ts';
+import { configDrift } from '../config-drift.ts';
+import { asOfOption } from '../dates.ts';
+import { failOnOption, failOnReason } from '../fail-on.ts';
+import { DEFAULT_FUND_FILE, resolveFundConfig } from '../fund-option.ts';
+import { type CommandIo, ExitCode, intOption, parseOptions } from '../io.ts';
 import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../local-store.ts';
 import { progressLine } from '../render/progress.ts';
 
-const USAGE = `usage: backstop run [--fund FILE] [--source replay|live] [--store embedded|dynamodb]
+const USAGE = `usage: backstop run [--fund FILE|ID] [--source replay|live] [--store embedded|dynamodb]
                    [--endpoint URL] [--table NAME] [--notify console|sns] [--topic-arn ARN]
-                   [--as-of ISO] [--json]
+                   [--as-of ISO] [--paths N] [--fail-on warn|breach] [--json]
 
 One full recalibration: ingest, recalibrate, reserve, persist, alert.
-  --fund FILE        fund config (default ${DEFAULT_FUND_FILE})
-  --source           replay (recorded venue responses on 127.0.0.1, default) or live venues
+  --fund FILE|ID     fund config file (- = stdin) or fund id under config/funds/ (default ${DEFAULT_FUND_FILE})
+  --source           replay (recorded venue responses on 127.0.0.1, re-timed to --as-of; default) or live venues
   --store            embedded (dynalite under .backstop/dynamo, default) or dynamodb
   --endpoint URL     DynamoDB endpoint (with --store dynamodb)
   --table NAME       DynamoDB table (with --store dynamodb; default BACKSTOP_TABLE_NAME)
   --notify           console (default) or sns
   --topic-arn ARN    SNS topic (with --notify sns)
   --as-of ISO        valuation time (default now, truncated to the minute)
+  --paths N          Monte Carlo paths (overrides model.paths)
+  --fail-on LEVEL    exit 3 when the status is at or beyond warn or breach (UNKNOWN counts as breach)
   --json             print the run outcome as JSON only
+Exit codes: 0 done, 1 failure, 2 bad input, 3 status at or beyond --fail-on.
 `;
 
-/** The `run` command; returns the exit code (0 ok, 1 failure, 2 bad input). */
+/** The `run` command; returns the exit code (0 ok, 1 failure, 2 bad input, 3 --fail-on). */
 export async function runCommand(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseOptions(
     argv,
@@ -49,6 +56,8 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
       notify: { type: 'string' },
       'topic-arn': { type: 'string' },
       'as-of': { type: 'string' },
+      paths: { type: 'string' },
+      'fail-on': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -62,15 +71,18 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   const notifyKind = oneOf(values.notify ?? 'console', ['console', 'sns'], 'notify');
   const topicArn = topicArnOption(values['topic-arn'], notifyKind);
   const location = storeLocationFromOptions(values, io.cwd, io.env);
-  const asOf = parseAsOf(values['as-of'], new Date());
-  const config = await loadFundConfig(resolve(io.cwd, values.fund ?? DEFAULT_FUND_FILE));
+  const asOf = asOfOption(values['as-of'], new Date());
+  const paths = pathsOption(values.paths);
+  const failOn = failOnOption(values['fail-on']);
+  const loaded = (await resolveFundConfig(values.fund, io)).config;
+  const config = paths === undefined ? loaded : { ...loaded, model: { ...loaded.model, paths } };
 
   const alertTexts: string[] = [];
   const notifier: Notifier =
     topicArn === null
       ? new ConsoleNotifier({ write: (text) => (values.json ? io.stderr(text) : alertTexts.push(text)) })
       : new SnsNotifier({ topicArn, client: new SNSClient({}) });
-  const replay = sourceKind === 'replay' ? await startReplayServer() : null;
+  const replay = sourceKind === 'replay' ? await startReplayServer({ retimeTo: asOf }) : null;
   try {
     const source: MarketSource = createVenueMarketSource({
       env: replay === null ? { ...io.env } : replay.env(),
@@ -87,9 +99,24 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
         clock: { now: () => new Date() },
         ...(io.stderrIsTty ? { onProgress: progressReporter(io) } : {}),
       });
-      io.stdout(
-        values.json ? `${JSON.stringify(outcome, null, 2)}\n` : renderRunSummary(outcome, run, alertTexts),
-      );
+      const drift = outcome.stored ? [] : configDrift(config, run.snapshot);
+      if (values.json) {
+        io.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
+        if (drift.length > 0) io.stderr(`warning: ${driftNote(drift)}\n`);
+      } else {
+        const state = await opened.store.getAlertState(config.fundId);
+        const silence = alertSilence(outcome, state, config.alerts.reminderHours);
+        io.stdout(
+          renderRunSummary(outcome, run, {
+            alertTexts,
+            sensitivity: sensitivityOf(run.snapshot),
+            configMarkets: config.markets,
+            ...(replay === null ? {} : { dataSource: replayedNote(replay.retimedDays) }),
+            ...(silence === undefined ? {} : { silence }),
+            ...(drift.length === 0 ? {} : { reuseNote: driftNote(drift) }),
+          }),
+        );
+      }
       if (outcome.notifications.error !== undefined || outcome.notifications.failed > 0) {
         const { error, failed } = outcome.notifications;
         io.stderr(
@@ -99,6 +126,11 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
         );
         return ExitCode.Failure;
       }
+      const gate = failOnReason(run.result, failOn);
+      if (gate !== undefined) {
+        io.stderr(`backstop run: ${gate} (exit 3)\n`);
+        return ExitCode.StatusGate;
+      }
       return ExitCode.Ok;
     } finally {
       await opened.close();
@@ -106,6 +138,33 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   } finally {
     await replay?.close();
   }
+}
+
+/** `--paths N`: the fund config's own rule for model.paths, naming the option. */
+function pathsOption(value: string | undefined): number | undefined {
+  const n = intOption(value, 'paths', 1);
+  if (n === undefined) return undefined;
+  const check = FundModelSchema.shape.paths.unwrap().safeParse(n);
+  if (!check.success) {
+    throw new InvalidInputError(
+      `--paths: ${check.error.issues[0]?.message ?? 'out of range'}, got ${n}`,
+      'paths',
+    );
+  }
+  return n;
+}
+
+function driftNote(drift: readonly string[]): string {
+  return `config changed since this tick was stored (${drift.join(', ')}); use --as-of for a new tick`;
+}
+
+/** Where replayed data came from, said plainly: these are not live prices. */
+function replayedNote(days: number): string {
+  const shift =
+    days === 0
+      ? 'as recorded'
+      : `re-timed ${days > 0 ? '+' : ''}${days} day${Math.abs(days) === 1 ? '' : 's'} to the as-of`;
+  return `REPLAYED venue recordings of ${RECORDED_AS_OF.slice(0, 10)} (${shift}), not live prices; --source live for live venues`;
 }
 
 /** `--topic-arn`: required with `--notify sns`, meaningless without it; null for the console. */

@@ -1,38 +1,26 @@
 /**
- * `backstop snapshot --fund FILE [--source replay|live] [--as-of ISO] [--out FILE]`: builds a
+ * `backstop snapshot [--fund FILE|ID] [--source replay|live] [--as-of ISO] [--out FILE|-]`: builds a
  * MarketSnapshot from venue data (by default from the recorded venue responses served by the replay
- * server on 127.0.0.1) and writes it as JSON that `backstop reserve --snapshot` accepts unchanged.
- * `--out` is written atomically (temp file + rename) so no half-written snapshot is ever left.
+ * server on 127.0.0.1, re-timed to the as-of) and writes it as JSON that `backstop reserve
+ * --snapshot` accepts unchanged. `--out` is written atomically (temp file + rename) so no
+ * half-written snapshot is ever left.
  */
-import { resolve } from 'node:path';
-import { loadFundConfig } from '../../config/load-fund-config.ts';
 import { startReplayServer } from '../../ingest/replay/replay-server.ts';
 import { createVenueMarketSource } from '../../ingest/venue-market-source.ts';
 import { InvalidInputError } from '../../model/validation.ts';
+import { flagLines } from '../../present/data-quality.ts';
+import { asOfOption } from '../dates.ts';
+import { STDIO, writeOutput } from '../files.ts';
+import { DEFAULT_FUND_FILE, resolveFundConfig } from '../fund-option.ts';
 import { type CommandIo, ExitCode, parseOptions } from '../io.ts';
-import { writeFileAtomic } from '../write-atomic.ts';
 
-const USAGE = `usage: backstop snapshot --fund FILE [--source replay|live] [--as-of ISO] [--out FILE]
+const USAGE = `usage: backstop snapshot [--fund FILE|ID] [--source replay|live] [--as-of ISO] [--out FILE|-]
 
-  --fund FILE       fund config (JSON), e.g. config/funds/demo.json
-  --source SOURCE   replay (default: recorded venue responses, offline) or live (public venue APIs)
-  --as-of ISO       snapshot time (default: now)
-  --out FILE        write the snapshot here (default: stdout)
+  --fund FILE|ID    fund config file (- = stdin) or fund id under config/funds/ (default ${DEFAULT_FUND_FILE})
+  --source SOURCE   replay (default: recorded venue responses re-timed to --as-of, offline) or live
+  --as-of ISO       snapshot time (default: now, to the minute)
+  --out FILE|-      write the snapshot here (default and -: stdout)
 `;
-
-/** Parses `--as-of`, naming it when it is not an ISO-8601 timestamp; normalises to `…Z`. */
-function parseAsOf(value: string | undefined, now: Date): string {
-  if (value === undefined) return now.toISOString();
-  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)
-    ? Date.parse(value)
-    : Number.NaN;
-  if (Number.isNaN(ms))
-    throw new InvalidInputError(
-      `--as-of: expected an ISO-8601 timestamp, got ${JSON.stringify(value)}`,
-      'as-of',
-    );
-  return new Date(ms).toISOString();
-}
 
 /** The `snapshot` command. */
 export async function snapshotCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -51,17 +39,16 @@ export async function snapshotCommand(argv: string[], io: CommandIo): Promise<nu
     io.stdout(USAGE);
     return ExitCode.Ok;
   }
-  if (values.fund === undefined) throw new InvalidInputError('--fund: required (a fund config file)', 'fund');
   if (values.source !== 'replay' && values.source !== 'live') {
     throw new InvalidInputError(
       `--source: expected replay or live, got ${JSON.stringify(values.source)}`,
       'source',
     );
   }
-  const asOf = parseAsOf(values['as-of'], new Date());
-  const config = await loadFundConfig(resolve(io.cwd, values.fund));
+  const asOf = asOfOption(values['as-of'], new Date());
+  const { config } = await resolveFundConfig(values.fund, io);
 
-  const replay = values.source === 'replay' ? await startReplayServer() : undefined;
+  const replay = values.source === 'replay' ? await startReplayServer({ retimeTo: asOf }) : undefined;
   try {
     // Replay: the server's URLs override everything; live: env > config > live defaults.
     const source = createVenueMarketSource(
@@ -69,12 +56,9 @@ export async function snapshotCommand(argv: string[], io: CommandIo): Promise<nu
     );
     const outcome = await source.collect(config, asOf, null);
     const text = `${JSON.stringify(outcome.snapshot, null, 2)}\n`;
-    if (values.out === undefined) io.stdout(text);
-    else await writeFileAtomic(resolve(io.cwd, values.out), text);
-    for (const flag of outcome.flags) {
-      io.stderr(`${flag.code}${flag.marketId === undefined ? '' : ` ${flag.marketId}`}: ${flag.detail}\n`);
-    }
-    if (values.out !== undefined) {
+    await writeOutput(io, 'out', values.out ?? STDIO, text);
+    for (const line of flagLines(outcome.flags)) io.stderr(`${line}\n`);
+    if (values.out !== undefined && values.out !== STDIO) {
       const q = outcome.snapshot.dataQuality;
       io.stderr(
         `wrote ${values.out}: ${outcome.snapshot.markets.length} markets, balance ${outcome.snapshot.fundBalanceUsd ?? 'unknown'} USD${q?.degraded ? ', DEGRADED' : ''}\n`,

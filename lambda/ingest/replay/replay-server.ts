@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VENUE_API_SPECS, VENUE_APIS, type VenueApi } from '../venues/registry.ts';
+import { retimeBody, retimeDays } from './retime.ts';
 
 /**
  * Time-window and page-size parameters. Adapters derive them from asOf, so ignoring them lets one
@@ -87,6 +88,8 @@ export interface ReplayServer {
   readonly url: string;
   /** Base URL of every venue API on this server. */
   readonly baseUrls: Record<VenueApi, string>;
+  /** Whole days the recordings are moved by (`retimeTo`; 0 when served as recorded). */
+  readonly retimedDays: number;
   /** The `BACKSTOP_*_URL` variables pointing at this server. */
   env(): Record<string, string>;
   setFault(route: FaultRoute, fault: Fault): void;
@@ -171,15 +174,19 @@ export function rpcKey(method: string, params: unknown[]): string {
 }
 
 /**
- * Starts the replay server on 127.0.0.1 with a random port.
+ * Starts the replay server on 127.0.0.1 with a random port. With `retimeTo` (a run's as-of) the
+ * recordings are moved by whole days to that day (see ./retime.ts), so a run "now" gets fresh data.
  * @example
  * const replay = await startReplayServer();
  * const source = createVenueMarketSource({ baseUrls: replay.baseUrls });
  * // …
  * await replay.close();
  */
-export async function startReplayServer(options: { fixturesDir?: string } = {}): Promise<ReplayServer> {
+export async function startReplayServer(
+  options: { fixturesDir?: string; retimeTo?: string } = {},
+): Promise<ReplayServer> {
   const root = resolve(options.fixturesDir ?? DEFAULT_FIXTURES_DIR);
+  const days = options.retimeTo === undefined ? 0 : retimeDays(options.retimeTo);
   let faults: ActiveFault[] = [];
   const log: RecordedRequest[] = [];
 
@@ -213,7 +220,7 @@ export async function startReplayServer(options: { fixturesDir?: string } = {}):
     const file = resolve(root, `.${req.path}`, `${fixtureQueryName(params)}.json`);
     if (!file.startsWith(root + sep)) return { status: 400, body: '{"error":"bad path"}' };
     try {
-      return { status: 200, body: await readFile(file, 'utf8') };
+      return { status: 200, body: retimeBody(await readFile(file, 'utf8'), days) };
     } catch {
       return { status: 404, body: JSON.stringify({ error: `no fixture ${file.slice(root.length + 1)}` }) };
     }
@@ -268,6 +275,7 @@ export async function startReplayServer(options: { fixturesDir?: string } = {}):
   return {
     url,
     baseUrls,
+    retimedDays: days,
     env: () => Object.fromEntries(VENUE_APIS.map((api) => [VENUE_API_SPECS[api].envVar, baseUrls[api]])),
     setFault: (route, fault) => {
       faults.push({ route, fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });

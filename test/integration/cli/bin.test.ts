@@ -36,7 +36,7 @@ describe('node lambda/cli/backstop.mjs', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^(OK|WARN|BREACH|DEGRADED|UNKNOWN) demo-perps at 2026-11-22T04:30:00\.000Z: coverage /,
+      /^(OK|WARN|BREACH|DEGRADED|UNKNOWN) demo-perps at 2026-11-22 04:30 UTC: coverage /,
     );
   });
 

@@ -175,7 +175,7 @@ describe('backstop export', () => {
     ],
     [
       ['--format', 'csv', '--out', 'x.csv', '--fund', 'nobody'],
-      'error: --fund: no stored runs for fund "nobody" in the embedded (.backstop/dynamo) store (run `backstop run` first)',
+      'error: --fund: unknown fund "nobody"; known funds: demo-perps (config/funds/demo.json)',
     ],
     [['--format', 'parquet', '--out', '-'], 'error: --out: this output cannot take binary data, got "-"'],
   ])('refuses %j with exit code 2, one line, and no file', async (args, message) => {

@@ -88,7 +88,8 @@ describe('backstop outlook', () => {
     expect(r).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'error: --fund: expected a fund id (lower-case letters, digits and dashes), got "Not A Fund"\n',
+      stderr:
+        'error: --fund: expected a fund config file or a fund id (lower-case letters, digits and dashes), got "Not A Fund"\n',
     });
   });
 });

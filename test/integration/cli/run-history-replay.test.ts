@@ -39,10 +39,13 @@ describe('backstop run | history | replay on the embedded store', () => {
     const lines = human.stdout.split('\n');
     expect(lines[0]).toMatch(
       new RegExp(
-        `^${latestStatus} demo-perps at ${T2}: coverage \\d+\\.\\d% \\(balance \\$[\\d.]+[KMB], required \\$[\\d.]+[KMB]\\) — stored as FUND#demo-perps / SNAP#${T2}$`,
+        `^${latestStatus} demo-perps at 2026-11-22 04:15 UTC: coverage \\d+\\.\\d% \\(balance \\$[\\d.]+[KMB], required \\$[\\d.]+[KMB]\\) — stored as FUND#demo-perps / SNAP#${T2}$`,
       ),
     );
-    expect(human.stdout).toContain(`Backstop reserve — demo-perps as of ${T2}`);
+    expect(lines[1]).toBe(
+      '  Data: REPLAYED venue recordings of 2026-11-22 (as recorded), not live prices; --source live for live venues',
+    );
+    expect(human.stdout).toContain('Backstop reserve — demo-perps as of 2026-11-22 04:15 UTC');
     expect(human.stdout).toMatch(/Steps\n {2}ingest \d+ ms ok/);
     expect(human.stdout).toMatch(/Alerts: \d+ decided by this run, \d+ sent, 0 failed/);
   });
@@ -70,8 +73,8 @@ describe('backstop run | history | replay on the embedded store', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('demo-perps: 2 runs, newest first');
     expect(lines[1]).toMatch(/^coverage [▁▂▃▄▅▆▇█]{2} {2}\(oldest → newest; /);
-    expect(lines[5]?.startsWith(T2)).toBe(true);
-    expect(lines[6]?.startsWith(T1)).toBe(true);
+    expect(lines[5]?.startsWith('2026-11-22 04:15 UTC')).toBe(true);
+    expect(lines[6]?.startsWith('2026-11-22 04:00 UTC')).toBe(true);
   });
 
   it('replays a stored run to a MATCH of every number', async () => {
@@ -134,7 +137,7 @@ describe('backstop run | history | replay on the embedded store', () => {
     [['history', '--last', '0'], 'error: --last: expected an integer >= 1, got "0"\n'],
     [
       ['history', '--fund', 'Not A Fund'],
-      'error: --fund: expected a fund id (lower-case letters, digits and dashes), got "Not A Fund"\n',
+      'error: --fund: expected a fund config file or a fund id (lower-case letters, digits and dashes), got "Not A Fund"\n',
     ],
     [
       ['replay', '--fund', 'demo-perps'],

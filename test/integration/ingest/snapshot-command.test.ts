@@ -93,7 +93,9 @@ describe('backstop snapshot', () => {
   it('exits 2 on a bad --as-of or --source', async () => {
     const io = capture();
     expect(await main(['snapshot', '--fund', 'config/funds/demo.json', '--as-of', 'yesterday'], io)).toBe(2);
-    expect(io.err).toBe('error: --as-of: expected an ISO-8601 timestamp, got "yesterday"\n');
+    expect(io.err).toBe(
+      'error: --as-of: expected an ISO-8601 time with a zone like 2026-11-22T04:15:00Z, got "yesterday"\n',
+    );
     const io2 = capture();
     expect(await main(['snapshot', '--fund', 'config/funds/demo.json', '--source', 'cache'], io2)).toBe(2);
     expect(io2.err).toBe('error: --source: expected replay or live, got "cache"\n');

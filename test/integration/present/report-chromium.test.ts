@@ -74,7 +74,7 @@ describe.skipIf(!hasChromium)('backstop report in headless Chromium', () => {
     const report = await ws.run('report');
     expect(report).toEqual({
       code: 0,
-      stdout: `wrote .backstop/report-demo-perps.html (3 runs, latest 2026-11-22T03:30:00.000Z ${outcomes[2]?.status})\n`,
+      stdout: `wrote .backstop/report-demo-perps.html (3 runs, latest 2026-11-22 03:30 UTC ${outcomes[2]?.status})\n`,
       stderr: '',
     });
     const file = join(ws.cwd, '.backstop/report-demo-perps.html');

@@ -34,10 +34,10 @@ describe('renderEmail', () => {
       '',
       'Status:    OK (recovery, recovery)',
       'Fund:      demo-perps',
-      'Run:       2026-11-22T04:00:00.000Z',
+      'Run:       2026-11-22 04:00 UTC',
       'Coverage:  110.0% (balance $220M vs required $200M)',
     ]);
-    expect(email).toContain('Change:       first run of this fund\n');
+    expect(email).toContain('Change:    first run of this fund\n');
     expect(email).toContain('- No action needed: the fund covers its required reserve again.\n');
   });
 });
@@ -63,14 +63,15 @@ describe('renderChatbot', () => {
     );
     expect(message.content.description.split('\n')).toEqual([
       '*Coverage* 72.0%: balance $144M vs required $200M (shortfall $56.0M)',
-      '*Top ES contributors* BTC-PERP $90.0M (56%), ETH-PERP $50.0M (31%), SOL-PERP $20.0M (13%)',
-      '*Worst stress* 2020-03-12 worst hour: $120M',
-      '*Change* since 2026-11-22T03:45:00.000Z (WARN): coverage 80.0% -> 72.0% (-8.0 pp); required $180M -> $200M; balance $144M -> $144M',
+      '*Why* Required $200M = (1 + 25% buffer) × $160M, the largest of ES 99.9% $160M, worst stress $120M and cover-2 (not configured)',
+      '*Set by the Monte Carlo expected shortfall (the mean loss of the worst tail scenarios)*',
+      '*Its loss by market* BTC-PERP $90.0M (56%), ETH-PERP $50.0M (31%), SOL-PERP $20.0M (13%)',
+      '*Change* since 2026-11-22 03:45 UTC (WARN): coverage 80.0% -> 72.0% (-8.0 pp); required $180M -> $200M; balance $144M -> $144M',
       '*Snapshot* `FUND#demo-perps / SNAP#2026-11-22T04:00:00.000Z`',
     ]);
     expect(message.content.nextSteps).toEqual([
-      'Top up the fund by $56.0M or reduce exposure in BTC-PERP.',
-      'Or raise insurance fees by 1.30 bps of volume to close the gap in 30 days.',
+      'Restore coverage: top up the fund by $56.0M, or raise insurance fees by 1.30 bps of traded volume to collect it in 30 days.',
+      'Lower the requirement where it comes from: BTC-PERP carries 56% ($90.0M) of the loss in the expected shortfall; cutting it lowers the requirement, but worst stress ($120M) would then set it above the balance.',
       'Audit the run: backstop replay --fund demo-perps --as-of 2026-11-22T04:00:00.000Z',
     ]);
     expect(message.content.keywords).toEqual(['demo-perps', 'COVERAGE', 'BREACH']);

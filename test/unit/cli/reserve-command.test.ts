@@ -71,19 +71,23 @@ describe('backstop reserve', () => {
     expect(printed.monteCarlo.seconds).toBeGreaterThan(0);
   });
 
-  it('prints a readable summary: verdict first, markets, stress, precision, recommendation', async () => {
+  it('prints a readable summary: verdict first, why, markets, stress, precision, next steps', async () => {
     const io = capture();
     expect(await main(['reserve', '--snapshot', EXAMPLE, '--paths', '5000'], io)).toBe(0);
     const { snapshot } = validateSnapshot(example, 'example');
     const result = computeReserve({ ...snapshot, model: { ...snapshot.model, paths: 5000 } });
     const lines = io.out.split('\n');
-    expect(lines[0]).toBe('Backstop reserve — demo-perps as of 2026-11-22T00:00:00Z');
+    expect(lines[0]).toBe('Backstop reserve — demo-perps as of 2026-11-22 00:00 UTC');
     const worstStress = Math.max(...result.stress.map((s) => s.lossUsd));
     expect(lines[2]).toBe(
-      `  Required reserve  ${formatUsd(result.requiredReserveUsd)}  = (1 + 0.25 buffer) x ${formatUsd(worstStress)}, set by the worst stress scenario`,
+      `  Required reserve  ${formatUsd(result.requiredReserveUsd)}  = (1 + 25% buffer) × ${formatUsd(worstStress)}, set by the worst stress scenario`,
     );
     expect(lines[3]).toBe('  Fund balance      $250M');
     expect(lines[5]).toBe(`  Status            ${result.status}`);
+    expect(lines[7]).toBe('Why this number');
+    expect(io.out).toContain(
+      '  If an assumption moved ±50% (7 runs of 5,000 paths, seed 42; ratios to the unperturbed run at the same paths):',
+    );
     for (const id of ['BTC-PERP', 'ETH-PERP', 'SOL-PERP'])
       expect(io.out).toMatch(new RegExp(`^ {2}${id} +\\$`, 'm'));
     expect(io.out).toContain('2020-03-12 worst hour');
@@ -96,11 +100,29 @@ describe('backstop reserve', () => {
       management: FundManagementSchema.parse({}),
     });
     expect(io.out).toContain(
-      'Recommendation (target: P(exhausted within 1 year) <= 1.0% and the required reserve)\n',
+      'One-year outlook (target: P(exhausted within 1 year) <= 1.0% and the required reserve)\n',
     );
-    expect(io.out).toContain(`\n  ${outlook?.recommendation.text}\n`);
-    expect(io.out).not.toContain('closes it in 30 days');
+    expect(io.out).toContain(`Next steps\n  1. ${outlook?.recommendation.text}\n`);
+    expect(io.out).not.toContain('to collect it in 30 days');
     expect(io.err).toBe('');
+  });
+
+  it('reads the snapshot from standard input with --snapshot - and gates on --fail-on', async () => {
+    const io = Object.assign(capture(), { readStdin: async () => JSON.stringify(example) });
+    const code = await main(
+      ['reserve', '--snapshot', '-', '--paths', '2000', '--json', '--fail-on', 'breach'],
+      io,
+    );
+    expect(JSON.parse(io.out).status).toBe('BREACH');
+    expect(io.err).toBe('backstop reserve: status BREACH is at or beyond --fail-on breach (exit 3)\n');
+    expect(code).toBe(3);
+    const covered = Object.assign(capture(), {
+      readStdin: async () => JSON.stringify({ ...example, fundBalanceUsd: 1e11 }),
+    });
+    expect(
+      await main(['reserve', '--snapshot', '-', '--paths', '2000', '--json', '--fail-on', 'warn'], covered),
+    ).toBe(0);
+    expect(covered.err).toBe('');
   });
 
   it('shows progress on a terminal for long runs only', async () => {
@@ -220,7 +242,9 @@ describe('backstop reserve', () => {
   );
 
   it.each([
-    [['--snapshot', 'missing.json'], /^error: snapshot .*missing\.json: cannot read file \(ENOENT\)\n$/],
+    [['--snapshot', 'missing.json'], /^error: --snapshot: cannot read missing\.json \(ENOENT\)\n$/],
+    [['--snapshot', 'x.json', '--paths', '-5'], /^error: --paths: expected an integer >= 1, got "-5"\n$/],
+    [['--snapshot', 'x.json', '--fail-on', 'ok'], /^error: --fail-on: expected warn or breach, got "ok"\n$/],
     [[], /^error: backstop reserve: --snapshot FILE is required\n$/],
     [['--snapshot', 'x.json', '--paths', '10'], /^error: --paths: .*100.*got 10\n$/],
     [['--snapshot', 'x.json', '--seed=-3'], /^error: --seed: expected an integer >= 0, got "-3"\n$/],
@@ -237,6 +261,6 @@ describe('backstop reserve', () => {
     const file = await writeSnapshot('broken.json', '{"schemaVersion": 1,');
     const io = capture();
     expect(await main(['reserve', '--snapshot', file], io)).toBe(2);
-    expect(io.err).toMatch(/^error: snapshot .*broken\.json: not valid JSON/);
+    expect(io.err).toMatch(/^error: --snapshot: broken\.json is not valid JSON/);
   });
 });

@@ -29,4 +29,12 @@ describe('writeFileAtomic', () => {
     expect(await readFile(path, 'utf8')).toBe('old');
     expect((await readdir(dir)).sort()).toEqual(['blocked', 'report.html']);
   });
+
+  it("fails at once on a folder that cannot be created (Node's recursive mkdir never returns under /proc)", async () => {
+    await expect(writeFileAtomic('/proc/backstop-x/report.html', 'x')).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+    await writeFileAtomic(join(dir, 'a/b/c/report.html'), 'deep');
+    expect(await readFile(join(dir, 'a/b/c/report.html'), 'utf8')).toBe('deep');
+  });
 });

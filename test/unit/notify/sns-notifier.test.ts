@@ -51,7 +51,7 @@ describe('SnsNotifier', () => {
       ':rotating_light: [BREACH] demo-perps insurance fund at 72.0% of required reserve',
     );
     expect(chatbot.content.description).toContain(
-      '*Top ES contributors* BTC-PERP $90.0M (56%), ETH-PERP $50.0M (31%), SOL-PERP $20.0M (13%)',
+      '*Its loss by market* BTC-PERP $90.0M (56%), ETH-PERP $50.0M (31%), SOL-PERP $20.0M (13%)',
     );
     expect(chatbot.content.nextSteps).toHaveLength(3);
     expect(chatbot.metadata.relatedResources).toEqual(['FUND#demo-perps / SNAP#2026-11-22T04:00:00.000Z']);

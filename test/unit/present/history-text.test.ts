@@ -23,9 +23,9 @@ describe('renderHistory', () => {
     expect(lines[0]).toBe('demo-perps: 3 runs, newest first');
     expect(lines[1]).toBe('coverage ▁ █  (oldest → newest; min 60.0%, max 120.0%)');
     expect(lines[3]).toMatch(/^asOf\s+status\s+balance\s+required\s+coverage$/);
-    expect(lines[5]).toMatch(/^2026-11-22T02:00:00.000Z\s+OK\s+\$150M\s+\$125M\s+120.0%$/);
-    expect(lines[6]).toMatch(/^2026-11-22T01:00:00.000Z\s+UNKNOWN\s+unknown\s+\$200M\s+unknown$/);
-    expect(lines[7]).toMatch(/^2026-11-22T00:00:00.000Z\s+BREACH\s+\$150M\s+\$250M\s+60.0%$/);
+    expect(lines[5]).toMatch(/^2026-11-22 02:00 UTC\s+OK\s+\$150M\s+\$125M\s+120.0%$/);
+    expect(lines[6]).toMatch(/^2026-11-22 01:00 UTC\s+UNKNOWN\s+unknown\s+\$200M\s+unknown$/);
+    expect(lines[7]).toMatch(/^2026-11-22 00:00 UTC\s+BREACH\s+\$150M\s+\$250M\s+60.0%$/);
   });
 
   it('says how to get runs when there are none', () => {

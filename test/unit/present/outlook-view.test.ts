@@ -76,11 +76,12 @@ describe('the outlook in the report and the terminal', () => {
   });
 
   it('prints the targeted recommendation in the reserve summary', () => {
-    const text = renderReserveSummary(snapshot, result, outlook);
+    const text = renderReserveSummary(snapshot, result, { outlook });
+    expect(text).toContain(`Next steps\n  1. ${outlook.recommendation.text}\n`);
     expect(text).toContain(
-      `Recommendation (target: P(exhausted within 1 year) <= 1.0% and the required reserve)\n  ${outlook.recommendation.text}\n  One year ahead: P(exhausted) `,
+      `One-year outlook (target: P(exhausted within 1 year) <= 1.0% and the required reserve)\n  P(exhausted) ${(100 * outlook.exhaustionProbability1y).toFixed(1)}%; fund median `,
     );
-    expect(text).not.toContain('closes it in 30 days');
+    expect(text).not.toContain('to collect it in 30 days');
   });
 });
 
@@ -88,13 +89,13 @@ describe('the alert’s next steps', () => {
   it('say the run’s targeted recommendation instead of the 30-day fee', () => {
     const sentence = 'Raise the insurance fee by 0.66 bps of volume: within 90 days that reaches the target.';
     const item = { ...outboxItem(), recommendation: sentence };
-    expect(alertFacts(item).nextSteps).toEqual([
-      sentence,
-      'Or reduce exposure in BTC-PERP.',
-      'Audit the run: backstop replay --fund demo-perps --as-of 2026-11-22T04:00:00.000Z',
-    ]);
-    expect(alertFacts(outboxItem()).nextSteps[1]).toBe(
-      'Or raise insurance fees by 1.30 bps of volume to close the gap in 30 days.',
+    const steps = alertFacts(item).nextSteps;
+    expect(steps[0]).toBe(sentence);
+    expect(steps[1]).toMatch(/^Lower the requirement where it comes from: BTC-PERP carries /);
+    expect(steps.at(-1)).toBe('Audit the run: backstop replay --fund demo-perps --as-of 2026-11-22T04:00:00.000Z');
+    expect(steps.join('\n')).not.toContain('30 days');
+    expect(alertFacts(outboxItem()).nextSteps[0]).toMatch(
+      /^Restore coverage: top up the fund by \$[0-9.]+[MB], or raise insurance fees by 1\.30 bps of traded volume to collect it in 30 days\.$/,
     );
   });
 });
