@@ -1,12 +1,12 @@
 /**
- * The model's data contracts (DESIGN.md §3.2, §3.3): the MarketSnapshot it reads and the
+ * The model's data contracts (docs/MODEL.md §10): the MarketSnapshot it reads and the
  * ReserveResult it returns. Pure zod; no I/O. Every rule that the engine relies on (shares sum to
  * one, a square symmetric correlation with unit diagonal, known market ids in stress shocks…) is
  * checked here so that the engine can trust its input.
  */
 import { z } from 'zod';
 
-/** Tolerance on the sum of leverage shares (DESIGN.md §3.2). */
+/** Tolerance on the sum of leverage shares (docs/MODEL.md §2). */
 export const SHARE_SUM_TOLERANCE = 1e-9;
 /** Tolerance on correlation symmetry and unit diagonal. */
 export const CORRELATION_TOLERANCE = 1e-9;
@@ -215,7 +215,7 @@ export const LargeAccountSchema = z.strictObject({
   margin: z.number().finite().gt(0).lte(1),
 });
 
-/** Coverage thresholds that turn a coverage ratio into a status (DESIGN.md §7). */
+/** Coverage thresholds that turn a coverage ratio into a status (docs/ALERTS.md). */
 export const CoverageThresholdsSchema = z
   .strictObject({
     warnBelow: positive,
@@ -235,8 +235,6 @@ export const LiquidationParamsSchema = z.strictObject({
   liquidityVolElasticity: nonNegative.optional(),
   /** Throughput scales with λ^a: a = 1 as depth does, a = 0 not at all (crash volume rises). */
   throughputLiquidityExponent: z.number().finite().gte(0).lte(1).optional(),
-  /** Minutes in which a market's standing depth refills, for the depth walk (default 1). */
-  depthRefreshMinutes: z.number().finite().gt(0).lte(1440).optional(),
   /** ADL when the fund's takeover inventory exceeds this multiple of its balance (null: only on exhaustion). */
   adl: z.strictObject({ inventoryCapMultiple: positive.nullable() }).optional(),
 });
@@ -257,7 +255,7 @@ export const PrecisionSchema = z.strictObject({
   maxPaths: z.number().int().gte(1000).lte(50_000_000),
 });
 
-/** The model parameters carried by every snapshot (DESIGN.md §3.2, §4). */
+/** The model parameters carried by every snapshot (docs/MODEL.md §6). */
 export const ModelParamsSchema = z.strictObject({
   /** Liquidation window h in hours. */
   horizonHours: positive,
@@ -296,7 +294,7 @@ export const DataQualitySchema = z.strictObject({
   flags: z.array(z.strictObject({ marketId: z.string().optional(), code: z.string(), detail: z.string() })),
 });
 
-/** The model's whole input (DESIGN.md §3.2). */
+/** The model's whole input (docs/MODEL.md §2). */
 export const MarketSnapshotSchema = z
   .strictObject({
     schemaVersion: SchemaVersionSchema,
@@ -492,7 +490,7 @@ export const PathOutcomeSchema = z.strictObject({
   liquidatedNotionalUsd: nonNegative,
 });
 
-/** v2: the reverse stress test of one scenario at one liquidity factor (DESIGN.md §4c). */
+/** v2: the reverse stress test of one scenario at one liquidity factor (docs/MODEL.md §5). */
 export const ReverseStressSchema = z.strictObject({
   scenario: z.string(),
   liquidityFactor: z.number(),
@@ -502,7 +500,7 @@ export const ReverseStressSchema = z.strictObject({
 });
 
 /**
- * The model's output (DESIGN.md §3.3, §4d). `backstop reserve --json` prints exactly this. The v2
+ * The model's output (docs/MODEL.md §10). `backstop reserve --json` prints exactly this. The v2
  * fields are absent on results of schemaVersion 1 snapshots, so stored v1 runs replay unchanged.
  */
 export const ReserveResultSchema = z.strictObject({

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIQUIDATION } from '../../../lambda/model/engines/path/path-book.ts';
 import { createPathEngine } from '../../../lambda/model/engines/path/path-engine.ts';
 import type { MarketSnapshot, SnapshotMarket, StressScenario } from '../../../lambda/model/schemas.ts';
 import { validateSnapshot } from '../../../lambda/model/validate-snapshot.ts';
@@ -71,20 +70,6 @@ describe('the calibrated liquidation engine', () => {
     expect(recorded).toBeCloseTo(-0.005 * 3.5e8, 0);
     // The same closes pay k·σ/√365·√(q/V) each: the fund now loses $759K instead of earning $1.75M.
     expect(exogenous).toBeCloseTo(758_962.48, 1);
-  });
-
-  it('walks the depth curve once per refill: a 10-minute step sees its book ten times', () => {
-    const depthUsd = [{ distance: 0.01, bidUsd: 1e7, askUsd: 1e7 }];
-    const liquidation = { throughputMultiple: 1e6, permanentImpactShare: 0 };
-    const once = book({ depthUsd }, { ...liquidation, depthRefreshMinutes: 10 });
-    const tenTimes = book({ depthUsd }, liquidation);
-    const engine = (s: MarketSnapshot) => createPathEngine(s, Float64Array.of(1)).replay(fall(false));
-    expect(DEFAULT_LIQUIDATION.depthRefreshMinutes).toBe(1);
-    // $10M within 1% of mid: walked once per 10-minute step the fills overshoot bankruptcy ($8.09M of
-    // bad debt); walked once a minute they stay above it and the fund earns $766K.
-    expect(engine(once).outcome.badDebtUsd).toBeCloseTo(8_090_906.64, 1);
-    expect(engine(tenTimes).outcome.badDebtUsd).toBe(0);
-    expect(engine(tenTimes).netLossUsd).toBeCloseTo(-765_909.34, 1);
   });
 
   it('scales throughput by λ^a: with a = 0 the queue at λ = 0.05 moves 20× faster and owes less', () => {

@@ -1,7 +1,7 @@
 /**
  * Everything the path engine needs about a snapshot's markets and fund, prepared once per run:
  * per market its two distance books, its depth walks, throughput and impact constants; per fund its
- * balance split into a stable part and amounts revalued by market prices (DESIGN.md §4b, §4d).
+ * balance split into a stable part and amounts revalued by market prices (docs/MODEL.md §2, §10).
  */
 import type { LargeAccount, LeverageBucket, MarketSnapshot, SnapshotMarket } from '../../schemas.ts';
 import { buildDistanceBook, type DistanceBook, type DistanceBucket } from './distance-book.ts';
@@ -21,12 +21,6 @@ export const DEFAULT_LIQUIDATION = {
   permanentImpactShare: 0.67,
   liquidityVolElasticity: 1.8,
   inventoryCapMultiple: 1 as number | null,
-  /**
-   * Minutes in which a market's standing order book (its `depthUsd`) refills: a step of 10 minutes
-   * walks the book ten times. One minute makes the depth walk and the square-root law agree on the
-   * demo's markets at normal liquidity (docs/VALIDATION.md).
-   */
-  depthRefreshMinutes: 1,
   /** Exponent a of the liquidity factor on throughput, Θ ∝ λ^a (depth always scales with λ). */
   throughputLiquidityExponent: 1,
 } as const;
@@ -88,8 +82,6 @@ export interface PathBook {
   readonly inventoryCapMultiple: number | null;
   /** Monte Carlo liquidity λ = min(1, s^−κ) of a scenario with vol regime s. */
   readonly liquidityVolElasticity: number;
-  /** Minutes in which the standing depth refills (the depth walk's resilience). */
-  readonly depthRefreshMinutes: number;
   /** Throughput scales with λ^a (a = 1: as depth; a = 0: not at all). */
   readonly throughputLiquidityExponent: number;
   /** Warnings about the book (e.g. buckets raised to 1/maxLeverage). */
@@ -150,10 +142,10 @@ function prepareMarket(
   );
   const long = buildDistanceBook(longSide.buckets, floor);
   const short = buildDistanceBook(shortSide.buckets, floor);
-  const raised = long.raisedBuckets + short.raisedBuckets;
+  const raised = Math.max(long.raisedBuckets, short.raisedBuckets);
   if (raised > 0) {
     warnings.push(
-      `${market.id}: ${raised} leverage bucket${raised === 1 ? '' : 's'} at or below 1/maxLeverage = ${floor} moved onto it`,
+      `${market.id}: ${raised} leverage bucket${raised === 1 ? '' : 's'} at or below 1/maxLeverage = ${+floor.toPrecision(6)} moved up to it`,
     );
   }
   const income = market.liquidationIncome ?? 'remainder';
@@ -207,7 +199,6 @@ export function preparePathBook(snapshot: MarketSnapshot, concentration?: BookAc
         ? DEFAULT_LIQUIDATION.inventoryCapMultiple
         : liquidation.adl.inventoryCapMultiple,
     liquidityVolElasticity: liquidation?.liquidityVolElasticity ?? DEFAULT_LIQUIDATION.liquidityVolElasticity,
-    depthRefreshMinutes: liquidation?.depthRefreshMinutes ?? DEFAULT_LIQUIDATION.depthRefreshMinutes,
     throughputLiquidityExponent:
       liquidation?.throughputLiquidityExponent ?? DEFAULT_LIQUIDATION.throughputLiquidityExponent,
     warnings,

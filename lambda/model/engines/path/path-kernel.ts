@@ -1,5 +1,5 @@
 /**
- * The path engine's kernel (DESIGN.md §4b steps 2–6): one scenario's price path through the book,
+ * The path engine's kernel (docs/MODEL.md §2): one scenario's price path through the book,
  * step by step. The same function serves the Monte Carlo (exogenous paths from the generator) and
  * every deterministic replay (stress paths, `backstop stress`, reverse stress), so a Monte Carlo
  * scenario's loss is by construction its replay's.
@@ -11,8 +11,8 @@
  *    been triggered and waits in the side's queue (the fund's takeover inventory). Triggers happen in
  *    order of distance, so a queue is always the distance slice [done, A + mm];
  * 3. the engine closes at most Θ = throughputMultiple·(V/1440)·stepMinutes·λ^a of the two queues
- *    (shared pro rata), filling at the mid ± slippage (depth walk, the book refilling every
- *    depthRefreshMinutes, or square-root law); on a recorded path at the path's own price
+ *    (shared pro rata), filling at the mid ± slippage (the √-law on the step's flow, or a walk of the
+ *    λ-thinned depth curve by each minute's share of it); on a recorded path at the path's own price
  *    (its traded prices hold the liquidations' impact already);
  * 4. each closed slice [a, b] at adverse fill x costs bad debt ∫(x − d)⁺dG and earns income
  *    ∫(d − x)⁺dG ("remainder") or ∫min(f, (d − x)⁺)dG ({feeRate});
@@ -319,14 +319,7 @@ function book(ws: KernelWorkspace, s: number, m: number, closedShare: number): v
 }
 
 /** Advances side s's executed boundary to (d, G, H, segment) and takes `closedShare`·OI off its queue. */
-function advance(
-  ws: KernelWorkspace,
-  s: number,
-  d: number,
-  g: number,
-  h: number,
-  seg: number,
-): void {
+function advance(ws: KernelWorkspace, s: number, d: number, g: number, h: number, seg: number): void {
   ws.queue[s] = ws.queue[s]! - ws.oi[s]! * (g - ws.doneG[s]!);
   if (ws.queue[s]! < 0) ws.queue[s] = 0;
   ws.done[s] = d;
@@ -406,13 +399,15 @@ function positivePart(
   alpha: number,
   beta: number,
 ): number {
-  const whole = (g0: number, h0: number, g1: number, h1: number) => alpha * (g1 - g0) + beta * (h1 - h0);
-  if (beta === 0) return alpha > 0 ? whole(ga, ha, gb, hb) : 0;
+  // ∫ (α + β·d) dG between two boundaries is α·ΔG + β·ΔH.
+  if (beta === 0) return alpha > 0 ? alpha * (gb - ga) + beta * (hb - ha) : 0;
   const root = -alpha / beta;
-  if (root <= a) return beta > 0 ? whole(ga, ha, gb, hb) : 0;
-  if (root >= b) return beta > 0 ? 0 : whole(ga, ha, gb, hb);
+  if (root <= a) return beta > 0 ? alpha * (gb - ga) + beta * (hb - ha) : 0;
+  if (root >= b) return beta > 0 ? 0 : alpha * (gb - ga) + beta * (hb - ha);
   evaluate(ws.flat, s, root, ws.doneSeg[s]!, EVAL, 0);
-  return beta > 0 ? whole(EVAL[0]!, EVAL[1]!, gb, hb) : whole(ga, ha, EVAL[0]!, EVAL[1]!);
+  const gr = EVAL[0]!;
+  const hr = EVAL[1]!;
+  return beta > 0 ? alpha * (gb - gr) + beta * (hb - hr) : alpha * (gr - ga) + beta * (hr - ha);
 }
 
 /** Scratch: the new slice's end [distance, G, H, segment]. */
@@ -504,18 +499,20 @@ function trigger(ws: KernelWorkspace, s: number, m: number): void {
 }
 
 /**
- * Fill slippage of `usd` (at the current mid, already divided by λ) through a depth walk or the √-law.
- * The depth curve is the book standing at one moment; it refills `refreshes` times within the step,
- * so each refill absorbs usd/refreshes (the √-law is a law of flow over time and needs no such split).
+ * Fill slippage of a step's `usd` (at the current mid, already divided by λ) over `minutes`: the
+ * √-law on the step's flow as one metaorder, or a walk of the λ-thinned book by each minute's share
+ * of it (the engine spreads its fills over the step and the book refills between minutes).
  */
 function slippage(
   walk: DepthWalk | null,
   rootPerUsd: number,
   usdOverLambda: number,
-  refreshes: number,
+  minutes: number,
 ): number {
   const slip =
-    walk === null ? rootPerUsd * Math.sqrt(usdOverLambda) : walkSlippage(walk, usdOverLambda / refreshes);
+    walk === null
+      ? rootPerUsd * Math.sqrt(usdOverLambda)
+      : walkSlippage(walk, usdOverLambda / Math.max(1, minutes));
   return slip > MAX_SLIPPAGE ? MAX_SLIPPAGE : slip;
 }
 
@@ -534,8 +531,6 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
   // A recorded path is the market's traded prices, the liquidations' own flow and its temporary
   // impact included: a fill there is at the path's price, with no slippage added on top.
   const fillCost = input.impactIncluded ? 0 : 1;
-  const refreshes =
-    stepMinutes > pathBook.depthRefreshMinutes ? stepMinutes / pathBook.depthRefreshMinutes : 1;
   // Throughput follows liquidity less than depth does: in a crash volume rises while books thin.
   const throughputFactor = liquidityFactor ** pathBook.throughputLiquidityExponent;
   const cap = pathBook.inventoryCapMultiple;
@@ -599,7 +594,7 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
           side === 0 ? ws.bids[m]! : ws.asks[m]!,
           rootPerUsd[m]!,
           (filled * rel) / liquidityFactor,
-          refreshes,
+          stepMinutes,
         );
         const paid = fillCost * slip;
         const x = side === 0 ? 1 - rel * (1 - paid) : rel * (1 + paid) - 1;
