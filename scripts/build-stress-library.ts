@@ -137,7 +137,9 @@ function ftx(): LibraryScenario {
  * after 20:50, the low of 102,000 (−16.2%) around 21:20 (Hyperliquid's BTC fell 112,000 → 97,000
  * between 21:15 and 21:27), a rebound, and the daily close of 112,775 (−7.3%). ETH −16% when BTC
  * was −12% (β ≈ 1.33), SOL −31% (β ≈ 2.6); other alts fell 70–90% on some books for minutes:
- * `*` takes β = 3.
+ * `*` takes β = 3. Liquidity 0.073: the square-root law on the day's daily candle, the measurement
+ * every event without hourly candles gets (the validation events calibrate the engine on it); the
+ * reported −98% depth (λ = 0.02) is the cascade's worst minute, not its window.
  */
 function october2025(): LibraryScenario {
   const minutes = [0, 30, 50, 65, 75, 80, 85, 95, 110, 140, 180, 240];
@@ -149,8 +151,8 @@ function october2025(): LibraryScenario {
   return {
     name: '2025-10-10 liquidation cascade',
     source:
-      'built from reported facts, no recorded path: Binance BTCUSDT day open 121,662, low 102,000, close 112,775; Hyperliquid BTC 112,000 → 97,000 in 21:15–21:27 UTC; ETH −16% and SOL −31% when BTC was −12%; order-book depth down ~98%',
-    liquidityFactor: 0.02,
+      'built from reported facts, no recorded path: Binance BTCUSDT day open 121,662, low 102,000, close 112,775; Hyperliquid BTC 112,000 → 97,000 in 21:15–21:27 UTC; ETH −16% and SOL −31% when BTC was −12%; λ 0.073 from the square-root law on the day’s candle (as for 2020-03-12; the reported −98% depth is its worst minute)',
+    liquidityFactor: 0.073,
     minutes,
     returns: { BTC: btc, ETH: scaled(btc, 1.33), SOL: scaled(btc, 2.6), '*': scaled(btc, 3) },
   };

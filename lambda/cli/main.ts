@@ -54,10 +54,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'backtest the model on price history (VaR/ES exceedances, Kupiec, Christoffersen)',
     load: async () => (await import('./commands/backtest.ts')).backtestCommand,
   },
+  'validate-events': {
+    summary: 'replay the real fund outcomes (config/events/) and compare: predicted vs reported, ADL',
+    load: async () => (await import('./commands/validate-events.ts')).validateEventsCommand,
+  },
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(15)} ${c.summary}`);
   return `usage: backstop <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'backstop <command> --help' for a command's options; 'backstop --version' for the version.\nExit codes: 0 done, 1 failure, 2 bad input, 3 status at or beyond --fail-on.\n`;
 }
 

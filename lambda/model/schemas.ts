@@ -233,6 +233,8 @@ export const LiquidationParamsSchema = z.strictObject({
   permanentImpactShare: z.number().finite().gte(0).lte(1),
   /** Monte Carlo liquidity λ = min(1, s^−κ) for the scenario's vol regime s (κ ≥ 0). */
   liquidityVolElasticity: nonNegative.optional(),
+  /** Throughput scales with λ^a: a = 1 as depth does, a = 0 not at all (crash volume rises). */
+  throughputLiquidityExponent: z.number().finite().gte(0).lte(1).optional(),
   /** ADL when the fund's takeover inventory exceeds this multiple of its balance (null: only on exhaustion). */
   adl: z.strictObject({ inventoryCapMultiple: positive.nullable() }).optional(),
 });

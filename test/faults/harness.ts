@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type ReplayServer, startReplayServer } from '../../lambda/ingest/replay/replay-server.ts';
 import { DynamoSnapshotStore } from '../../lambda/store/dynamo-snapshot-store.ts';
+import { ALWAYS_ALERT_THRESHOLDS } from '../integration/pipeline/support.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import { type DynamoProxy, startDynamoProxy } from './dynamo-proxy.ts';
 import { type FakeSns, startFakeSns } from './fake-sns.ts';
@@ -65,6 +66,9 @@ export async function startHarness(): Promise<Harness> {
   mkdirSync(join(cwd, 'config/funds'), { recursive: true });
   const demo = JSON.parse(readFileSync(join(REPO_ROOT, 'config/funds/demo.json'), 'utf8'));
   demo.model.paths = 2000;
+  // Every row is about delivering the coverage alert: make the demo's first run alert, whatever its
+  // calibrated coverage.
+  demo.alerts.thresholds = { ...ALWAYS_ALERT_THRESHOLDS };
   writeFileSync(join(cwd, 'config/funds/demo.json'), JSON.stringify(demo, null, 2));
   const dynamo = await startTestDynamo();
   const proxy = await startDynamoProxy(dynamo.endpoint);

@@ -26,11 +26,16 @@ export interface CliWorkspace {
   remove(): Promise<void>;
 }
 
-/** Creates a workspace whose demo config runs {@link TEST_PATHS} paths. */
-export async function cliWorkspace(): Promise<CliWorkspace> {
+/**
+ * Creates a workspace whose demo config runs {@link TEST_PATHS} paths, changed further by `edit`.
+ */
+export async function cliWorkspace(
+  edit?: (config: { alerts: { thresholds?: unknown } }) => void,
+): Promise<CliWorkspace> {
   const cwd = await mkdtemp(join(tmpdir(), 'backstop-cli-'));
   const config = JSON.parse(await readFile(resolve(REPO_ROOT, 'config/funds/demo.json'), 'utf8'));
   config.model.paths = TEST_PATHS;
+  edit?.(config);
   await mkdir(join(cwd, 'config/funds'), { recursive: true });
   await writeFile(join(cwd, 'config/funds/demo.json'), JSON.stringify(config, null, 2));
   return {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunOutcome } from '../../../lambda/pipeline/run-outcome.ts';
 import type { RunSummary } from '../../../lambda/run/stored-run.ts';
-import { DEMO_OPEN_INTEREST_USD } from '../pipeline/support.ts';
+import { ALWAYS_ALERT_THRESHOLDS, DEMO_OPEN_INTEREST_USD } from '../pipeline/support.ts';
 import { type CliResult, type CliWorkspace, cliWorkspace } from './cli-support.ts';
 
 const T1 = '2026-11-22T04:00:00.000Z';
@@ -16,7 +16,9 @@ describe('backstop run | history | replay on the embedded store', () => {
   let human: CliResult;
 
   beforeAll(async () => {
-    ws = await cliWorkspace();
+    ws = await cliWorkspace((config) => {
+      config.alerts.thresholds = { ...ALWAYS_ALERT_THRESHOLDS };
+    });
     const a = await ws.run('run', '--as-of', T1, '--json');
     expect(a.code).toBe(0);
     first = JSON.parse(a.stdout);

@@ -23,7 +23,13 @@ import type { MarketSource } from '../../../lambda/pipeline/ports.ts';
 import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
 import { startTestS3, type TestS3 } from '../../support/s3-server.ts';
-import { REPO_ROOT, replaySource, TEST_PATHS, testClock } from '../pipeline/support.ts';
+import {
+  ALWAYS_ALERT_THRESHOLDS,
+  REPO_ROOT,
+  replaySource,
+  TEST_PATHS,
+  testClock,
+} from '../pipeline/support.ts';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const TICK = '2026-11-22T05:00:00Z';
@@ -60,6 +66,7 @@ describe('recalibrate handler', () => {
     s3 = await startTestS3();
     const demo = JSON.parse(await readFile(resolve(REPO_ROOT, 'config/funds/demo.json'), 'utf8'));
     demo.model.paths = TEST_PATHS;
+    demo.alerts.thresholds = { ...ALWAYS_ALERT_THRESHOLDS };
     s3.put(BUCKET, 'funds/demo-perps.json', JSON.stringify(demo));
     s3.put(
       BUCKET,

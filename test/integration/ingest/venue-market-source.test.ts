@@ -497,7 +497,7 @@ describe('a venue margin above the leverage profile', () => {
     const { snapshot, flags } = await source().collect(config, T, null);
     const sol = snapshot.markets.find((m) => m.id === 'SOL-PERP-BYBIT');
     expect(sol).toMatchObject({ maintenanceMargin: 0.012, maxLeverage: 80 });
-    expect(sol?.leverageProfile.map((b) => b.margin)).toEqual([0.013, 0.02, 0.04, 0.1, 0.2, 0.5]);
+    expect(sol?.leverageProfile.map((b) => b.margin)).toEqual([0.013, 0.02, 0.04, 0.1, 0.2, 0.5, 1]);
     expect(flags).toContainEqual({
       marketId: 'SOL-PERP-BYBIT',
       code: 'TIERS_ABOVE_PROFILE',

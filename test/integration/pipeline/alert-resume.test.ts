@@ -11,7 +11,7 @@ import type { Notifier, SnapshotStore } from '../../../lambda/pipeline/ports.ts'
 import { runPipeline } from '../../../lambda/pipeline/run-pipeline.ts';
 import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
-import { addMinutes, demoFund, replaySource, testClock } from './support.ts';
+import { addMinutes, alertingDemoFund, replaySource, testClock } from './support.ts';
 
 const T0 = '2026-11-22T00:00:00.000Z';
 
@@ -36,7 +36,7 @@ describe('alert step resume', () => {
   beforeAll(async () => {
     dynamo = await startTestDynamo();
     replay = await startReplayServer();
-    config = await demoFund();
+    config = await alertingDemoFund();
   });
   afterAll(async () => {
     await replay.close();

@@ -14,7 +14,7 @@ import type { MarketSource } from '../../../lambda/pipeline/ports.ts';
 import { runPipeline } from '../../../lambda/pipeline/run-pipeline.ts';
 import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
-import { addMinutes, DEMO_OPEN_INTEREST_USD, demoFund, replaySource, testClock } from './support.ts';
+import { addMinutes, alertingDemoFund, DEMO_OPEN_INTEREST_USD, replaySource, testClock } from './support.ts';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const T0 = '2026-11-22T00:00:00.000Z';
@@ -31,7 +31,7 @@ describe('runPipeline', () => {
   beforeAll(async () => {
     dynamo = await startTestDynamo();
     replay = await startReplayServer();
-    config = await demoFund();
+    config = await alertingDemoFund();
     source = replaySource(replay);
     notifier = new SnsNotifier({
       topicArn: TOPIC_ARN,

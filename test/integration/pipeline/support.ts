@@ -20,6 +20,18 @@ export async function demoFund(): Promise<FundConfig> {
   return { ...config, model: { ...config.model, paths: TEST_PATHS } };
 }
 
+/**
+ * Coverage thresholds far above any coverage the demo fund reaches: a test that exercises the
+ * alert path gets a BREACH on the demo's first run whatever the model's calibration says.
+ */
+export const ALWAYS_ALERT_THRESHOLDS = { warnBelow: 100, breachBelow: 50 } as const;
+
+/** The demo fund with {@link ALWAYS_ALERT_THRESHOLDS}. */
+export async function alertingDemoFund(): Promise<FundConfig> {
+  const config = await demoFund();
+  return { ...config, alerts: { ...config.alerts, thresholds: { ...ALWAYS_ALERT_THRESHOLDS } } };
+}
+
 /** A clock that stays where the test puts it. */
 export interface TestClock extends Clock {
   set(iso: string): void;

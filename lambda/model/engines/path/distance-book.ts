@@ -34,6 +34,12 @@ export interface DistanceBook {
 }
 
 /**
+ * A bucket of the book; `spread` (relative half-width) narrows it below {@link BUCKET_SPREAD}: one
+ * large account sits in a narrow band of bankruptcy prices, not across a whole leverage bucket.
+ */
+export type DistanceBucket = LeverageBucket & { readonly spread?: number };
+
+/**
  * Builds the distance book of a leverage profile.
  *
  * @param profile - buckets {margin, share}, shares summing to 1 (validated by the schema)
@@ -41,13 +47,14 @@ export interface DistanceBook {
  * @example
  * const book = buildDistanceBook([{ margin: 0.04, share: 1 }], 0.01); // uniform on [0.02, 0.06]
  */
-export function buildDistanceBook(profile: readonly LeverageBucket[], floor: number): DistanceBook {
+export function buildDistanceBook(profile: readonly DistanceBucket[], floor: number): DistanceBook {
   const intervals: { lo: number; hi: number; share: number }[] = [];
   let raisedBuckets = 0;
   for (const bucket of profile) {
     if (bucket.share <= 0) continue;
-    let lo = bucket.margin * (1 - BUCKET_SPREAD);
-    let hi = bucket.margin * (1 + BUCKET_SPREAD);
+    const spread = bucket.spread ?? BUCKET_SPREAD;
+    let lo = bucket.margin * (1 - spread);
+    let hi = bucket.margin * (1 + spread);
     if (lo < floor) {
       // Keep the mean where it can be kept: [floor, 2·margin − floor]. A bucket whose mean is at or
       // below the floor cannot exist at that leverage: it moves to the floor, spread as a bucket

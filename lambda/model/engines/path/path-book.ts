@@ -3,25 +3,51 @@
  * per market its two distance books, its depth walks, throughput and impact constants; per fund its
  * balance split into a stable part and amounts revalued by market prices (docs/MODEL.md §2, §10).
  */
-import type { MarketSnapshot, SnapshotMarket } from '../../schemas.ts';
-import { buildDistanceBook, type DistanceBook } from './distance-book.ts';
+import type { LargeAccount, LeverageBucket, MarketSnapshot, SnapshotMarket } from '../../schemas.ts';
+import { buildDistanceBook, type DistanceBook, type DistanceBucket } from './distance-book.ts';
 import { type DepthWalk, prepareDepthWalk } from './slippage.ts';
 
 /** Minutes per day: the engine's throughput is a share of per-minute volume. */
 const MINUTES_PER_DAY = 1440;
 
-/** Defaults of the liquidation engine; docs/MODEL.md says where each comes from. */
+/**
+ * Defaults of the liquidation engine, each fitted or taken from the evidence docs/VALIDATION.md
+ * shows: throughput from the validation events (2020-03-12/13, 2025-10-10, YFI), the permanent
+ * share from the metaorder-impact literature (impact relaxes to about two thirds of its peak; the
+ * events' recorded paths cannot identify it), κ from the stress events' liquidity against their vol.
+ */
 export const DEFAULT_LIQUIDATION = {
-  throughputMultiple: 30,
-  permanentImpactShare: 0.3,
-  liquidityVolElasticity: 1,
+  throughputMultiple: 20,
+  permanentImpactShare: 0.67,
+  liquidityVolElasticity: 1.8,
   inventoryCapMultiple: 1 as number | null,
+  /** Exponent a of the liquidity factor on throughput, Θ ∝ λ^a (depth always scales with λ). */
+  throughputLiquidityExponent: 1,
 } as const;
+
+/**
+ * Relative half-width of a large account's band of bankruptcy prices: its positions (sub-accounts,
+ * entries at different prices) sit within ±5% of its margin, not spread over a leverage bucket.
+ */
+export const ACCOUNT_SPREAD = 0.05;
+
+/**
+ * Large accounts in the book (cover-2): `carve` places each account's notional at its own margin
+ * inside its side's OI (the rest of the side keeps the profile); `remove` takes it out of the side
+ * (the book without them). The difference of the two replays is what the accounts cost the fund.
+ */
+export interface BookAccounts {
+  readonly accounts: readonly LargeAccount[];
+  readonly mode: 'carve' | 'remove';
+}
 
 /** One market, prepared. Distances and OI are in units of notional at the snapshot's price. */
 export interface PathMarket {
   readonly id: string;
   readonly openInterestUsd: number;
+  /** Each side's OI: the market's, less large accounts removed from it. */
+  readonly longOpenInterestUsd: number;
+  readonly shortOpenInterestUsd: number;
   readonly maintenanceMargin: number;
   /** Longs' and shorts' distance books. */
   readonly long: DistanceBook;
@@ -56,22 +82,66 @@ export interface PathBook {
   readonly inventoryCapMultiple: number | null;
   /** Monte Carlo liquidity λ = min(1, s^−κ) of a scenario with vol regime s. */
   readonly liquidityVolElasticity: number;
+  /** Throughput scales with λ^a (a = 1: as depth; a = 0: not at all). */
+  readonly throughputLiquidityExponent: number;
   /** Warnings about the book (e.g. buckets raised to 1/maxLeverage). */
   readonly warnings: readonly string[];
+}
+
+/**
+ * One side's buckets and OI with its large accounts carved in (their notional at their margins, the
+ * profile scaled to the rest) or removed (OI less their notional). Accounts beyond the side's OI are
+ * capped at it.
+ */
+function sideBook(
+  profile: readonly LeverageBucket[],
+  oi: number,
+  accounts: readonly LargeAccount[],
+  mode: BookAccounts['mode'],
+): { buckets: DistanceBucket[]; oi: number } {
+  const held = Math.min(
+    oi,
+    accounts.reduce((sum, a) => sum + a.notionalUsd, 0),
+  );
+  if (held <= 0) return { buckets: [...profile], oi };
+  if (mode === 'remove') return { buckets: [...profile], oi: oi - held };
+  const scale = held / accounts.reduce((sum, a) => sum + a.notionalUsd, 0);
+  return {
+    buckets: [
+      ...profile.map((b) => ({ margin: b.margin, share: (b.share * (oi - held)) / oi })),
+      ...accounts.map((a) => ({
+        margin: a.margin,
+        share: (a.notionalUsd * scale) / oi,
+        spread: ACCOUNT_SPREAD,
+      })),
+    ],
+    oi,
+  };
 }
 
 function prepareMarket(
   market: SnapshotMarket,
   throughputMultiple: number,
   impactCoefficient: number,
+  concentration: BookAccounts | undefined,
   warnings: string[],
 ): PathMarket {
   const floor = Math.max(
     market.maintenanceMargin,
     market.maxLeverage === undefined ? 0 : 1 / market.maxLeverage,
   );
-  const long = buildDistanceBook(market.leverageProfile, floor);
-  const short = buildDistanceBook(market.leverageProfileShort ?? market.leverageProfile, floor);
+  const mine = (side: LargeAccount['side']) =>
+    (concentration?.accounts ?? []).filter((a) => a.marketId === market.id && a.side === side);
+  const mode = concentration?.mode ?? 'carve';
+  const longSide = sideBook(market.leverageProfile, market.openInterestUsd, mine('long'), mode);
+  const shortSide = sideBook(
+    market.leverageProfileShort ?? market.leverageProfile,
+    market.openInterestUsd,
+    mine('short'),
+    mode,
+  );
+  const long = buildDistanceBook(longSide.buckets, floor);
+  const short = buildDistanceBook(shortSide.buckets, floor);
   const raised = Math.max(long.raisedBuckets, short.raisedBuckets);
   if (raised > 0) {
     warnings.push(
@@ -82,6 +152,8 @@ function prepareMarket(
   return {
     id: market.id,
     openInterestUsd: market.openInterestUsd,
+    longOpenInterestUsd: longSide.oi,
+    shortOpenInterestUsd: shortSide.oi,
     maintenanceMargin: market.maintenanceMargin,
     long,
     short,
@@ -94,14 +166,18 @@ function prepareMarket(
   };
 }
 
-/** Prepares the path engine's book of a validated snapshot. */
-export function preparePathBook(snapshot: MarketSnapshot): PathBook {
+/**
+ * Prepares the path engine's book of a validated snapshot.
+ *
+ * @param concentration - large accounts to carve into (or remove from) their sides (cover-2)
+ */
+export function preparePathBook(snapshot: MarketSnapshot, concentration?: BookAccounts): PathBook {
   const { model } = snapshot;
   const liquidation = model.liquidation;
   const throughputMultiple = liquidation?.throughputMultiple ?? DEFAULT_LIQUIDATION.throughputMultiple;
   const warnings: string[] = [];
   const markets = snapshot.markets.map((m) =>
-    prepareMarket(m, throughputMultiple, model.impactCoefficient, warnings),
+    prepareMarket(m, throughputMultiple, model.impactCoefficient, concentration, warnings),
   );
   const index = new Map(snapshot.markets.map((m, i) => [m.id, i]));
   const pricedUsd = new Float64Array(markets.length);
@@ -123,6 +199,8 @@ export function preparePathBook(snapshot: MarketSnapshot): PathBook {
         ? DEFAULT_LIQUIDATION.inventoryCapMultiple
         : liquidation.adl.inventoryCapMultiple,
     liquidityVolElasticity: liquidation?.liquidityVolElasticity ?? DEFAULT_LIQUIDATION.liquidityVolElasticity,
+    throughputLiquidityExponent:
+      liquidation?.throughputLiquidityExponent ?? DEFAULT_LIQUIDATION.throughputLiquidityExponent,
     warnings,
   };
 }

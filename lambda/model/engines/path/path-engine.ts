@@ -12,7 +12,7 @@ import type {
   ScenarioReplay,
   SideOutcome,
 } from '../loss-engine.ts';
-import { type PathBook, preparePathBook } from './path-book.ts';
+import { type BookAccounts, type PathBook, preparePathBook } from './path-book.ts';
 import {
   createGeneratorBuffers,
   generateScenario,
@@ -96,9 +96,14 @@ function sideOutcomes(snapshot: MarketSnapshot, ws: KernelWorkspace): SideOutcom
  * Binds the path engine to a validated snapshot.
  *
  * @param cholesky - lower Cholesky factor of the (repaired) correlation, for {@link sampleScenarios}
+ * @param concentration - large accounts carved into (or removed from) the book (cover-2)
  */
-export function createPathEngine(snapshot: MarketSnapshot, cholesky: Float64Array): PathEngine {
-  const book = preparePathBook(snapshot);
+export function createPathEngine(
+  snapshot: MarketSnapshot,
+  cholesky: Float64Array,
+  concentration?: BookAccounts,
+): PathEngine {
+  const book = preparePathBook(snapshot, concentration);
   const ws = createWorkspace(book);
   const { windowMinutes, stepMinutes } = pathWindow(snapshot.model);
   const ids = snapshot.markets.map((m) => m.id);

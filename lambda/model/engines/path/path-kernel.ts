@@ -10,9 +10,10 @@
  * 2. each side's running maximum adverse move A; notional at distance d ≤ A + maintenanceMargin has
  *    been triggered and waits in the side's queue (the fund's takeover inventory). Triggers happen in
  *    order of distance, so a queue is always the distance slice [done, A + mm];
- * 3. the engine closes at most Θ = throughputMultiple·(V/1440)·stepMinutes·λ of the two queues
+ * 3. the engine closes at most Θ = throughputMultiple·(V/1440)·stepMinutes·λ^a of the two queues
  *    (shared pro rata), filling at the mid ± slippage (the √-law on the step's flow, or a walk of the
- *    λ-thinned depth curve by each minute's share of it);
+ *    λ-thinned depth curve by each minute's share of it); on a recorded path at the path's own price
+ *    (its traded prices hold the liquidations' impact already);
  * 4. each closed slice [a, b] at adverse fill x costs bad debt ∫(x − d)⁺dG and earns income
  *    ∫(d − x)⁺dG ("remainder") or ∫min(f, (d − x)⁺)dG ({feeRate});
  * 5. a share π of the step's slippage moves the mid for the rest of the window (the cascade);
@@ -86,6 +87,7 @@ const ADL_LOSS = 4;
 export interface KernelWorkspace {
   readonly flat: FlatBooks;
   readonly outcome: ScenarioOutcome;
+  /** Open interest per side s (longs and shorts differ when large accounts are added to one side). */
   readonly oi: Float64Array;
   readonly mm: Float64Array;
   readonly throughput: Float64Array;
@@ -148,7 +150,7 @@ export function createWorkspace(book: PathBook): KernelWorkspace {
       adlNotionalBySide: f64(),
       maxAdverseBySide: f64(),
     },
-    oi: Float64Array.from(markets, (m) => m.openInterestUsd),
+    oi: Float64Array.from(markets.flatMap((m) => [m.longOpenInterestUsd, m.shortOpenInterestUsd])),
     mm: Float64Array.from(markets, (m) => m.maintenanceMargin),
     throughput: Float64Array.from(markets, (m) => m.throughputPerMinuteUsd),
     rootPerUsd: Float64Array.from(markets, (m) => m.rootPerUsd),
@@ -301,7 +303,7 @@ function closeSlice(ws: KernelWorkspace, s: number, m: number, b: number, gb: nu
 /** Books the slice in `ws.slice` (closing `closedShare` of side s's OI) and returns nothing. */
 function book(ws: KernelWorkspace, s: number, m: number, closedShare: number): void {
   const o = ws.outcome;
-  const oi = ws.oi[m]!;
+  const oi = ws.oi[s]!;
   const bad = oi * ws.slice[0]!;
   const income = oi * ws.slice[1]!;
   const closed = oi * closedShare;
@@ -317,16 +319,8 @@ function book(ws: KernelWorkspace, s: number, m: number, closedShare: number): v
 }
 
 /** Advances side s's executed boundary to (d, G, H, segment) and takes `closedShare`·OI off its queue. */
-function advance(
-  ws: KernelWorkspace,
-  s: number,
-  m: number,
-  d: number,
-  g: number,
-  h: number,
-  seg: number,
-): void {
-  ws.queue[s] = ws.queue[s]! - ws.oi[m]! * (g - ws.doneG[s]!);
+function advance(ws: KernelWorkspace, s: number, d: number, g: number, h: number, seg: number): void {
+  ws.queue[s] = ws.queue[s]! - ws.oi[s]! * (g - ws.doneG[s]!);
   if (ws.queue[s]! < 0) ws.queue[s] = 0;
   ws.done[s] = d;
   ws.doneG[s] = g;
@@ -386,7 +380,7 @@ function fillQueued(
   }
   closeSlice(ws, s, m, d, g, h);
   book(ws, s, m, g - ws.doneG[s]!);
-  advance(ws, s, m, d, g, h, seg);
+  advance(ws, s, d, g, h, seg);
 }
 
 /**
@@ -452,7 +446,7 @@ function fillFresh(ws: KernelWorkspace, s: number, m: number, g: number, toTrig:
   ws.slice[0] = bad > 0 ? bad : 0;
   ws.slice[1] = income > 0 ? income : 0;
   book(ws, s, m, g - ga);
-  advance(ws, s, m, b, g, hb, NEW_END[3]!);
+  advance(ws, s, b, g, hb, NEW_END[3]!);
 }
 
 /**
@@ -461,7 +455,7 @@ function fillFresh(ws: KernelWorkspace, s: number, m: number, g: number, toTrig:
  * position's own trigger price.
  */
 function fillSide(ws: KernelWorkspace, s: number, m: number, all: boolean, gap: boolean): void {
-  const oi = ws.oi[m]!;
+  const oi = ws.oi[s]!;
   const start = ws.doneG[s]!;
   const target = all ? ws.trigG[s]! : start + ws.fillUsd[s]! / oi;
   const prevG = gap ? ws.trigG[s]! : ws.prevG[s]! > start ? ws.prevG[s]! : start;
@@ -485,7 +479,7 @@ function deleverage(ws: KernelWorkspace, s: number, m: number): void {
   ws.feeRate[m] = saved;
   ws.outcome.adlNotionalBySide[s]! += queue;
   ws.totals[ADL_NOTIONAL]! += queue;
-  ws.totals[ADL_LOSS]! += ws.oi[m]! * ws.slice[0]!;
+  ws.totals[ADL_LOSS]! += ws.oi[s]! * ws.slice[0]!;
   ws.done[s] = ws.trig[s]!;
   ws.doneG[s] = ws.trigG[s]!;
   ws.doneH[s] = ws.trigH[s]!;
@@ -500,7 +494,7 @@ function trigger(ws: KernelWorkspace, s: number, m: number): void {
   ws.trigSeg[s] = evaluate(ws.flat, s, reach, ws.trigSeg[s]!, EVAL, 4);
   ws.trigG[s] = EVAL[4]!;
   ws.trigH[s] = EVAL[5]!;
-  const queue = ws.oi[m]! * (EVAL[4]! - ws.doneG[s]!);
+  const queue = ws.oi[s]! * (EVAL[4]! - ws.doneG[s]!);
   ws.queue[s] = queue > 0 ? queue : 0;
 }
 
@@ -528,12 +522,17 @@ function slippage(
  * @returns the fund's net loss of the scenario in USD (the same as `ws.outcome.netLossUsd`)
  */
 export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: KernelWorkspace): number {
-  const n = ws.oi.length;
+  const n = ws.mm.length;
   reset(ws);
   const o = ws.outcome;
   const totals = ws.totals;
   const { cumulativeReturn, steps, stepMinutes, liquidityFactor, limited } = input;
   const pi = input.impactIncluded ? 0 : pathBook.permanentImpactShare;
+  // A recorded path is the market's traded prices, the liquidations' own flow and its temporary
+  // impact included: a fill there is at the path's price, with no slippage added on top.
+  const fillCost = input.impactIncluded ? 0 : 1;
+  // Throughput follows liquidity less than depth does: in a crash volume rises while books thin.
+  const throughputFactor = liquidityFactor ** pathBook.throughputLiquidityExponent;
   const cap = pathBook.inventoryCapMultiple;
   const balance = pathBook.fund.balanceUsd;
   const pricedUsd = pathBook.fund.pricedUsd;
@@ -580,7 +579,7 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
       const sShort = sLong + 1;
       const queued = queue[sLong]! + queue[sShort]!;
       if (!(queued > 0)) continue;
-      const capacity = throughput[m]! * stepMinutes * liquidityFactor;
+      const capacity = throughput[m]! * stepMinutes * throughputFactor;
       if (!(capacity > 0)) continue;
       const all = capacity >= queued;
       const fillShare = all ? 1 : capacity / queued;
@@ -597,10 +596,11 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
           (filled * rel) / liquidityFactor,
           stepMinutes,
         );
-        const x = side === 0 ? 1 - rel * (1 - slip) : rel * (1 + slip) - 1;
+        const paid = fillCost * slip;
+        const x = side === 0 ? 1 - rel * (1 - paid) : rel * (1 + paid) - 1;
         fillX[s] = x > 1 ? 1 : x;
         fillUsd[s] = filled;
-        ws.fillSlip[s] = slip;
+        ws.fillSlip[s] = paid;
         fillSide(ws, s, m, all, gap);
         if (all) queue[s] = 0;
         moveFactor *= side === 0 ? 1 - pi * slip : 1 + pi * slip;

@@ -1,7 +1,7 @@
 /**
  * The v2 reserve with the path engine (docs/MODEL.md §2–§5): ES of the net fund loss with an unlimited
  * fund, every stress path replayed (unlimited for the requirement, limited for its outcome), cover-2
- * on the worst path, the reverse stress test against the effective balance, and the v1 gap model's
+ * with the two largest accounts liquidated through the engine on every path, the reverse stress test against the effective balance, and the v1 gap model's
  * requirement as the conservative bound.
  *
  * requiredReserveUsd = (1 + buffer)·max(0, ES, worst stress net loss, cover-2);
@@ -12,9 +12,8 @@ import { coverageRatio, coverageStatus, coverageThresholds, recommend } from '..
 import type { PreparedCorrelation } from '../../linalg/psd-repair.ts';
 import type { ComputeReserveOptions } from '../../reserve-options.ts';
 import { reverseStress } from '../../reverse-stress.ts';
-import type { LargeAccount, MarketSnapshot, ReserveResult } from '../../schemas.ts';
+import type { LargeAccount, MarketSnapshot, ReserveResult, StressScenario } from '../../schemas.ts';
 import { computeGapReserve } from '../gap/gap-reserve.ts';
-import type { ScenarioReplay } from '../loss-engine.ts';
 import { createPathEngine, monteCarloSetup, PATH_DEFAULTS } from './path-engine.ts';
 import { type PathMonteCarloEstimate, runPathMonteCarlo } from './path-monte-carlo.ts';
 
@@ -26,12 +25,41 @@ export const BOUND_PATHS = 200_000;
 const ES_PRECISION_WARNING = 0.1;
 
 /**
- * Loss beyond margin of one account on the worst scenario: notional·max(0, x − margin), x the largest
- * adverse move of its market against its side.
+ * What large accounts cost the fund along one scenario, liquidated through the same engine as the
+ * rest of the book (queue, throughput, depth, impact): the replay with the accounts carved into
+ * their sides at their own margins, minus the replay with them removed. Unlimited fund.
  */
-function accountLoss(account: LargeAccount, worst: ScenarioReplay): number {
-  const side = worst.bySide.find((s) => s.marketId === account.marketId && s.side === account.side);
-  return side === undefined ? 0 : account.notionalUsd * Math.max(0, side.maxAdverseMove - account.margin);
+function accountsLoss(
+  snapshot: MarketSnapshot,
+  cholesky: Float64Array,
+  accounts: readonly LargeAccount[],
+  scenario: StressScenario,
+): number {
+  const carved = createPathEngine(snapshot, cholesky, { accounts, mode: 'carve' }).replay(scenario);
+  const removed = createPathEngine(snapshot, cholesky, { accounts, mode: 'remove' }).replay(scenario);
+  return carved.netLossUsd - removed.netLossUsd;
+}
+
+/**
+ * Path-aware cover-2: per stress scenario the two accounts that cost the fund most on their own,
+ * then both together through the engine (their sizes against the book's depth and throughput, so a
+ * market held mostly by two accounts costs what liquidating them costs); the largest over the
+ * scenarios, floored at 0.
+ */
+function pathCover2(
+  snapshot: MarketSnapshot,
+  cholesky: Float64Array,
+  accounts: readonly LargeAccount[],
+): number {
+  let worst = 0;
+  for (const scenario of snapshot.model.stressScenarios) {
+    const alone = accounts
+      .map((account) => ({ account, loss: accountsLoss(snapshot, cholesky, [account], scenario) }))
+      .sort((a, b) => b.loss - a.loss);
+    const two = alone.slice(0, 2).map((a) => a.account);
+    worst = Math.max(worst, accountsLoss(snapshot, cholesky, two, scenario));
+  }
+  return worst;
 }
 
 function resultWarnings(
@@ -103,12 +131,7 @@ export function computePathReserve(
   const worstStress = worstIndex < 0 ? 0 : stress[worstIndex]!.lossUsd;
   const accounts = model.largestAccounts ?? [];
   const cover2Usd =
-    accounts.length === 0 || worstIndex < 0
-      ? null
-      : (() => {
-          const losses = accounts.map((a) => accountLoss(a, replays[worstIndex]!)).sort((a, b) => b - a);
-          return (losses[0] ?? 0) + (losses[1] ?? 0);
-        })();
+    accounts.length === 0 || worstIndex < 0 ? null : pathCover2(snapshot, correlation.cholesky, accounts);
 
   const base = Math.max(0, mc.esUsd, worstStress, cover2Usd ?? 0);
   const binding: ReserveResult['binding'] =
