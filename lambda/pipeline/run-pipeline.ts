@@ -14,7 +14,7 @@
  */
 import { deliver } from '../alert/outbox.ts';
 import type { FundConfig } from '../config/fund-config.ts';
-import { computeReserve } from '../model/reserve.ts';
+import { type ComputeReserveOptions, computeReserve } from '../model/reserve.ts';
 import { decideAlerts } from './alert-step.ts';
 import { PipelineStepError } from './errors.ts';
 import type {
@@ -59,6 +59,8 @@ export interface RunPipelineInput {
   readonly clock: Clock;
   readonly logger?: PipelineLogger;
   readonly onProgress?: (progress: PipelineProgress) => void;
+  /** Where the path engine's Monte Carlo runs (worker threads); default this thread, same result. */
+  readonly pathRunner?: ComputeReserveOptions['pathRunner'];
 }
 
 const silent: PipelineLogger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -104,6 +106,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     computeReserve(ingest.snapshot, {
       onProgress: (done, total) => input.onProgress?.({ kind: 'paths', done, total }),
       timer: () => clock.now().getTime() / 1000,
+      ...(input.pathRunner === undefined ? {} : { pathRunner: input.pathRunner }),
     }),
   );
 

@@ -1,27 +1,30 @@
 /**
- * `backstop reserve --snapshot FILE [--paths N] [--seed S] [--json]`: the reserve of a stored or
- * hand-written MarketSnapshot. `--json` prints exactly the ReserveResult; otherwise a summary.
+ * `backstop reserve --snapshot FILE [--paths N] [--seed S] [--workers N] [--json]`: the reserve of
+ * a stored or hand-written MarketSnapshot. `--json` prints exactly the ReserveResult; otherwise a
+ * summary. `--workers` changes how fast, never what.
  */
 import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { readJsonFile } from '../../config/load-fund-config.ts';
-import { computeReserve } from '../../model/reserve.ts';
+import { computeReserve, engineOf } from '../../model/reserve.ts';
 import { ModelParamsSchema } from '../../model/schemas.ts';
 import { validateSnapshot } from '../../model/validate-snapshot.ts';
 import { InvalidInputError } from '../../model/validation.ts';
 import { renderReserveSummary } from '../../present/reserve-summary.ts';
+import { WORKERS_USAGE, withPathWorkers, workersOption } from '../../scale/workers-option.ts';
 import { type CommandIo, ExitCode, intOption, parseOptions } from '../io.ts';
 import { progressLine } from '../render/progress.ts';
 
 /** Runs shorter than this many paths finish too fast to need a progress indicator. */
 const PROGRESS_MIN_PATHS = 200_000;
 
-const USAGE = `usage: backstop reserve --snapshot FILE [--paths N] [--seed S] [--json]
+const USAGE = `usage: backstop reserve --snapshot FILE [--paths N] [--seed S] [--workers N] [--json]
 
 Computes the required reserve of a MarketSnapshot (DESIGN.md §3.2).
   --snapshot FILE  the snapshot (JSON)
   --paths N        Monte Carlo paths (overrides model.paths)
   --seed S         generator seed (overrides model.seed)
+${WORKERS_USAGE}
   --json           print exactly the ReserveResult as JSON
 `;
 
@@ -33,6 +36,7 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
       snapshot: { type: 'string' },
       paths: { type: 'string' },
       seed: { type: 'string' },
+      workers: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -51,6 +55,7 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
     ModelParamsSchema.shape.paths.unwrap(),
   );
   const seed = checkedOverride('seed', intOption(values.seed, 'seed', 0), ModelParamsSchema.shape.seed);
+  const workers = workersOption(values.workers);
 
   const file = resolve(io.cwd, values.snapshot);
   const { snapshot: parsed } = validateSnapshot(
@@ -67,10 +72,14 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
   };
 
   const showProgress = io.stderrIsTty && (snapshot.model.paths ?? 0) >= PROGRESS_MIN_PATHS;
-  const result = computeReserve(snapshot, {
-    timer: () => performance.now() / 1000,
-    ...(showProgress ? { onProgress: progressLine((t) => io.stderr(t)) } : {}),
-  });
+  // Only the path engine's Monte Carlo runs on workers: a v1 (gap) snapshot needs none.
+  const result = await withPathWorkers(engineOf(snapshot) === 'path' ? workers : 1, async (pathRunner) =>
+    computeReserve(snapshot, {
+      timer: () => performance.now() / 1000,
+      ...(showProgress ? { onProgress: progressLine((t) => io.stderr(t)) } : {}),
+      ...(pathRunner === undefined ? {} : { pathRunner }),
+    }),
+  );
   io.stdout(values.json ? `${JSON.stringify(result)}\n` : renderReserveSummary(snapshot, result));
   return ExitCode.Ok;
 }

@@ -16,6 +16,7 @@ import { parseAsOf } from '../../pipeline/as-of.ts';
 import type { MarketSource, Notifier, StepRecord } from '../../pipeline/ports.ts';
 import { type PipelineProgress, runPipeline } from '../../pipeline/run-pipeline.ts';
 import { renderRunSummary } from '../../present/run-summary-text.ts';
+import { WORKERS_USAGE, withPathWorkers, workersOption } from '../../scale/workers-option.ts';
 import { DEFAULT_FUND_FILE } from '../fund-option.ts';
 import { type CommandIo, ExitCode, parseOptions } from '../io.ts';
 import { openStore, STORE_OPTIONS, storeLocationFromOptions } from '../local-store.ts';
@@ -23,7 +24,7 @@ import { progressLine } from '../render/progress.ts';
 
 const USAGE = `usage: backstop run [--fund FILE] [--source replay|live] [--store embedded|dynamodb]
                    [--endpoint URL] [--table NAME] [--notify console|sns] [--topic-arn ARN]
-                   [--as-of ISO] [--json]
+                   [--as-of ISO] [--workers N] [--json]
 
 One full recalibration: ingest, recalibrate, reserve, persist, alert.
   --fund FILE        fund config (default ${DEFAULT_FUND_FILE})
@@ -34,6 +35,7 @@ One full recalibration: ingest, recalibrate, reserve, persist, alert.
   --notify           console (default) or sns
   --topic-arn ARN    SNS topic (with --notify sns)
   --as-of ISO        valuation time (default now, truncated to the minute)
+${WORKERS_USAGE.replace('--workers N     ', '--workers N       ')}
   --json             print the run outcome as JSON only
 `;
 
@@ -48,6 +50,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
       notify: { type: 'string' },
       'topic-arn': { type: 'string' },
       'as-of': { type: 'string' },
+      workers: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -62,6 +65,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   const topicArn = topicArnOption(values['topic-arn'], notifyKind);
   const location = storeLocationFromOptions(values, io.cwd, io.env);
   const asOf = parseAsOf(values['as-of'], new Date());
+  const workers = workersOption(values.workers);
   const config = await loadFundConfig(resolve(io.cwd, values.fund ?? DEFAULT_FUND_FILE));
 
   const alertTexts: string[] = [];
@@ -76,16 +80,20 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
     });
     const opened = await openStore(location);
     try {
-      const { outcome, run } = await runPipeline({
-        config,
-        asOf,
-        runId: randomUUID(),
-        source,
-        store: opened.store,
-        notifier,
-        clock: { now: () => new Date() },
-        ...(io.stderrIsTty ? { onProgress: progressReporter(io) } : {}),
-      });
+      // The workers start while the venues are read, so they are up when the Monte Carlo begins.
+      const { outcome, run } = await withPathWorkers(workers, (pathRunner) =>
+        runPipeline({
+          config,
+          asOf,
+          runId: randomUUID(),
+          source,
+          store: opened.store,
+          notifier,
+          clock: { now: () => new Date() },
+          ...(io.stderrIsTty ? { onProgress: progressReporter(io) } : {}),
+          ...(pathRunner === undefined ? {} : { pathRunner }),
+        }),
+      );
       io.stdout(
         values.json ? `${JSON.stringify(outcome, null, 2)}\n` : renderRunSummary(outcome, run, alertTexts),
       );
