@@ -153,6 +153,9 @@ export const FundCompositionSchema = z
     message: 'shares must sum to 1',
   });
 
+/** `correlationModel: "auto"` uses the factor model for funds of more markets than this. */
+export const DEFAULT_FACTOR_MODEL_ABOVE_MARKETS = 100;
+
 /** Model parameters of a fund; the seed defaults to one derived from fundId + asOf. */
 export const FundModelSchema = z.strictObject({
   /** Liquidation window in hours: 2 by calibration (docs/VALIDATION.md), DESIGN.md proposed 1. */
@@ -186,6 +189,14 @@ export const FundModelSchema = z.strictObject({
   pathDynamics: PathDynamicsSchema.optional(),
   precision: PrecisionSchema.optional(),
   reverseStressLiquidity: z.array(z.number().gt(0).lte(1)).min(1).max(8).optional(),
+  /**
+   * Path engine: the correlation as a dense Cholesky product or as k factors (docs/OPERATIONS.md,
+   * "Sizing"); `"auto"` (default) takes the factor model above `factorModelAboveMarkets` markets.
+   */
+  correlationModel: z.enum(['auto', 'dense', 'factor']).default('auto'),
+  factorModelAboveMarkets: z.number().int().min(1).default(DEFAULT_FACTOR_MODEL_ABOVE_MARKETS),
+  /** Factors of the factor model; default √(markets) rounded. */
+  factors: z.number().int().min(1).max(64).optional(),
 });
 
 // ─── Fund management (docs/MANAGEMENT.md): the outlook's inflow, the recommendation's targets and

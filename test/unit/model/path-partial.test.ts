@@ -186,6 +186,18 @@ describe('the Monte Carlo over split batches', () => {
     }
   });
 
+  it('gives the bit-identical estimate for any split with the factor model too', () => {
+    const s: MarketSnapshot = {
+      ...book(),
+      model: { ...book().model, correlationModel: 'factor', factors: 2 },
+    };
+    const single = computeReserve(s);
+    expect(single.monteCarlo.esUsd).not.toBe(computeReserve(book()).monteCarlo.esUsd);
+    expect(computeReserve(s, { pathRunner: (x) => splittingRunner(x, [0.3, 0.8], [2, 0, 1]) })).toEqual(
+      single,
+    );
+  });
+
   it('reports a runner that leaves paths out', () => {
     const s = book();
     const simulate = batchSimulator(simulationOfSnapshot(s));
