@@ -11,6 +11,8 @@ export const ExitCode = { Ok: 0, Failure: 1, BadInput: 2 } as const;
 /** Output of a command; tests capture it instead of the process streams. */
 export interface CommandIo {
   stdout(text: string): void;
+  /** Binary output (`backstop export --format parquet --out -`); absent where only text is captured. */
+  stdoutBytes?(data: Uint8Array): void;
   stderr(text: string): void;
   /** True when stderr is an interactive terminal (progress indicators only then). */
   readonly stderrIsTty: boolean;
@@ -24,6 +26,7 @@ export interface CommandIo {
 export function processIo(): CommandIo {
   return {
     stdout: (t) => process.stdout.write(t),
+    stdoutBytes: (b) => process.stdout.write(b),
     stderr: (t) => process.stderr.write(t),
     stderrIsTty: process.stderr.isTTY === true,
     cwd: process.cwd(),

@@ -44,6 +44,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "write the fund's public transparency page and JSON feed to a folder",
     load: async () => (await import('./commands/publish.ts')).publishCommand,
   },
+  export: {
+    summary: 'export the stored runs of a fund to CSV or Parquet (runs and per-market rows)',
+    load: async () => (await import('./commands/export.ts')).exportCommand,
+  },
   backtest: {
     summary: 'backtest the model on price history (VaR/ES exceedances, Kupiec, Christoffersen)',
     load: async () => (await import('./commands/backtest.ts')).backtestCommand,

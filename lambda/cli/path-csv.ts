@@ -1,5 +1,5 @@
 /**
- * The price-path CSV of `backstop stress` (DESIGN.md §4c): a header `minute,<marketId>…,*`, then one
+ * The price-path CSV of `backstop stress` (docs/MODEL.md §5): a header `minute,<marketId>…,*`, then one
  * row per point: the minute (integers from 0, strictly increasing) and, per column, the cumulative
  * simple return from the first row (−0.2 = 20% below it). `*` is for markets without a column.
  * The result is a stress scenario with a `path`; the snapshot's schema checks it (unknown markets,

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-/** Writes `text` to `path` atomically, creating the folder if needed. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/** Writes `text` (UTF-8) or bytes to `path` atomically, creating the folder if needed. */
+export async function writeFileAtomic(path: string, text: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {

@@ -42,13 +42,16 @@ export const VolSourceSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('realized') }),
 ]);
 
-/** Where the fund's balance comes from. Unavailable ⇒ status UNKNOWN, never zero. */
-export const BalanceSourceSchema = z.discriminatedUnion('type', [
+/** One source of the fund's balance (every kind but `sum`). */
+export const SingleBalanceSourceSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('static'), amountUsd: z.number().finite().gte(0) }),
   z.strictObject({
     type: z.literal('venue-pool'),
     venue: PoolVenueSchema,
-    /** Pools to sum: Binance/Bybit pool symbol lists or OKX instFamily values. */
+    /**
+     * Pools to sum: Binance/Bybit pool symbols, OKX instFamily values, Hyperliquid account
+     * addresses (HLP vaults), dYdX module account addresses (the insurance fund).
+     */
     pools: z.array(z.string().min(1)).min(1),
     /** Coins to include; all coins of the pools when absent. */
     coins: z.array(z.string().min(1)).optional(),
@@ -75,6 +78,16 @@ export const BalanceSourceSchema = z.discriminatedUnion('type', [
       z.strictObject({ marketId: z.string().min(1) }),
     ]),
   }),
+]);
+
+/**
+ * Where the fund's balance comes from: one source, or the `sum` of several (a fund backing two venues
+ * whose insurance funds it counts together). Unavailable (any part of a sum) ⇒ status UNKNOWN, never
+ * zero and never a partial sum.
+ */
+export const BalanceSourceSchema = z.discriminatedUnion('type', [
+  ...SingleBalanceSourceSchema.options,
+  z.strictObject({ type: z.literal('sum'), sources: z.array(SingleBalanceSourceSchema).min(2) }),
 ]);
 
 /** One perpetual market the fund backs. */
@@ -335,13 +348,15 @@ export const FundConfigSchema = z
     management: FundManagementSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
-    // Any URL the balance source fetches obeys the base-URL rules (whatever shape the source has).
-    const rpcUrl = (c.balance as { rpcUrl?: unknown }).rpcUrl;
-    if (typeof rpcUrl === 'string') {
+    // Any URL a balance source fetches obeys the base-URL rules (whatever shape the source has).
+    const sources = c.balance.type === 'sum' ? c.balance.sources : [c.balance];
+    sources.forEach((source, i) => {
+      const rpcUrl = (source as { rpcUrl?: unknown }).rpcUrl;
+      if (typeof rpcUrl !== 'string') return;
       const problem = urlProblem(rpcUrl, { allowPrivateNetwork: c.data.allowPrivateNetwork });
-      if (problem !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['balance', 'rpcUrl'], message: problem });
-    }
+      const path = c.balance.type === 'sum' ? ['balance', 'sources', i, 'rpcUrl'] : ['balance', 'rpcUrl'];
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path, message: problem });
+    });
     const ids = new Set<string>();
     c.markets.forEach((m, i) => {
       if (ids.has(m.id))

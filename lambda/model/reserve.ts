@@ -1,5 +1,5 @@
 /**
- * The reserve engine's entry point (DESIGN.md §4, §4b): picks the loss engine of a snapshot and
+ * The reserve engine's entry point (docs/MODEL.md §1): picks the loss engine of a snapshot and
  * returns its ReserveResult. Pure: no I/O, no clock (a timer may be injected), no ambient randomness —
  * same snapshot and seed, same result bit for bit.
  *

@@ -1,5 +1,5 @@
 /**
- * The reverse stress test (DESIGN.md §4c): for each stress scenario scaled by s ≥ 0, at each
+ * The reverse stress test (docs/MODEL.md §5): for each stress scenario scaled by s ≥ 0, at each
  * liquidity factor of a small grid, the smallest s at which the scenario's net loss reaches the
  * effective balance — "the fund is exhausted by 1.7 × the 2020-03-12 path at 3% depth".
  *

@@ -1,12 +1,12 @@
 /**
- * The model's data contracts (DESIGN.md §3.2, §3.3): the MarketSnapshot it reads and the
+ * The model's data contracts (docs/MODEL.md §10): the MarketSnapshot it reads and the
  * ReserveResult it returns. Pure zod; no I/O. Every rule that the engine relies on (shares sum to
  * one, a square symmetric correlation with unit diagonal, known market ids in stress shocks…) is
  * checked here so that the engine can trust its input.
  */
 import { z } from 'zod';
 
-/** Tolerance on the sum of leverage shares (DESIGN.md §3.2). */
+/** Tolerance on the sum of leverage shares (docs/MODEL.md §2). */
 export const SHARE_SUM_TOLERANCE = 1e-9;
 /** Tolerance on correlation symmetry and unit diagonal. */
 export const CORRELATION_TOLERANCE = 1e-9;
@@ -215,7 +215,7 @@ export const LargeAccountSchema = z.strictObject({
   margin: z.number().finite().gt(0).lte(1),
 });
 
-/** Coverage thresholds that turn a coverage ratio into a status (DESIGN.md §7). */
+/** Coverage thresholds that turn a coverage ratio into a status (docs/ALERTS.md). */
 export const CoverageThresholdsSchema = z
   .strictObject({
     warnBelow: positive,
@@ -253,7 +253,7 @@ export const PrecisionSchema = z.strictObject({
   maxPaths: z.number().int().gte(1000).lte(50_000_000),
 });
 
-/** The model parameters carried by every snapshot (DESIGN.md §3.2, §4). */
+/** The model parameters carried by every snapshot (docs/MODEL.md §6). */
 export const ModelParamsSchema = z.strictObject({
   /** Liquidation window h in hours. */
   horizonHours: positive,
@@ -299,7 +299,7 @@ export const DataQualitySchema = z.strictObject({
   flags: z.array(z.strictObject({ marketId: z.string().optional(), code: z.string(), detail: z.string() })),
 });
 
-/** The model's whole input (DESIGN.md §3.2). */
+/** The model's whole input (docs/MODEL.md §2). */
 export const MarketSnapshotSchema = z
   .strictObject({
     schemaVersion: SchemaVersionSchema,
@@ -495,7 +495,7 @@ export const PathOutcomeSchema = z.strictObject({
   liquidatedNotionalUsd: nonNegative,
 });
 
-/** v2: the reverse stress test of one scenario at one liquidity factor (DESIGN.md §4c). */
+/** v2: the reverse stress test of one scenario at one liquidity factor (docs/MODEL.md §5). */
 export const ReverseStressSchema = z.strictObject({
   scenario: z.string(),
   liquidityFactor: z.number(),
@@ -505,7 +505,7 @@ export const ReverseStressSchema = z.strictObject({
 });
 
 /**
- * The model's output (DESIGN.md §3.3, §4d). `backstop reserve --json` prints exactly this. The v2
+ * The model's output (docs/MODEL.md §10). `backstop reserve --json` prints exactly this. The v2
  * fields are absent on results of schemaVersion 1 snapshots, so stored v1 runs replay unchanged.
  */
 export const ReserveResultSchema = z.strictObject({

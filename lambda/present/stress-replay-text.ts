@@ -32,7 +32,7 @@ export function renderStressReplay(
       ? `  Auto-deleveraged     ${formatUsd(r.adlNotionalUsd)} of notional; ${formatUsd(r.adlLossUsd)} of bad debt the fund could not absorb`
       : '  Auto-deleveraged     none: the fund absorbed every loss',
     '',
-    '  market / side                       bad debt     income  liquidated   ADL  worst move',
+    '  market / side                       bad debt     income  liquidated   ADL  worst price move',
   ];
   for (const s of r.byMarket) {
     if (
@@ -43,7 +43,7 @@ export function renderStressReplay(
     )
       continue;
     lines.push(
-      `  ${`${s.marketId} ${s.side}`.padEnd(32)} ${formatUsd(s.badDebtUsd).padStart(10)} ${formatUsd(s.liquidationIncomeUsd).padStart(10)} ${formatUsd(s.liquidatedNotionalUsd).padStart(11)} ${formatUsd(s.adlNotionalUsd).padStart(5)}  ${formatPercent(-s.maxAdverseMove)}`,
+      `  ${`${s.marketId} ${s.side}`.padEnd(32)} ${formatUsd(s.badDebtUsd).padStart(10)} ${formatUsd(s.liquidationIncomeUsd).padStart(10)} ${formatUsd(s.liquidatedNotionalUsd).padStart(11)} ${formatUsd(s.adlNotionalUsd).padStart(5)}  ${formatPercent(s.side === 'long' ? -s.maxAdverseMove : s.maxAdverseMove)}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -67,7 +67,10 @@ describe('bin/backstop.ts', () => {
     const schedules = resources.filter((r) => r.Type === 'AWS::Scheduler::Schedule');
     expect(
       schedules.map((s) => [s.Properties.ScheduleExpression, JSON.parse(s.Properties.Target.Input).fundId]),
-    ).toEqual([['rate(5 minutes)', 'demo-perps']]);
+    ).toEqual([
+      ['rate(5 minutes)', 'demo-defi'],
+      ['rate(5 minutes)', 'demo-perps'],
+    ]);
     const demo = FundConfigSchema.parse(run.fundObject('Backstop-staging-Stateless', 'demo-perps'));
     expect([demo.fundId, demo.model.paths, demo.schedule.intervalMinutes]).toEqual([
       'demo-perps',

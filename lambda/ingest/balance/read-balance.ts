@@ -69,6 +69,8 @@ export async function readBalance(
         const r = await readEvmBalance(deps.evmHttp(source.rpcUrl), source, prices, now);
         return { fundBalanceUsd: r.amountUsd, observations: r.observations, flags: r.flags };
       }
+      case 'sum':
+        return await readSum(source.sources, deps, prices, asOf, now);
     }
   } catch (error) {
     return {
@@ -77,4 +79,29 @@ export async function readBalance(
       flags: [{ code: 'BALANCE_UNAVAILABLE', detail: `${source.type}: ${(error as Error).message}` }],
     };
   }
+}
+
+/**
+ * The sum of several sources, read in parallel. One that is unavailable makes the whole balance
+ * unavailable: a partial sum would report a fund smaller than it is as if it were the truth.
+ */
+async function readSum(
+  sources: readonly BalanceSource[],
+  deps: BalanceDeps,
+  prices: PriceBook,
+  asOf: Date,
+  now: Date,
+): Promise<BalanceOutcome> {
+  const parts = await Promise.all(sources.map((s) => readBalance(s, deps, prices, asOf, now)));
+  const observations = parts.flatMap((p) => p.observations);
+  const flags = parts.flatMap((p) => p.flags);
+  const missing = parts.findIndex((p) => p.fundBalanceUsd === null);
+  if (missing !== -1) {
+    flags.push({
+      code: 'BALANCE_UNAVAILABLE',
+      detail: `sum: part ${missing + 1} of ${parts.length} (${sources[missing]?.type}) unavailable; no partial sum`,
+    });
+    return { fundBalanceUsd: null, observations, flags };
+  }
+  return { fundBalanceUsd: parts.reduce((a, p) => a + (p.fundBalanceUsd ?? 0), 0), observations, flags };
 }

@@ -144,12 +144,16 @@ export class VenueHttpClient {
     return this.request(url, { method: 'GET' }, schema, { venue: this.venue, endpoint: path, marketId });
   }
 
-  /** POSTs a JSON body (JSON-RPC) and validates the JSON answer with `schema`. */
+  /**
+   * POSTs a JSON body (JSON-RPC, Hyperliquid's `/info`) and validates the JSON answer with `schema`.
+   * @param endpoint - how errors name the call, e.g. `/info l2Book` (default: the path)
+   */
   postJson<S extends z.ZodType>(
     path: string,
     body: unknown,
     schema: S,
     marketId?: string,
+    endpoint: string = path || '/',
   ): Promise<Fetched<z.output<S>>> {
     const url = `${this.baseUrl}${path}`;
     const init = {
@@ -157,7 +161,7 @@ export class VenueHttpClient {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     };
-    return this.request(url, init, schema, { venue: this.venue, endpoint: path || '/', marketId });
+    return this.request(url, init, schema, { venue: this.venue, endpoint, marketId });
   }
 
   private async request<S extends z.ZodType>(

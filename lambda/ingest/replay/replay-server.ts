@@ -5,10 +5,13 @@
  * EVM balances. The tests and the CLI's offline default use it, so the offline path runs exactly the
  * adapter code that talks to the live venues.
  *
- * File naming (documented in fixtures/venues/README.md): a GET (other methods: 405) to `/<venue>/<path>?<query>` is served
- * from `fixtures/venues/<venue>/<path>/<query>.json`, where `<query>` is the request's parameters
- * minus the volatile ones ({@link VOLATILE_PARAMS}), sorted by name, as `k=v` joined by `&`, or `_`
- * when none remain. POST `/evm` answers JSON-RPC from `fixtures/venues/evm/rpc.json`.
+ * File naming (documented in fixtures/venues/README.md): a GET to `/<venue>/<path>?<query>` is
+ * served from `fixtures/venues/<venue>/<path>/<query>.json`, where `<query>` is the request's
+ * parameters minus the volatile ones ({@link VOLATILE_PARAMS}), sorted by name, as `k=v` joined by
+ * `&`, or `_` when none remain. A POST with a JSON object body (Hyperliquid's `/info`) is served the
+ * same way with the body's fields, flattened to dotted keys (`req.coin=BTC`), as the parameters; a
+ * POST without one, or any other method, gets 405. POST `/evm` answers JSON-RPC from
+ * `fixtures/venues/evm/rpc.json`.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -31,6 +34,8 @@ export const VOLATILE_PARAMS: ReadonlySet<string> = new Set([
   'after',
   'before',
   'limit',
+  'fromISO',
+  'toISO',
 ]);
 
 /**
@@ -41,11 +46,15 @@ export const REPLAY_PREFIXES: Readonly<Record<VenueApi, string>> = Object.fromEn
   VENUE_APIS.map((api) => [api, VENUE_API_SPECS[api].replayPrefix]),
 ) as Record<VenueApi, string>;
 
-/** Which requests a fault applies to: method (any when absent), exact path, and a subset of the query. */
+/**
+ * Which requests a fault applies to: method (any when absent), exact path, and a subset of the query
+ * and of the flattened JSON body.
+ */
 export interface FaultRoute {
   readonly method?: string;
   readonly path: string;
   readonly query?: Readonly<Record<string, string>>;
+  readonly body?: Readonly<Record<string, string>>;
 }
 
 /** What to do to matching requests. */
@@ -68,6 +77,8 @@ export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
+  /** A JSON object body, flattened (see {@link flattenBody}); absent otherwise. */
+  readonly body?: Readonly<Record<string, string>>;
 }
 
 /** A running replay server. */
@@ -90,10 +101,36 @@ export const DEFAULT_FIXTURES_DIR = resolve(
   '../../../fixtures/venues',
 );
 
-/** The fixture file name for a query: non-volatile params sorted, `k=v` joined by `&`, `_` if none. */
+/**
+ * A JSON object body flattened to dotted keys, values as strings:
+ * `{"type":"candleSnapshot","req":{"coin":"BTC"}}` → `{type: 'candleSnapshot', 'req.coin': 'BTC'}`.
+ * Undefined when the body is not a JSON object.
+ */
+export function flattenBody(raw: string): Record<string, string> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const out: Record<string, string> = {};
+  const walk = (v: unknown, key: string) => {
+    if (typeof v === 'object' && v !== null) {
+      for (const [k, child] of Object.entries(v)) walk(child, key === '' ? k : `${key}.${k}`);
+    } else out[key] = String(v);
+  };
+  walk(value, '');
+  return out;
+}
+
+/**
+ * The fixture file name for a query: non-volatile params (judged by the last segment of a dotted
+ * key) sorted, `k=v` joined by `&`, `_` if none.
+ */
 export function fixtureQueryName(query: Readonly<Record<string, string>>): string {
   const kept = Object.entries(query)
-    .filter(([k]) => !VOLATILE_PARAMS.has(k))
+    .filter(([k]) => !VOLATILE_PARAMS.has(k.split('.').at(-1) ?? k))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${k}=${v}`);
   return kept.length === 0 ? '_' : kept.join('&');
@@ -108,6 +145,7 @@ interface ActiveFault {
 function matches(route: FaultRoute, req: RecordedRequest): boolean {
   if (route.method !== undefined && route.method.toUpperCase() !== req.method) return false;
   if (route.path !== req.path) return false;
+  if (!Object.entries(route.body ?? {}).every(([k, v]) => req.body?.[k] === v)) return false;
   return Object.entries(route.query ?? {}).every(([k, v]) => req.query[k] === v);
 }
 
@@ -168,9 +206,11 @@ export async function startReplayServer(options: { fixturesDir?: string } = {}):
           : { jsonrpc: '2.0', id: call.id ?? null, result };
       return { status: 200, body: JSON.stringify(answer) };
     }
-    if (req.method !== 'GET')
+    const keyed = req.method === 'POST' && req.body !== undefined;
+    if (req.method !== 'GET' && !keyed)
       return { status: 405, body: JSON.stringify({ error: `${req.method} not recorded` }) };
-    const file = resolve(root, `.${req.path}`, `${fixtureQueryName(req.query)}.json`);
+    const params = keyed ? { ...req.query, ...req.body } : req.query;
+    const file = resolve(root, `.${req.path}`, `${fixtureQueryName(params)}.json`);
     if (!file.startsWith(root + sep)) return { status: 400, body: '{"error":"bad path"}' };
     try {
       return { status: 200, body: await readFile(file, 'utf8') };
@@ -181,13 +221,15 @@ export async function startReplayServer(options: { fixturesDir?: string } = {}):
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const raw = await readBody(req);
+    const fields = url.pathname === '/evm' ? undefined : flattenBody(raw);
     const recorded: RecordedRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
+      ...(fields === undefined ? {} : { body: fields }),
     };
     log.push(recorded);
-    const raw = await readBody(req);
     const active = faults.find((f) => f.remaining > 0 && matches(f.route, recorded));
     if (active !== undefined) active.remaining -= 1;
     const fault = active?.fault;

@@ -11,6 +11,8 @@ import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import { BinanceAdapter, binancePoolAssets } from './binance.ts';
 import { BybitAdapter, bybitPoolAssets } from './bybit.ts';
 import { DeribitAdapter } from './deribit.ts';
+import { DydxAdapter, dydxPoolAssets } from './dydx.ts';
+import { HyperliquidAdapter, hyperliquidPoolAssets } from './hyperliquid.ts';
 import { OkxAdapter, okxPoolAssets } from './okx.ts';
 import type { OptionsVenue, VenueAdapter } from './venue-adapter.ts';
 
@@ -129,6 +131,44 @@ export const VENUES = {
     listsOptions: true,
     marginTiers: 'endpoint',
     pool: { api: 'okx', read: okxPoolAssets },
+  }),
+  hyperliquid: venue({
+    apis: {
+      hyperliquid: {
+        liveBaseUrl: 'https://api.hyperliquid.xyz',
+        envVar: 'BACKSTOP_HYPERLIQUID_URL',
+        replayPrefix: '/hyperliquid',
+        concurrency: 2,
+        rateLimit:
+          '1200 weight / min per IP: l2Book and clearinghouseState 2, metaAndAssetCtxs 20, candleSnapshot 20 + 1 per 60 candles',
+      },
+    },
+    createAdapter: (http) => new HyperliquidAdapter(http.hyperliquid),
+    listsOptions: false,
+    marginTiers: 'quote',
+    pool: { api: 'hyperliquid', read: hyperliquidPoolAssets },
+  }),
+  dydx: venue({
+    apis: {
+      dydx: {
+        liveBaseUrl: 'https://indexer.dydx.trade/v4',
+        envVar: 'BACKSTOP_DYDX_URL',
+        replayPrefix: '/dydx/v4',
+        concurrency: 4,
+        rateLimit: 'indexer: per-IP limit, not published; kept low',
+      },
+      dydxNode: {
+        liveBaseUrl: 'https://dydx-rest.publicnode.com',
+        envVar: 'BACKSTOP_DYDX_NODE_URL',
+        replayPrefix: '/dydx-node',
+        concurrency: 2,
+        rateLimit: "a public node's REST API (Cosmos bank module): a few requests per second",
+      },
+    },
+    createAdapter: (http) => new DydxAdapter(http.dydx),
+    listsOptions: false,
+    marginTiers: 'quote',
+    pool: { api: 'dydxNode', read: dydxPoolAssets },
   }),
 };
 

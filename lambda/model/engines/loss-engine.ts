@@ -1,5 +1,5 @@
 /**
- * The loss-engine seam (DESIGN.md §4b): one interface for "the loss of the book along a scenario",
+ * The loss-engine seam (docs/MODEL.md §2): one interface for "the loss of the book along a scenario",
  * used by the Monte Carlo, the stress scenarios, the reverse stress test, the backtest's realised
  * loss and `backstop stress`. Two engines implement it: the v1 gap model (`"gap"`, the conservative
  * bound) and the v2 path engine (`"path"`).

@@ -21,7 +21,11 @@ let deps: BalanceDeps;
 const prices = priceBook(new Map([['BTC', 97_000]]), new Map([['ETH-PERP', 3_400]]));
 
 const read = (source: BalanceSource, asOf = AS_OF) => readBalance(source, deps, prices, asOf, AS_OF);
-const pool = (venue: 'binance' | 'bybit' | 'okx', pools: string[], coins?: string[]): BalanceSource => ({
+const pool = (
+  venue: 'binance' | 'bybit' | 'okx' | 'hyperliquid' | 'dydx',
+  pools: string[],
+  coins?: string[],
+): Extract<BalanceSource, { type: 'venue-pool' }> => ({
   type: 'venue-pool',
   venue,
   pools,
@@ -31,10 +35,16 @@ const pool = (venue: 'binance' | 'bybit' | 'okx', pools: string[], coins?: strin
 
 beforeAll(async () => {
   replay = await startReplayServer();
-  const http = (venue: 'binance' | 'bybit' | 'okx') =>
+  const http = (venue: 'binance' | 'bybit' | 'okx' | 'hyperliquid' | 'dydxNode') =>
     new VenueHttpClient({ venue, baseUrl: replay.baseUrls[venue], maxRetries: 0 });
   deps = {
-    venueHttp: { binance: http('binance'), bybit: http('bybit'), okx: http('okx') },
+    venueHttp: {
+      binance: http('binance'),
+      bybit: http('bybit'),
+      okx: http('okx'),
+      hyperliquid: http('hyperliquid'),
+      dydxNode: http('dydxNode'),
+    },
     evmHttp: (rpcUrl) => new VenueHttpClient({ venue: 'evm', baseUrl: rpcUrl, maxRetries: 0 }),
     ssm: () => new SSMClient({ region: 'eu-west-1' }),
   };
@@ -232,5 +242,48 @@ describe('EVM address over JSON-RPC', () => {
     });
     expect(r.fundBalanceUsd).toBeNull();
     expect(r.flags[0]?.detail).toContain('eth_getBalance: no recorded answer');
+  });
+});
+
+describe('DeFi pools and a sum of sources', () => {
+  const HLP = '0xdfc24b077bc1425ad1dea75bcb6f8158e10df303';
+  const DYDX_FUND = 'dydx1c7ptc87hkd54e3r7zjy92q29xkq7t79w64slrq';
+
+  it('reads the HLP vault’s account value and dYdX’s insurance fund, its DYDX dust unpriced', async () => {
+    const hl = await read(pool('hyperliquid', [HLP]));
+    expect(hl.fundBalanceUsd).toBe(215_430_118.44);
+    expect(hl.flags).toEqual([]);
+    const dydx = await read(pool('dydx', [DYDX_FUND]));
+    expect(dydx.fundBalanceUsd).toBeCloseTo(8_412_551.220815, 6);
+    expect(dydx.flags).toEqual([
+      {
+        code: 'BALANCE_COIN_UNPRICED',
+        detail: `dydx pool ${DYDX_FUND}: no USD price for 1.25 DYDX; left out`,
+      },
+    ]);
+    expect((await read(pool('dydx', [DYDX_FUND], ['USDC']))).flags).toEqual([]);
+  });
+
+  it('sums the parts, keeping every part’s trail', async () => {
+    const r = await read({
+      type: 'sum',
+      sources: [pool('hyperliquid', [HLP]), pool('dydx', [DYDX_FUND], ['USDC'])],
+    });
+    expect(r.fundBalanceUsd).toBeCloseTo(215_430_118.44 + 8_412_551.220815, 6);
+    expect(r.observations.map((o) => [o.venue, o.endpoint, o.rawValue])).toEqual([
+      ['hyperliquid', '/info clearinghouseState', '215430118.44'],
+      ['dydx', '/cosmos/bank/v1beta1/balances', '8412551220815'],
+    ]);
+  });
+
+  it('is unavailable as a whole when one part is, never a partial sum', async () => {
+    replay.setFault({ path: `/dydx-node/cosmos/bank/v1beta1/balances/${DYDX_FUND}` }, { status: 502 });
+    const r = await read({
+      type: 'sum',
+      sources: [pool('hyperliquid', [HLP]), pool('dydx', [DYDX_FUND], ['USDC'])],
+    });
+    expect(r.fundBalanceUsd).toBeNull();
+    expect(r.flags.map((f) => f.code)).toEqual(['BALANCE_UNAVAILABLE', 'BALANCE_UNAVAILABLE']);
+    expect(r.flags[1]?.detail).toBe('sum: part 2 of 2 (venue-pool) unavailable; no partial sum');
   });
 });

@@ -12,6 +12,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'replay-'));
   await mkdir(join(dir, 'okx/api/v5/market/ticker'), { recursive: true });
   await writeFile(join(dir, 'okx/api/v5/market/ticker/instId=BTC-USDT-SWAP.json'), '{"code":"0","data":[1]}');
+  await mkdir(join(dir, 'hl/info'), { recursive: true });
+  await writeFile(join(dir, 'hl/info/req.coin=BTC&req.interval=1d&type=candleSnapshot.json'), '[1,2]');
   await mkdir(join(dir, 'evm'));
   await writeFile(join(dir, 'evm/rpc.json'), JSON.stringify({ eth_blocknumber: '0x10' }));
   replay = await startReplayServer({ fixturesDir: dir });
@@ -68,6 +70,37 @@ describe('startReplayServer', () => {
       unexpected: 'shape',
       data: null,
     });
+  });
+
+  it('serves a POST by its JSON body: fields flattened, in any order, time windows dropped', async () => {
+    const post = (body: unknown) =>
+      fetch(`${replay.url}/hl/info`, { method: 'POST', body: JSON.stringify(body) });
+    const r = await post({
+      req: { startTime: 1, interval: '1d', endTime: 2, coin: 'BTC' },
+      type: 'candleSnapshot',
+    });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual([1, 2]);
+    expect(replay.requests().at(-1)).toEqual({
+      method: 'POST',
+      path: '/hl/info',
+      query: {},
+      body: {
+        'req.startTime': '1',
+        'req.interval': '1d',
+        'req.endTime': '2',
+        'req.coin': 'BTC',
+        type: 'candleSnapshot',
+      },
+    });
+    const missing = await post({ type: 'candleSnapshot', req: { coin: 'ETH', interval: '1d' } });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({
+      error: 'no fixture hl/info/req.coin=ETH&req.interval=1d&type=candleSnapshot.json',
+    });
+    replay.setFault({ path: '/hl/info', body: { 'req.coin': 'BTC' } }, { status: 503, times: 1 });
+    expect((await post({ type: 'candleSnapshot', req: { coin: 'BTC', interval: '1d' } })).status).toBe(503);
+    expect((await fetch(`${replay.url}/hl/info`, { method: 'POST', body: 'not json' })).status).toBe(405);
   });
 
   it('answers recorded JSON-RPC calls and errors for unknown ones', async () => {

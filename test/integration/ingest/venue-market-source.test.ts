@@ -136,6 +136,9 @@ describe('createVenueMarketSource on the demo fund', () => {
       BACKSTOP_BINANCE_OPTIONS_URL: `${replay.url}/binance-options`,
       BACKSTOP_BYBIT_URL: `${replay.url}/bybit`,
       BACKSTOP_OKX_URL: `${replay.url}/okx`,
+      BACKSTOP_HYPERLIQUID_URL: `${replay.url}/hyperliquid`,
+      BACKSTOP_DYDX_URL: `${replay.url}/dydx/v4`,
+      BACKSTOP_DYDX_NODE_URL: `${replay.url}/dydx-node`,
     });
   });
 });

@@ -124,7 +124,8 @@ describe.skipIf(!hasChromium)('backstop report in headless Chromium', () => {
     ]) {
       const [box] = await boxes(selector);
       expect(box?.width, selector).toBeGreaterThan(100);
-      expect(box?.height, selector).toBeGreaterThan(0);
+      // A requirement that did not change between the runs is a flat line: no height, but drawn.
+      if (!selector.endsWith('line-required')) expect(box?.height, selector).toBeGreaterThan(0);
     }
     expect(await boxes('#balance circle.balance-dot')).toHaveLength(3);
     expect((await boxes('#balance g.x-tick')).length).toBeGreaterThanOrEqual(2);

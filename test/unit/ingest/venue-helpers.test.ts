@@ -36,6 +36,7 @@ describe('resolveBaseUrls', () => {
       },
     );
     expect(urls).toEqual({
+      ...LIVE_BASE_URLS,
       deribit: 'https://env.example/deribit',
       bybit: 'https://opt.example/bybit',
       binance: 'https://cfg.example/binance',

@@ -62,6 +62,11 @@ describe('the venue registry', () => {
     for (const v of VENUE_NAMES) {
       expect(adapters[v].venue).toBe(v);
       expect(readsOptions(adapters[v])).toBe(VENUES[v].listsOptions);
+      // A venue with tiers of its own reads them; one whose tiers come from the config has defaults.
+      const readsTiers = typeof (adapters[v] as { marginTiers?: unknown }).marginTiers === 'function';
+      expect(readsTiers, v).toBe(VENUES[v].marginTiers !== 'config');
+      const defaults = (VENUES[v] as { defaultMaxLeverage?: { '*': number } }).defaultMaxLeverage;
+      expect(defaults?.['*'] !== undefined, v).toBe(VENUES[v].marginTiers === 'config');
     }
   });
 

@@ -1,6 +1,6 @@
 /**
  * The v1 gap model behind the {@link LossEngine} seam: every bankrupt position rides the whole
- * window's move before it is closed (DESIGN.md §4). A path scenario is read at its most extreme point
+ * window's move before it is closed (docs/MODEL.md §9). A path scenario is read at its most extreme point
  * per market. The engine has no liquidation income and no fund path: its outcome's bad debt is the
  * loss, and with a limited fund what exceeds the balance is the ADL loss.
  */

@@ -1,5 +1,5 @@
 /**
- * The v1 reserve (DESIGN.md §4) with the gap engine: Monte Carlo ES, deterministic stress and cover-2
+ * The v1 reserve (docs/MODEL.md §9) with the gap engine: Monte Carlo ES, deterministic stress and cover-2
  * combine into the required reserve, its coverage, status and recommendation. Its numbers for
  * schemaVersion 1 snapshots are unchanged from v1, so stored v1 runs replay exactly.
  */

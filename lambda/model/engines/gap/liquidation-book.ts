@@ -1,5 +1,5 @@
 /**
- * The liquidation-window gap model of one market (DESIGN.md §4 steps 2–4), precomputed so that a
+ * The liquidation-window gap model of one market (docs/MODEL.md §9), precomputed so that a
  * Monte Carlo path costs a few comparisons: buckets sorted by margin, cumulative shares, and the
  * impact for every number of liquidated buckets.
  *
@@ -57,7 +57,7 @@ export function buildLiquidationBook(market: SnapshotMarket, impactCoefficient: 
  * The cascade of a book at one liquidity factor λ, in closed form.
  *
  * `impact[j]` = I(Q_j) = k·(σ/√365)·√(Q_j/(V·λ)) with Q_j = OI·cumShare[j], the impact of the j
- * lowest-threshold buckets. The iteration of DESIGN.md §4 from x0 liquidates at least j buckets iff
+ * lowest-threshold buckets. The iteration of the gap model (docs/MODEL.md §9) from x0 liquidates at least j buckets iff
  * every earlier bucket c < j is reached, t_c ≤ x0 + I(Q_c) (thresholds never exceed the long cap
  * of 1, since margins ≤ 1): so `breaks[j−1]` = max over c < j of (t_c − I(Q_c)) is the smallest x0
  * that liquidates j buckets, and a path costs a few comparisons instead of rounds of iteration.

@@ -1,5 +1,5 @@
 /**
- * The Monte Carlo of DESIGN.md §4: N correlated Student-t (or Gaussian) shocks through every market's
+ * The Monte Carlo of docs/MODEL.md §9: N correlated Student-t (or Gaussian) shocks through every market's
  * liquidation cascade, reduced on the fly to VaR, ES, per-market Euler contributions and a batch-means
  * standard error of ES.
  *

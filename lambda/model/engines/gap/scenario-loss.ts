@@ -1,6 +1,6 @@
 /**
  * Deterministic losses of the book under given returns: the same cascade as the Monte Carlo, for
- * stress scenarios (DESIGN.md §4 "Stress") and for the backtest's realized losses.
+ * stress scenarios (docs/MODEL.md §9) and for the backtest's realized losses.
  */
 
 import type { MarketSnapshot } from '../../schemas.ts';

@@ -1,5 +1,5 @@
 /**
- * Deterministic stress scenarios and cover-2 (DESIGN.md §4): each scenario's shocks go through the
+ * Deterministic stress scenarios and cover-2 (docs/MODEL.md §9): each scenario's shocks go through the
  * same cascade as the Monte Carlo at the scenario's liquidity factor; cover-2 is the loss beyond
  * margin of the two largest accounts under the worst scenario.
  */

@@ -1,5 +1,5 @@
 /**
- * One side of a market's book as a continuous distribution of distance to bankruptcy (DESIGN.md §4b
+ * One side of a market's book as a continuous distribution of distance to bankruptcy (docs/MODEL.md §2
  * step 2). Each leverage bucket keeps its share and its mean margin but is spread uniformly over
  * ±{@link BUCKET_SPREAD} of that margin, so the liquidated notional is continuous in the move (no
  * point masses, no cliff when a move crosses a bucket's margin). No position sits closer to
@@ -49,14 +49,16 @@ export function buildDistanceBook(profile: readonly LeverageBucket[], floor: num
     let lo = bucket.margin * (1 - BUCKET_SPREAD);
     let hi = bucket.margin * (1 + BUCKET_SPREAD);
     if (lo < floor) {
-      // Keep the mean where it can be kept: [floor, 2·margin − floor]; a mean at or below the floor
-      // moves onto a thin interval starting at the floor.
+      // Keep the mean where it can be kept: [floor, 2·margin − floor]. A bucket whose mean is at or
+      // below the floor cannot exist at that leverage: it moves to the floor, spread as a bucket
+      // there would be ([floor, floor·(1 + 2·spread)]), so no point mass forms.
       lo = floor;
       hi = 2 * bucket.margin - floor;
-      const minWidth = Math.max(floor, bucket.margin) * MIN_RELATIVE_WIDTH;
-      if (hi - lo < minWidth) {
-        if (bucket.margin <= floor) raisedBuckets++;
-        hi = lo + minWidth;
+      if (bucket.margin <= floor) {
+        raisedBuckets++;
+        hi = floor * (1 + 2 * BUCKET_SPREAD);
+      } else if (hi - lo < floor * MIN_RELATIVE_WIDTH) {
+        hi = lo + floor * MIN_RELATIVE_WIDTH;
       }
     }
     intervals.push({ lo, hi, share: bucket.share });

@@ -1,7 +1,7 @@
 /**
  * Everything the path engine needs about a snapshot's markets and fund, prepared once per run:
  * per market its two distance books, its depth walks, throughput and impact constants; per fund its
- * balance split into a stable part and amounts revalued by market prices (DESIGN.md §4b, §4d).
+ * balance split into a stable part and amounts revalued by market prices (docs/MODEL.md §2, §10).
  */
 import type { MarketSnapshot, SnapshotMarket } from '../../schemas.ts';
 import { buildDistanceBook, type DistanceBook } from './distance-book.ts';
@@ -72,10 +72,10 @@ function prepareMarket(
   );
   const long = buildDistanceBook(market.leverageProfile, floor);
   const short = buildDistanceBook(market.leverageProfileShort ?? market.leverageProfile, floor);
-  const raised = long.raisedBuckets + short.raisedBuckets;
+  const raised = Math.max(long.raisedBuckets, short.raisedBuckets);
   if (raised > 0) {
     warnings.push(
-      `${market.id}: ${raised} leverage bucket${raised === 1 ? '' : 's'} at or below 1/maxLeverage = ${floor} moved onto it`,
+      `${market.id}: ${raised} leverage bucket${raised === 1 ? '' : 's'} at or below 1/maxLeverage = ${+floor.toPrecision(6)} moved up to it`,
     );
   }
   const income = market.liquidationIncome ?? 'remainder';

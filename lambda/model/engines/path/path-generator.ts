@@ -1,6 +1,6 @@
 /**
- * The path engine's Monte Carlo scenarios (DESIGN.md §4b step 1) with importance sampling
- * (DESIGN.md §4b "Precision").
+ * The path engine's Monte Carlo scenarios (docs/MODEL.md §3) with importance sampling
+ * (docs/MODEL.md §3).
  *
  * Dynamics over the window, per scenario:
  * - a vol regime s = √((ν − 2)/W), W ~ χ²(ν), shared by all markets and all steps (the mixing of the

@@ -1,5 +1,5 @@
 /**
- * The path engine's kernel (DESIGN.md §4b steps 2–6): one scenario's price path through the book,
+ * The path engine's kernel (docs/MODEL.md §2): one scenario's price path through the book,
  * step by step. The same function serves the Monte Carlo (exogenous paths from the generator) and
  * every deterministic replay (stress paths, `backstop stress`, reverse stress), so a Monte Carlo
  * scenario's loss is by construction its replay's.
@@ -11,7 +11,8 @@
  *    been triggered and waits in the side's queue (the fund's takeover inventory). Triggers happen in
  *    order of distance, so a queue is always the distance slice [done, A + mm];
  * 3. the engine closes at most Θ = throughputMultiple·(V/1440)·stepMinutes·λ of the two queues
- *    (shared pro rata), filling at the mid ± slippage (depth walk or square-root law);
+ *    (shared pro rata), filling at the mid ± slippage (the √-law on the step's flow, or a walk of the
+ *    λ-thinned depth curve by each minute's share of it);
  * 4. each closed slice [a, b] at adverse fill x costs bad debt ∫(x − d)⁺dG and earns income
  *    ∫(d − x)⁺dG ("remainder") or ∫min(f, (d − x)⁺)dG ({feeRate});
  * 5. a share π of the step's slippage moves the mid for the rest of the window (the cascade);
@@ -404,13 +405,15 @@ function positivePart(
   alpha: number,
   beta: number,
 ): number {
-  const whole = (g0: number, h0: number, g1: number, h1: number) => alpha * (g1 - g0) + beta * (h1 - h0);
-  if (beta === 0) return alpha > 0 ? whole(ga, ha, gb, hb) : 0;
+  // ∫ (α + β·d) dG between two boundaries is α·ΔG + β·ΔH.
+  if (beta === 0) return alpha > 0 ? alpha * (gb - ga) + beta * (hb - ha) : 0;
   const root = -alpha / beta;
-  if (root <= a) return beta > 0 ? whole(ga, ha, gb, hb) : 0;
-  if (root >= b) return beta > 0 ? 0 : whole(ga, ha, gb, hb);
+  if (root <= a) return beta > 0 ? alpha * (gb - ga) + beta * (hb - ha) : 0;
+  if (root >= b) return beta > 0 ? 0 : alpha * (gb - ga) + beta * (hb - ha);
   evaluate(ws.flat, s, root, ws.doneSeg[s]!, EVAL, 0);
-  return beta > 0 ? whole(EVAL[0]!, EVAL[1]!, gb, hb) : whole(ga, ha, EVAL[0]!, EVAL[1]!);
+  const gr = EVAL[0]!;
+  const hr = EVAL[1]!;
+  return beta > 0 ? alpha * (gb - gr) + beta * (hb - hr) : alpha * (gr - ga) + beta * (hr - ha);
 }
 
 /** Scratch: the new slice's end [distance, G, H, segment]. */
@@ -501,9 +504,21 @@ function trigger(ws: KernelWorkspace, s: number, m: number): void {
   ws.queue[s] = queue > 0 ? queue : 0;
 }
 
-/** Fill slippage of `usd` (at the current mid, already divided by λ) through a depth walk or the √-law. */
-function slippage(walk: DepthWalk | null, rootPerUsd: number, usdOverLambda: number): number {
-  const slip = walk === null ? rootPerUsd * Math.sqrt(usdOverLambda) : walkSlippage(walk, usdOverLambda);
+/**
+ * Fill slippage of a step's `usd` (at the current mid, already divided by λ) over `minutes`: the
+ * √-law on the step's flow as one metaorder, or a walk of the λ-thinned book by each minute's share
+ * of it (the engine spreads its fills over the step and the book refills between minutes).
+ */
+function slippage(
+  walk: DepthWalk | null,
+  rootPerUsd: number,
+  usdOverLambda: number,
+  minutes: number,
+): number {
+  const slip =
+    walk === null
+      ? rootPerUsd * Math.sqrt(usdOverLambda)
+      : walkSlippage(walk, usdOverLambda / Math.max(1, minutes));
   return slip > MAX_SLIPPAGE ? MAX_SLIPPAGE : slip;
 }
 
@@ -580,6 +595,7 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
           side === 0 ? ws.bids[m]! : ws.asks[m]!,
           rootPerUsd[m]!,
           (filled * rel) / liquidityFactor,
+          stepMinutes,
         );
         const x = side === 0 ? 1 - rel * (1 - slip) : rel * (1 + slip) - 1;
         fillX[s] = x > 1 ? 1 : x;

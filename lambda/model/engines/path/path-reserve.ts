@@ -1,5 +1,5 @@
 /**
- * The v2 reserve with the path engine (DESIGN.md §4b–4d): ES of the net fund loss with an unlimited
+ * The v2 reserve with the path engine (docs/MODEL.md §2–§5): ES of the net fund loss with an unlimited
  * fund, every stress path replayed (unlimited for the requirement, limited for its outcome), cover-2
  * on the worst path, the reverse stress test against the effective balance, and the v1 gap model's
  * requirement as the conservative bound.

@@ -1,5 +1,5 @@
 /**
- * Stress scenarios as step paths of the path engine (DESIGN.md §4b "Stress scenarios become paths").
+ * Stress scenarios as step paths of the path engine (docs/MODEL.md §4).
  *
  * - A v2 `path` `[[minute, {id | "*": cumulative simple return}], …]` is interpolated linearly onto
  *   equal steps of about `stepMinutes` covering the path's length (its last minute).

@@ -1,5 +1,5 @@
 /**
- * Execution slippage of the liquidation engine (DESIGN.md §4b step 4): the average distance from the
+ * Execution slippage of the liquidation engine (docs/MODEL.md §2): the average distance from the
  * mid at which a liquidation of q USD fills, as a fraction of the mid.
  *
  * - With an order-book depth curve (`depthUsd`), the engine walks the book: resting size D(δ) within

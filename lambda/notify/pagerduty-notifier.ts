@@ -1,0 +1,101 @@
+/**
+ * PagerDuty through the Events API v2: a WARN or BREACH notification triggers an alert, the
+ * recovery resolves it. The dedup key is `<fundId>/<kind>`, so reminders of a fund's coverage update
+ * one incident instead of opening new ones, and a RECOVERY (of coverage) or a DATA back-to-OK
+ * resolves exactly the incident its trigger opened. Other INFO notifications page nobody.
+ */
+import { alertFacts, renderSubject } from '../alert/render-facts.ts';
+import type { Notifier, OutboxItem } from '../pipeline/ports.ts';
+import { notificationId, postJson, type SecretSource } from './http-channel.ts';
+
+/** PagerDuty's Events API v2 endpoint. */
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+/** An Events API v2 request body. */
+export type PagerDutyEvent =
+  | {
+      readonly routing_key: string;
+      readonly event_action: 'trigger';
+      readonly dedup_key: string;
+      readonly payload: {
+        readonly summary: string;
+        readonly source: string;
+        readonly severity: 'critical' | 'warning';
+        readonly timestamp: string;
+        readonly component: string;
+        readonly group: string;
+        readonly class: string;
+        readonly custom_details: Readonly<Record<string, string | null>>;
+      };
+    }
+  | { readonly routing_key: string; readonly event_action: 'resolve'; readonly dedup_key: string };
+
+/**
+ * The event for `item`, or null when it pages nobody (an INFO notification that resolves nothing).
+ *
+ * @param routingKey - the integration's routing key
+ */
+export function pagerDutyEvent(item: OutboxItem, routingKey: string): PagerDutyEvent | null {
+  const n = item.notification;
+  if (n.kind === 'RECOVERY') {
+    return { routing_key: routingKey, event_action: 'resolve', dedup_key: `${n.fundId}/COVERAGE` };
+  }
+  if (n.kind === 'DATA' && n.status === 'OK') {
+    return { routing_key: routingKey, event_action: 'resolve', dedup_key: `${n.fundId}/DATA` };
+  }
+  if (n.severity !== 'WARN' && n.severity !== 'BREACH') return null;
+  const f = alertFacts(item);
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key: `${n.fundId}/${n.kind}`,
+    payload: {
+      summary: renderSubject(item),
+      source: 'backstop',
+      severity: n.severity === 'BREACH' ? 'critical' : 'warning',
+      timestamp: n.asOf,
+      component: n.fundId,
+      group: 'insurance-fund',
+      class: n.kind,
+      custom_details: {
+        status: n.status,
+        reason: n.reason,
+        coverage: f.coverage,
+        balance: f.balance,
+        required: f.required,
+        shortfall: f.shortfall,
+        worst_stress: f.worstStress === null ? null : `${f.worstStress.name}, loss ${f.worstStress.loss}`,
+        change: f.change,
+        snapshot: item.snapshotKey,
+        message_id: notificationId(n),
+      },
+    },
+  };
+}
+
+/** Options of {@link PagerDutyNotifier}. */
+export interface PagerDutyNotifierOptions {
+  /** The routing (integration) key, from SSM or Secrets Manager. */
+  readonly routingKey: SecretSource;
+  /** @default {@link PAGERDUTY_EVENTS_URL} (tests point it at a local server) */
+  readonly url?: string;
+}
+
+/** {@link Notifier} on PagerDuty; resolves once PagerDuty has accepted the event (202). */
+export class PagerDutyNotifier implements Notifier {
+  readonly channel = 'pagerduty';
+  readonly #routingKey: SecretSource;
+  readonly #url: string;
+
+  constructor(options: PagerDutyNotifierOptions) {
+    this.#routingKey = options.routingKey;
+    this.#url = options.url ?? PAGERDUTY_EVENTS_URL;
+  }
+
+  async publish(item: OutboxItem): Promise<void> {
+    const key = await this.#routingKey();
+    const event = pagerDutyEvent(item, key);
+    if (event === null) return;
+    await postJson(this.channel, this.#url, event, [key]);
+  }
+}
