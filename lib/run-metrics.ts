@@ -35,6 +35,8 @@ export const RunMetric = {
   RunSeconds: 'RunSeconds',
   /** Markets whose data was stale or missing in the run (count). */
   DegradedMarkets: 'DegradedMarkets',
+  /** 1 when the run's transparency site could not be published, else 0 (count; one sample per run). */
+  SitePublishFailures: 'SitePublishFailures',
 } as const;
 
 /** One of {@link RunMetric}. */

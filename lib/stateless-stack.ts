@@ -23,6 +23,7 @@ import type { Construct } from 'constructs';
 import {
   FUND_CONFIG_BUCKET_ENV_VAR,
   FUND_CONFIG_VERSION_ENV_VAR,
+  SITE_BUCKET_ENV_VAR,
   STAGE_ENV_VAR,
 } from '../lambda/handlers/handler-environment.ts';
 import { AlertChannels } from './constructs/alert-channels.ts';
@@ -31,6 +32,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { FundConfigBucket } from './constructs/fund-config-bucket.ts';
 import { FundMonitoring } from './constructs/fund-monitoring.ts';
 import { FundSchedule } from './constructs/fund-schedule.ts';
+import { TransparencySite, transparencyOutputId } from './constructs/transparency-site.ts';
 import type { DeployedFund } from './deployment-config.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './run-metrics.ts';
 
@@ -78,6 +80,7 @@ export interface BackstopStatelessStackProps extends StackProps {
 export class BackstopStatelessStack extends Stack {
   readonly recalibrate: BackstopFunction;
   readonly fundConfigs: FundConfigBucket;
+  readonly transparency: TransparencySite;
   readonly idempotencyTable: Table;
   readonly schedules: ReadonlyMap<string, FundSchedule>;
   readonly monitoring: ReadonlyMap<string, FundMonitoring>;
@@ -164,6 +167,19 @@ export class BackstopStatelessStack extends Stack {
     });
 
     const alarmAction = new SnsAction(props.topic);
+    // Each run publishes its fund's public page; the URLs are outputs (docs/OPERATIONS.md).
+    this.transparency = new TransparencySite(this, 'TransparencySite', {
+      stage: props.stage,
+      funds,
+      alarmAction,
+    });
+    this.recalibrate.bindSite(this.transparency.bucket, SITE_BUCKET_ENV_VAR);
+    for (const fund of funds) {
+      new CfnOutput(this, transparencyOutputId(fund.fundId), {
+        description: `Public transparency page of fund ${fund.fundId}`,
+        value: this.transparency.pageUrl(fund.fundId),
+      });
+    }
     const sharedAlarms = this.sharedAlarms(alarmAction, [
       [scheduleDlq, 'ScheduleDeadLetterAlarm', 'scheduler ticks were not delivered to the function'],
       [failedRuns, 'FailedRunAlarm', 'recalibration runs failed after all retries'],

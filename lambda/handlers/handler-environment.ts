@@ -16,6 +16,11 @@ export const FUND_CONFIG_BUCKET_ENV_VAR = 'BACKSTOP_FUND_CONFIG_BUCKET';
  * Lambda retires the warm functions and no cached config outlives the deploy. Logged with each run.
  */
 export const FUND_CONFIG_VERSION_ENV_VAR = 'BACKSTOP_FUND_CONFIG_VERSION';
+/**
+ * The bucket of the public transparency sites (`<fundId>/index.html`, `<fundId>/feed.json`); without
+ * it the function publishes none (docs/MANAGEMENT.md §5).
+ */
+export const SITE_BUCKET_ENV_VAR = 'BACKSTOP_SITE_BUCKET';
 /** The stage (`staging`, `prod`): the `stage` dimension of every metric the function emits. */
 export const STAGE_ENV_VAR = 'BACKSTOP_STAGE';
 
@@ -48,6 +53,10 @@ export const HandlerEnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
   [FUND_CONFIG_VERSION_ENV_VAR]: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits'),
+  [SITE_BUCKET_ENV_VAR]: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional(),
   [STAGE_ENV_VAR]: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be a stage name'),
   BACKSTOP_TABLE_NAME: z.string().min(3).max(255),
   BACKSTOP_TOPIC_ARN: z
@@ -63,6 +72,8 @@ export interface HandlerEnvironment {
   readonly fundConfigBucket: string;
   /** The deployed configs' content hash. */
   readonly fundConfigVersion: string;
+  /** Where the transparency sites go; absent: none is published. */
+  readonly siteBucket?: string;
   /** The stage this function belongs to. */
   readonly stage: string;
   readonly tableName: string;
@@ -89,6 +100,7 @@ export function readHandlerEnvironment(
   return {
     fundConfigBucket: parsed[FUND_CONFIG_BUCKET_ENV_VAR],
     fundConfigVersion: parsed[FUND_CONFIG_VERSION_ENV_VAR],
+    ...(parsed[SITE_BUCKET_ENV_VAR] === undefined ? {} : { siteBucket: parsed[SITE_BUCKET_ENV_VAR] }),
     stage: parsed[STAGE_ENV_VAR],
     tableName: parsed.BACKSTOP_TABLE_NAME,
     topicArn: parsed.BACKSTOP_TOPIC_ARN,

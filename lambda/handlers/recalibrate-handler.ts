@@ -39,6 +39,7 @@ import type { RunOutcome } from '../pipeline/run-outcome.ts';
 import { runPipeline } from '../pipeline/run-pipeline.ts';
 import { DynamoSnapshotStore } from '../store/dynamo-snapshot-store.ts';
 import type { HandlerEnvironment } from './handler-environment.ts';
+import { publishAfterRun } from './publish-after-run.ts';
 import { parseSchedulerPayload, type RecalibrateRequest } from './scheduler-payload.ts';
 
 /** Metric namespace of the EMF metrics (the dashboard and alarms read it). */
@@ -55,7 +56,7 @@ export interface RecalibrateDeps {
   /** Used for the snapshot table and the idempotency table. */
   readonly dynamoClient: DynamoDBClient;
   readonly snsClient: SNSClient;
-  /** Reads the fund config objects from the environment's bucket. */
+  /** Reads the fund config objects from the environment's bucket (and writes the transparency sites). */
   readonly s3Client: S3Client;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
@@ -101,7 +102,7 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
     const config = await fundConfigs.get(tick.fundId);
     const runId = context.awsRequestId || randomUUID();
     logger.appendKeys({ runId });
-    const { outcome } = await runPipeline({
+    const { outcome, run } = await runPipeline({
       config,
       asOf: tick.asOf,
       runId,
@@ -116,6 +117,17 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
       },
     });
     recordMetrics(metrics, outcome);
+    if (environment.siteBucket !== undefined) {
+      const published = await publishAfterRun({
+        run,
+        store,
+        bucket: environment.siteBucket,
+        client: deps.s3Client,
+        now: clock.now().toISOString(),
+        log: { error: (message, extra) => logger.error(message, extra ?? {}) },
+      });
+      metrics.addMetric('SitePublishFailures', MetricUnit.Count, published ? 0 : 1);
+    }
     logger.info('run finished', {
       status: outcome.status,
       coverageRatio: outcome.coverageRatio,

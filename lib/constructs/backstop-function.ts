@@ -12,6 +12,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -177,6 +178,29 @@ export class BackstopFunction extends NodejsFunction {
     this.addEnvironment(bucketEnvVar, configs.bucket.bucketName);
     this.addEnvironment(versionEnvVar, configs.version);
     this.node.addDependency(configs.deployment);
+    return this;
+  }
+
+  /**
+   * Lets the function write and read back the transparency sites in `bucket` (one folder per fund),
+   * list the bucket (so a missing feed reads as 404, not 403: the bucket holds only public pages) and
+   * passes the bucket's name in `envVar`.
+   */
+  bindSite(bucket: Bucket, envVar: string): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
+    this.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    Validations.of(this.role!).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/*]`,
+      reason:
+        'the one function runs every fund and rewrites the page and feed of the fund it ran; the bucket ' +
+        'holds nothing but those public pages',
+    });
+    this.addEnvironment(envVar, bucket.bucketName);
     return this;
   }
 

@@ -26,6 +26,9 @@ interface PluginReport {
 
 /** Every finding the app acknowledges, by rule and the construct it is acknowledged on. */
 const EXPECTED_ACKNOWLEDGEMENTS = [
+  'AwsSolutions::AwsSolutions-CFR1 @ Backstop-test-Stateless/TransparencySite/Distribution',
+  'AwsSolutions::AwsSolutions-CFR2 @ Backstop-test-Stateless/TransparencySite/Distribution',
+  'AwsSolutions::AwsSolutions-CFR4 @ Backstop-test-Stateless/TransparencySite/Distribution',
   'AwsSolutions::AwsSolutions-DDB3 @ Backstop-test-Stateless/IdempotencyTable',
   'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*] @ Backstop-test-Stateless/RecalibrateFunctionRole',
   'AwsSolutions::AwsSolutions-IAM5[Action::s3:Abort*] @ Backstop-test-Stateless/FundConfigs/DeploymentRole',
@@ -37,12 +40,16 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   'AwsSolutions::AwsSolutions-IAM5[Resource::<FundConfigsBucket70E0ACFC.Arn>/*] @ Backstop-test-Stateless/FundConfigs/DeploymentRole',
   'AwsSolutions::AwsSolutions-IAM5[Resource::<FundConfigsBucket70E0ACFC.Arn>/funds/*] @ Backstop-test-Stateless/RecalibrateFunctionRole',
   'AwsSolutions::AwsSolutions-IAM5[Resource::<RecalibrateFunctionC44BEEA1.Arn>:*] @ Backstop-test-Stateless/SchedulerRole',
+  'AwsSolutions::AwsSolutions-IAM5[Resource::<TransparencySiteBucket9E966237.Arn>/*] @ Backstop-test-Stateless/RecalibrateFunctionRole',
   'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*] @ Backstop-test-Stateless/FundConfigs/DeploymentRole',
   'AwsSolutions::AwsSolutions-L1 @ Backstop-test-Stateless/Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C',
   'AwsSolutions::AwsSolutions-S1 @ Backstop-test-Stateless/FundConfigs/Bucket',
+  'AwsSolutions::AwsSolutions-S1 @ Backstop-test-Stateless/TransparencySite/LogBucket',
   'AwsSolutions::AwsSolutions-SQS3 @ Backstop-test-Stateless/FailedRunQueue',
   'AwsSolutions::AwsSolutions-SQS3 @ Backstop-test-Stateless/ScheduleDeadLetterQueue',
   'AwsSolutions::AwsSolutions-SQS3 @ Backstop-test-Stateless/UndeliveredAlertQueue',
+  // aws-cdk-lib's own acknowledgement on a bucket that receives CloudFront standard logs (an ACL).
+  'CloudFormation-Validate::W3045 @ Backstop-test-Stateless/TransparencySite/LogBucket',
   'Serverless::Serverless-LambdaDLQ @ Backstop-test-Stateless/Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C',
   'Serverless::Serverless-LambdaDLQ @ Backstop-test-Stateless/RecalibrateFunction',
   'Serverless::Serverless-LambdaLatestVersion @ Backstop-test-Stateless/Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C',
@@ -71,6 +78,8 @@ describe('cdk-nag over the whole app', () => {
     expect(reports.map((r) => [r.pluginName, r.conclusion, r.violations])).toEqual([
       ['AwsSolutions', 'success', []],
       ['Serverless', 'success', []],
+      // aws-cdk-lib's CloudFormation validation, present because of its acknowledgement above.
+      ['CloudFormation Validate', 'success', []],
     ]);
   });
 
@@ -90,7 +99,9 @@ describe('cdk-nag over the whole app', () => {
 
   it('gives every acknowledgement a specific reason, not a placeholder', () => {
     const reasons = reports.flatMap((r) => r.suppressedViolations.map((v) => v.reason));
-    expect(reasons.length).toBeGreaterThanOrEqual(EXPECTED_ACKNOWLEDGEMENTS.length);
+    // aws-cdk-lib's own CloudFormation-Validate acknowledgement has no cdk-nag reason.
+    const ours = EXPECTED_ACKNOWLEDGEMENTS.filter((a) => !a.startsWith('CloudFormation-Validate'));
+    expect(reasons.length).toBeGreaterThanOrEqual(ours.length);
     for (const reason of reasons) {
       expect(reason.length).toBeGreaterThan(60);
       expect(reason).not.toMatch(/\b(todo|tbd|n\/a|not needed|ok)\b/i);

@@ -57,6 +57,7 @@ describe('BackstopStatelessStack', () => {
         'BACKSTOP_FUND_CONFIG_BUCKET',
         'BACKSTOP_FUND_CONFIG_VERSION',
         'BACKSTOP_IDEMPOTENCY_TABLE_NAME',
+        'BACKSTOP_SITE_BUCKET',
         'BACKSTOP_STAGE',
         'BACKSTOP_TABLE_NAME',
         'BACKSTOP_TOPIC_ARN',
@@ -117,7 +118,10 @@ describe('BackstopStatelessStack', () => {
     });
 
     it('keeps them in a private, TLS-only, S3-encrypted bucket', () => {
-      expect(only('AWS::S3::Bucket')).toEqual({
+      const [bucket] = Object.entries(template.findResources('AWS::S3::Bucket'))
+        .filter(([id]) => id.startsWith('FundConfigsBucket'))
+        .map(([, r]) => r.Properties);
+      expect(bucket).toEqual({
         BucketEncryption: {
           ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
         },
@@ -130,7 +134,9 @@ describe('BackstopStatelessStack', () => {
         },
         Tags: expect.any(Array),
       });
-      const policy = only('AWS::S3::BucketPolicy').PolicyDocument.Statement;
+      const policy = only('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: Match.stringLikeRegexp('^FundConfigsBucket') },
+      }).PolicyDocument.Statement;
       expect(policy).toEqual([
         expect.objectContaining({
           Effect: 'Deny',
@@ -231,6 +237,21 @@ describe('BackstopStatelessStack', () => {
               ],
             ],
           },
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject'],
+          Resource: {
+            'Fn::Join': [
+              '',
+              [{ 'Fn::GetAtt': [expect.stringMatching(/^TransparencySiteBucket/), 'Arn'] }, '/*'],
+            ],
+          },
+        },
+        {
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: { 'Fn::GetAtt': [expect.stringMatching(/^TransparencySiteBucket/), 'Arn'] },
         },
       ]);
     });
@@ -375,9 +396,10 @@ describe('BackstopStatelessStack', () => {
       },
     );
 
-    it('has nine alarms, each notifying the alert topic on ALARM and on OK', () => {
+    it('has eleven alarms, each notifying the alert topic on ALARM and on OK', () => {
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(2 * 2 + 5);
+      // Per fund: coverage, no run, transparency page not published; shared: five.
+      expect(alarms).toHaveLength(2 * 3 + 5);
       for (const alarm of alarms) {
         expect(alarm.Properties.AlarmActions).toEqual([topicImport]);
         expect(alarm.Properties.OKActions).toEqual([topicImport]);

@@ -213,6 +213,7 @@ export function assembleSnapshot(args: {
       depth: f.depth,
       tiers: f.tiers,
       leverageProfile: market.leverageProfile,
+      leverageProfileShort: market.leverageProfileShort,
       last: lastById.get(m.id),
       lastAsOf: lastGood?.asOf,
       asOf,

@@ -21,12 +21,17 @@ export type TierOutcome =
 
 /** Maintenance margin assumed when neither the venue, the last run nor the config gives one. */
 export const LAST_RESORT_MAINTENANCE_MARGIN = 0.01;
+/** How far above the maintenance margin a lifted bucket is put (10 bp of notional). */
+export const LIFT_ABOVE_MAINTENANCE = 0.001;
 
 /** What the snapshot market gets, the flags raised and whether the run is degraded by it. */
 export interface LiquidityFields {
   readonly maintenanceMargin: number;
   readonly maxLeverage?: number;
   readonly depthUsd?: DepthPoint[];
+  /** The profiles, when a bucket had to be lifted above the maintenance margin. */
+  readonly leverageProfile?: LeverageBucket[];
+  readonly leverageProfileShort?: LeverageBucket[];
   /** Recorded in the market's provenance. */
   readonly provenance: Readonly<Record<string, string | number>>;
   readonly flags: DataFlag[];
@@ -44,6 +49,7 @@ export function liquidityFields(args: {
   depth: DepthOutcome | undefined;
   tiers: TierOutcome | undefined;
   leverageProfile: readonly LeverageBucket[];
+  leverageProfileShort?: readonly LeverageBucket[] | undefined;
   last: SnapshotMarket | undefined;
   lastAsOf: string | undefined;
   asOf: string;
@@ -111,21 +117,32 @@ export function liquidityFields(args: {
       });
     }
   }
-  // A bucket at or below the maintenance margin is already being liquidated: schemaVersion 2
-  // refuses it. Say which bucket, so the profile (config) can be fixed rather than the run failing
-  // unexplained.
-  const lowest = Math.min(...args.leverageProfile.map((b) => b.margin));
-  if (lowest <= maintenanceMargin) {
+  // A bucket at or below the maintenance margin is already being liquidated (schemaVersion 2 refuses
+  // it): when the venue's margin rises past a configured bucket, the bucket is lifted just above the
+  // margin — those positions liquidate on the first adverse move, the conservative reading — and
+  // flagged, so the profile can be fixed instead of the run failing.
+  const lift = (profile: readonly LeverageBucket[] | undefined, name: string) => {
+    if (profile === undefined || !profile.some((b) => b.margin <= maintenanceMargin)) return undefined;
+    // Rounded so that 0.012 + 0.001 reads 0.013 in the snapshot, not 0.013000000000000001.
+    const lifted = Math.min(1, Number((maintenanceMargin + LIFT_ABOVE_MAINTENANCE).toFixed(10)));
     flags.push({
       marketId: m.id,
       code: 'TIERS_ABOVE_PROFILE',
-      detail: `maintenance margin ${maintenanceMargin} is at or above the leverage profile's lowest margin ${lowest}`,
+      detail: `maintenance margin ${maintenanceMargin} at or above ${name} buckets (${profile
+        .filter((b) => b.margin <= maintenanceMargin)
+        .map((b) => b.margin)
+        .join(', ')}); lifted to ${lifted}`,
     });
-  }
+    return profile.map((b) => (b.margin <= maintenanceMargin ? { ...b, margin: lifted } : { ...b }));
+  };
+  const longs = lift(args.leverageProfile, 'leverage profile');
+  const shorts = lift(args.leverageProfileShort, 'short leverage profile');
   return {
     maintenanceMargin,
     ...(maxLeverage === undefined ? {} : { maxLeverage }),
     ...(depthUsd === undefined ? {} : { depthUsd }),
+    ...(longs === undefined ? {} : { leverageProfile: longs }),
+    ...(shorts === undefined ? {} : { leverageProfileShort: shorts }),
     provenance,
     flags,
     expired,

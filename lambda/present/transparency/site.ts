@@ -55,16 +55,18 @@ export interface PublishSiteInput {
 }
 
 /**
- * Publishes the site of `run`'s fund and returns the feed it wrote.
+ * Publishes the site of `run`'s fund and returns the feed it shows. A site that already shows a newer
+ * run (ticks delivered out of order) is left as it is and its feed returned.
  *
  * @example
- * await publishSite({ run, store, site: new S3SiteStore({ bucket, prefix }), now, history: 'previous-feed' });
+ * await publishSite({ run, store, site: new S3SiteStore({ bucket, prefix, client }), now, history: 'previous-feed' });
  */
 export async function publishSite(input: PublishSiteInput): Promise<TransparencyFeed> {
   const { run } = input;
-  const previous = input.history === 'previous-feed' ? await previousHistory(input.site, run.fundId) : null;
+  const previous = input.history === 'previous-feed' ? await previousFeed(input.site, run.fundId) : null;
+  if (previous !== null && Date.parse(previous.lastRunAt) > Date.parse(run.asOf)) return previous;
   const points =
-    previous ??
+    previous?.history ??
     (
       await input.store.summaries(run.fundId, {
         from: new Date(Date.parse(run.asOf) - FEED_HISTORY_DAYS * 86_400_000).toISOString(),
@@ -76,8 +78,8 @@ export async function publishSite(input: PublishSiteInput): Promise<Transparency
   return feed;
 }
 
-/** The history of the site's current feed, or null when it is absent, invalid or another fund's. */
-async function previousHistory(site: SiteStore, fundId: string) {
+/** The site's current feed, or null when it is absent, invalid or another fund's. */
+async function previousFeed(site: SiteStore, fundId: string): Promise<TransparencyFeed | null> {
   const text = await site.read(FEED_FILE);
   if (text === null) return null;
   let json: unknown;
@@ -87,5 +89,5 @@ async function previousHistory(site: SiteStore, fundId: string) {
     return null;
   }
   const parsed = TransparencyFeedSchema.safeParse(json);
-  return parsed.success && parsed.data.fundId === fundId ? parsed.data.history : null;
+  return parsed.success && parsed.data.fundId === fundId ? parsed.data : null;
 }

@@ -3,6 +3,7 @@
  * and partial failure — one venue down is stale-filled (or DEGRADED when too old) and never lowers the
  * reserve; no data at all fails the run instead of dropping a market.
  */
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FundConfig } from '../../../lambda/config/fund-config.ts';
@@ -475,5 +476,38 @@ describe('the correlation model of the demo fund', () => {
     const factor = run(factorCorrelation(model));
     expect(Math.abs(factor.monteCarlo.esUsd / dense.monteCarlo.esUsd - 1)).toBeLessThan(0.02);
     expect(factor.stress.map((x) => x.lossUsd)).toEqual(dense.stress.map((x) => x.lossUsd));
+  });
+});
+
+describe('a venue margin above the leverage profile', () => {
+  it('lifts the profile’s buckets just above it instead of failing the schemaVersion 2 snapshot', async () => {
+    const raw = JSON.parse(
+      await readFile(
+        resolve(
+          import.meta.dirname,
+          '../../../fixtures/venues/bybit/v5/market/risk-limit/category=linear&symbol=SOLUSDT.json',
+        ),
+        'utf8',
+      ),
+    );
+    Object.assign(raw.result.list[0], {
+      maintenanceMargin: '0.012',
+      initialMargin: '0.0125',
+      maxLeverage: '80.00',
+    });
+    replay.setFault(
+      { path: '/bybit/v5/market/risk-limit', query: { symbol: 'SOLUSDT' } },
+      { text: JSON.stringify(raw) },
+    );
+    const { snapshot, flags } = await source().collect(config, T, null);
+    const sol = snapshot.markets.find((m) => m.id === 'SOL-PERP-BYBIT');
+    expect(sol).toMatchObject({ maintenanceMargin: 0.012, maxLeverage: 80 });
+    expect(sol?.leverageProfile.map((b) => b.margin)).toEqual([0.013, 0.02, 0.04, 0.1, 0.2, 0.5]);
+    expect(flags).toContainEqual({
+      marketId: 'SOL-PERP-BYBIT',
+      code: 'TIERS_ABOVE_PROFILE',
+      detail: 'maintenance margin 0.012 at or above leverage profile buckets (0.01); lifted to 0.013',
+    });
+    expect(snapshot.schemaVersion).toBe(2);
   });
 });

@@ -322,18 +322,25 @@ describe('liquidityFields', () => {
     expect(configured.maxLeverage).toBe(20);
   });
 
-  it('flags a maintenance margin at or above the profile’s lowest bucket (refused by schemaVersion 2)', () => {
+  it('lifts a bucket at or below a risen maintenance margin just above it, flagged (schemaVersion 2 refuses it)', () => {
     const high = {
       choice: { maxLeverage: 50, maintenanceMargin: 0.02, tier: 3, tierCount: 6 },
       endpoint: '/x',
     };
     const r = liquidityFields({ ...base, depth: { depthUsd: depth }, tiers: high });
+    expect(r.leverageProfile).toEqual([
+      { margin: 0.021, share: 0.5 },
+      { margin: 0.1, share: 0.5 },
+    ]);
+    expect(r.leverageProfileShort).toBeUndefined();
     expect(r.flags).toEqual([
       {
         marketId: 'SOL-PERP-BYBIT',
         code: 'TIERS_ABOVE_PROFILE',
-        detail: "maintenance margin 0.02 is at or above the leverage profile's lowest margin 0.02",
+        detail: 'maintenance margin 0.02 at or above leverage profile buckets (0.02); lifted to 0.021',
       },
     ]);
+    const fine = liquidityFields({ ...base, depth: { depthUsd: depth }, tiers: choice });
+    expect(fine.leverageProfile).toBeUndefined();
   });
 });
