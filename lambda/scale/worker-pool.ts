@@ -71,6 +71,8 @@ export class PathWorkerPool {
       const worker = new Worker(entry, { workerData: boot, transferList: [channel.port2] });
       // Errors arrive as messages; an 'error' event while the caller waits would go unheard anyway.
       worker.on('error', () => {});
+      // Never what keeps a process alive: the pool is only used while its caller runs.
+      worker.unref();
       return { worker, port: channel.port1, ready: false, outstanding: 0 };
     });
   }
