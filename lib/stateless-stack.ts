@@ -15,12 +15,13 @@ import {
 } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarm, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { FundConfig } from '../lambda/config/fund-config.ts';
+import type { BalanceSource, FundConfig } from '../lambda/config/fund-config.ts';
+import { ssmNameOf } from '../lambda/config/secret-ref.ts';
 import {
   FUND_CONFIG_BUCKET_ENV_VAR,
   FUND_CONFIG_VERSION_ENV_VAR,
@@ -109,20 +110,18 @@ export class BackstopStatelessStack extends Stack {
       purpose: 'alert emails SNS gave up delivering',
     });
 
-    // Transient: Powertools keeps a record per tick for the idempotency window (a day), then TTL removes it.
-    // Losing it only lets an in-flight duplicate tick run again, and the snapshot write is itself
-    // conditional (attribute_not_exists), so DESTROY loses nothing worth a backup.
+    // Powertools keeps a record per tick for the idempotency window (a day), then TTL removes it. It
+    // is encrypted with the data key like the snapshots (a record holds a run's summary) and has
+    // point-in-time recovery: restoring it after an incident keeps redelivered ticks from running twice.
     this.idempotencyTable = new Table(this, 'IdempotencyTable', {
       partitionKey: { name: 'id', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: 'expiration',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      ...(props.table.encryptionKey === undefined
+        ? {}
+        : { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.table.encryptionKey }),
       removalPolicy: RemovalPolicy.DESTROY,
-    });
-    Validations.of(this.idempotencyTable).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-DDB3',
-      reason:
-        'idempotency records live for a day and expire by TTL; snapshots (the audit trail) are in the ' +
-        'stateful table, which has point-in-time recovery',
     });
 
     this.fundConfigs = new FundConfigBucket(this, 'FundConfigs', { funds: props.funds });
@@ -145,10 +144,12 @@ export class BackstopStatelessStack extends Stack {
       },
     });
     this.recalibrate
-      // What DynamoSnapshotStore does: get/put (conditional) items, delete sent outbox items, query runs.
+      // What the store's repositories do: get/put (conditional) items, update step records and outbox
+      // claims, delete overflow parts and old outbox tombstones, query runs (test/infra/iam-from-code).
       .bindTable(props.table, FunctionEnv.table, [
         'dynamodb:GetItem',
         'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
         'dynamodb:Query',
       ])
@@ -161,13 +162,7 @@ export class BackstopStatelessStack extends Stack {
       ])
       .bindTopic(props.topic, FunctionEnv.topic)
       .bindFundConfigs(this.fundConfigs, FunctionEnv.fundConfigBucket, FunctionEnv.fundConfigVersion)
-      .bindParameters(
-        funds.flatMap((f) =>
-          f.balance.type === 'ssm'
-            ? [{ name: f.balance.parameterName, ...(f.balance.region ? { region: f.balance.region } : {}) }]
-            : [],
-        ),
-      );
+      .bindParameters(funds.flatMap((f) => balanceParameters(f.balance)));
     Validations.of(this.recalibrate).acknowledge({
       id: 'Serverless::Serverless-LambdaDLQ',
       reason:
@@ -288,13 +283,7 @@ export class BackstopStatelessStack extends Stack {
       ])
       .bindTopic(props.topic, FunctionEnv.topic)
       .bindFundConfigs(this.fundConfigs, FunctionEnv.fundConfigBucket, FunctionEnv.fundConfigVersion)
-      .bindParameters(
-        fanned.flatMap((f) =>
-          f.balance.type === 'ssm'
-            ? [{ name: f.balance.parameterName, ...(f.balance.region ? { region: f.balance.region } : {}) }]
-            : [],
-        ),
-      )
+      .bindParameters(fanned.flatMap((f) => balanceParameters(f.balance)))
       .bindSite(this.transparency.bucket, SITE_BUCKET_ENV_VAR);
     for (const fn of [fanOut.coordinator, fanOut.worker]) {
       Validations.of(fn).acknowledge({
@@ -347,4 +336,17 @@ export class BackstopStatelessStack extends Stack {
     }
     return alarms;
   }
+}
+
+/**
+ * The SSM parameters a balance source reads at run time: a treasury-maintained balance, or the
+ * secret reference of an EVM RPC URL (a Secrets Manager secret through SSM's reference path).
+ */
+function balanceParameters(balance: BalanceSource): { name: string; region?: string }[] {
+  const region = (r: string | undefined) => (r === undefined ? {} : { region: r });
+  if (balance.type === 'sum') return balance.sources.flatMap(balanceParameters);
+  if (balance.type === 'ssm') return [{ name: balance.parameterName, ...region(balance.region) }];
+  if (balance.type === 'evm' && balance.rpcUrlSecret !== undefined)
+    return [{ name: ssmNameOf(balance.rpcUrlSecret), ...region(balance.rpcUrlSecret.region) }];
+  return [];
 }

@@ -6,8 +6,10 @@
 import type { FundAlerts } from '../config/fund-config.ts';
 import { growthSignal } from '../manage/growth.ts';
 import type { ReserveResult, RunStatus } from '../model/schemas.ts';
-import type { AlertState, DataFlag, Notification, NotificationKind, Severity } from '../pipeline/ports.ts';
 import { formatCoverage, formatUsd } from '../present/format.ts';
+import type { AlertState } from '../run/alert-state.ts';
+import type { Notification, NotificationKind, Severity } from '../run/notification.ts';
+import type { DataFlag } from '../run/observation.ts';
 
 /** A past fund balance, for the drawdown rule (null = unknown at that time). */
 export interface BalancePoint {

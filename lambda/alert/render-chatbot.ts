@@ -4,7 +4,7 @@
  * `version` "1.0", `source` "custom", `content` {textType "client-markdown", title, description,
  * nextSteps, keywords}, `metadata` {threadId, summary, eventType, relatedResources, additionalContext}.
  */
-import type { OutboxItem } from '../pipeline/ports.ts';
+import type { OutboxItem } from '../run/notification.ts';
 import { formatShare } from './render-email.ts';
 import { alertFacts } from './render-facts.ts';
 

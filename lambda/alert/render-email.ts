@@ -2,8 +2,9 @@
  * The email text of a notification: plain text, the same facts as the Slack message, plus the
  * snapshot key so the run can be found and replayed.
  */
-import type { OutboxItem } from '../pipeline/ports.ts';
+
 import { formatUsd } from '../present/format.ts';
+import type { OutboxItem } from '../run/notification.ts';
 import { alertFacts } from './render-facts.ts';
 
 /**

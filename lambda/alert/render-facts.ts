@@ -4,8 +4,8 @@
  * key — and the subject line. Email, Slack and the console render these same facts.
  */
 import { growthNextSteps } from '../manage/growth.ts';
-import type { OutboxItem } from '../pipeline/ports.ts';
 import { formatCoverage, formatPointChange, formatUsd } from '../present/format.ts';
+import type { OutboxItem } from '../run/notification.ts';
 
 /** SNS rejects subjects of 100 characters or more, and non-ASCII ones on some protocols. */
 export const MAX_SUBJECT_CHARS = 99;

@@ -8,8 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvalidInputError } from '../model/validation.ts';
 import type { SnapshotStore } from '../pipeline/ports.ts';
 import { DynamoSnapshotStore } from '../store/dynamo-snapshot-store.ts';
-import { localClientConfig, startEmbeddedDynamo } from '../store/embedded-dynamo.ts';
-import { ensureTable } from '../store/table-schema.ts';
+import { ensureEmbeddedTable, localClientConfig, startEmbeddedDynamo } from '../store/embedded-dynamo.ts';
 
 /** Folder of local state, relative to the working directory. */
 export const LOCAL_STATE_DIR = '.backstop';
@@ -50,7 +49,7 @@ export async function openStore(location: StoreLocation): Promise<OpenStore> {
   const dynamo = await startEmbeddedDynamo({ path });
   const client = new DynamoDBClient(localClientConfig(dynamo.endpoint));
   try {
-    await ensureTable(client, EMBEDDED_TABLE_NAME);
+    await ensureEmbeddedTable(dynamo, client, EMBEDDED_TABLE_NAME, path);
   } catch (error) {
     client.destroy();
     await dynamo.close();

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { urlProblem } from '../ingest/http/safe-url.ts';
+import { DEFAULT_PLAUSIBILITY } from '../ingest/recalibrate/plausibility.ts';
+import { MAX_IMPLIED_VOL, MAX_PRICE_USD } from '../ingest/recalibrate/sanity.ts';
 import { OPTIONS_VENUES, POOL_VENUES, VENUE_APIS, VENUE_NAMES, VENUES } from '../ingest/venues/registry.ts';
 import {
   CoverageThresholdsSchema,
@@ -16,7 +18,16 @@ import {
   SHARE_SUM_TOLERANCE,
   StressScenarioSchema,
 } from '../model/schemas.ts';
+import { SecretRefSchema, secretInUrl } from './secret-ref.ts';
 import { LIBRARY_SCENARIO_NAMES } from './stress-library.ts';
+
+/**
+ * Largest USD amount a fund config may state (a balance, an account's notional): 10 trillion, far
+ * above any fund, so every number is bounded when the config is read and nothing fails at persist.
+ */
+export const MAX_FUND_USD = 1e13;
+/** Longest liquidation window, in hours (a week). */
+export const MAX_HORIZON_HOURS = 168;
 
 /** Venues with an adapter (from the venue registry). */
 export const VenueSchema = z.enum(VENUE_NAMES);
@@ -44,7 +55,7 @@ export const VolSourceSchema = z.discriminatedUnion('type', [
 
 /** One source of the fund's balance (every kind but `sum`). */
 export const SingleBalanceSourceSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('static'), amountUsd: z.number().finite().gte(0) }),
+  z.strictObject({ type: z.literal('static'), amountUsd: z.number().finite().gte(0).lte(MAX_FUND_USD) }),
   z.strictObject({
     type: z.literal('venue-pool'),
     venue: PoolVenueSchema,
@@ -65,7 +76,10 @@ export const SingleBalanceSourceSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('evm'),
-    rpcUrl: z.url(),
+    /** A JSON-RPC URL without credentials; one with an API key goes in `rpcUrlSecret`. */
+    rpcUrl: z.url().optional(),
+    /** Where the JSON-RPC URL is kept when it carries an API key, read at run time. */
+    rpcUrlSecret: SecretRefSchema.optional(),
     address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
     /** ERC-20 contract; the chain's native coin when absent. */
     token: z
@@ -74,7 +88,7 @@ export const SingleBalanceSourceSchema = z.discriminatedUnion('type', [
       .optional(),
     /** Price of one token in USD: a fixed value (stablecoins) or a configured market's price. */
     price: z.union([
-      z.strictObject({ fixedUsd: z.number().positive() }),
+      z.strictObject({ fixedUsd: z.number().positive().lte(MAX_PRICE_USD) }),
       z.strictObject({ marketId: z.string().min(1) }),
     ]),
   }),
@@ -91,6 +105,16 @@ export const BalanceSourceSchema = z.discriminatedUnion('type', [
 ]);
 
 /** One perpetual market the fund backs. */
+/** A leverage profile: the model's rule, shares summing to 1, checked here so a run never fails on it. */
+const LeverageProfileSchema = z
+  .array(LeverageBucketSchema)
+  .min(1)
+  .superRefine((buckets, ctx) => {
+    const sum = buckets.reduce((a, x) => a + x.share, 0);
+    if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE)
+      ctx.addIssue({ code: 'custom', message: `shares must sum to 1, got ${sum}`, input: sum });
+  });
+
 export const FundMarketSchema = z
   .strictObject({
     id: z.string().min(1),
@@ -108,13 +132,7 @@ export const FundMarketSchema = z
     maxLeverage: z.number().gte(1).lte(1000).optional(),
     /** Position size whose tier sets the maintenance margin, USD (default 100,000). */
     typicalPositionUsd: z.number().positive().max(1e12).optional(),
-    leverageProfile: z
-      .array(LeverageBucketSchema)
-      .min(1)
-      .refine((b) => Math.abs(b.reduce((a, x) => a + x.share, 0) - 1) <= SHARE_SUM_TOLERANCE, {
-        message: 'shares must sum to 1',
-      })
-      .optional(),
+    leverageProfile: LeverageProfileSchema.optional(),
     historyDays: z.number().int().min(10).max(1000).default(90),
     /** The coin whose stress-library column this market takes; default from the symbol (BTCUSDT → BTC). */
     underlying: z.string().min(1).optional(),
@@ -185,18 +203,18 @@ export const DEFAULT_FACTOR_MODEL_ABOVE_MARKETS = 100;
 /** Model parameters of a fund; the seed defaults to one derived from fundId + asOf. */
 export const FundModelSchema = z.strictObject({
   /** Liquidation window in hours: 2 by calibration (docs/VALIDATION.md), DESIGN.md proposed 1. */
-  horizonHours: z.number().positive().default(2),
+  horizonHours: z.number().positive().max(MAX_HORIZON_HOURS).default(2),
   confidence: z.number().gt(0).lt(1).default(0.999),
   tailDof: z.number().gt(2).nullable().default(3),
   /** Monte Carlo paths; absent: the path engine meets its precision target, the gap engine runs 10⁶. */
   paths: z.number().int().min(100).max(50_000_000).optional(),
-  seed: z.number().int().min(0).optional(),
-  impactCoefficient: z.number().min(0).default(1),
-  buffer: z.number().min(0).default(0.25),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  impactCoefficient: z.number().min(0).max(100).default(1),
+  buffer: z.number().min(0).max(10).default(0.25),
   /** Floor on any market's IV (decimal), on top of the realized-vol floor. */
-  volFloor: z.number().min(0).default(0.2),
+  volFloor: z.number().gt(0).max(MAX_IMPLIED_VOL).default(0.2),
   /** Leverage profile for markets that do not override it. */
-  defaultLeverageProfile: z.array(LeverageBucketSchema).min(1),
+  defaultLeverageProfile: LeverageProfileSchema,
   /**
    * Stress scenarios: written out, or `{library: name}` for a scenario of the shipped library
    * (config/stress-library.json). Default: the whole library.
@@ -205,7 +223,7 @@ export const FundModelSchema = z.strictObject({
     .array(z.union([StressScenarioSchema, LibraryReferenceSchema]))
     .default(() => LIBRARY_SCENARIO_NAMES.map((library) => ({ library }))),
   largestAccounts: z.array(LargeAccountSchema).optional(),
-  releaseMultiple: z.number().min(1).default(1.5),
+  releaseMultiple: z.number().min(1).max(100).default(1.5),
   /** The loss engine: the v2 path engine (default) or the v1 gap model. */
   engine: z.enum(['path', 'gap']).default('path'),
   /** Path engine: Monte Carlo window (hours) and step (minutes); defaults in docs/MODEL.md. */
@@ -272,9 +290,9 @@ export type OutlookInflow = z.output<typeof OutlookInflowSchema>;
 export const FundDataSchema = z
   .strictObject({
     /** Use the last good observation if younger than this. */
-    maxStaleMinutes: z.number().int().positive().default(120),
+    maxStaleMinutes: z.number().int().positive().max(10_080).default(120),
     /** Relative IV increase applied to a stale market (0.25 = IV × 1.25). */
-    stalePenalty: z.number().min(0).default(0.25),
+    stalePenalty: z.number().min(0).max(10).default(0.25),
     /**
      * Per-venue-API base URL overrides (testnets, proxies); env vars override these. https only
      * (http to loopback), no credentials, no private or metadata host unless `allowPrivateNetwork`.
@@ -282,6 +300,15 @@ export const FundDataSchema = z
     baseUrls: z.partialRecord(VenueApiSchema, z.string()).default({}),
     /** Admit private, link-local and metadata hosts in base URLs (a proxy inside your network). */
     allowPrivateNetwork: z.boolean().default(false),
+    /** When open interest is implausible or falls too fast (docs/MARKET-DATA.md, plausibility). */
+    plausibility: z
+      .strictObject({
+        maxOiDrop: z.number().gt(0).lt(1).default(DEFAULT_PLAUSIBILITY.maxOiDrop),
+        minOiToVolume: z.number().min(0).max(10).default(DEFAULT_PLAUSIBILITY.minOiToVolume),
+        minOiShareOfPeers: z.number().min(0).max(1).default(DEFAULT_PLAUSIBILITY.minOiShareOfPeers),
+        confirmTolerance: z.number().gt(0).lt(1).default(DEFAULT_PLAUSIBILITY.confirmTolerance),
+      })
+      .default(DEFAULT_PLAUSIBILITY),
   })
   .superRefine((data, ctx) => {
     for (const [api, url] of Object.entries(data.baseUrls)) {
@@ -291,7 +318,13 @@ export const FundDataSchema = z
   });
 
 /** `data` when a fund config leaves it out. */
-const DEFAULT_DATA = { maxStaleMinutes: 120, stalePenalty: 0.25, baseUrls: {}, allowPrivateNetwork: false };
+const DEFAULT_DATA = {
+  maxStaleMinutes: 120,
+  stalePenalty: 0.25,
+  baseUrls: {},
+  allowPrivateNetwork: false,
+  plausibility: DEFAULT_PLAUSIBILITY,
+};
 
 /** Alert policy settings (DESIGN.md §7). */
 export const FundAlertsSchema = z.strictObject({
@@ -302,10 +335,10 @@ export const FundAlertsSchema = z.strictObject({
   thresholds: CoverageThresholdsSchema.optional(),
   /** Hysteresis: coverage must clear a threshold by this much (absolute ratio) to move back up. */
   hysteresis: z.number().min(0).max(0.5).default(0.02),
-  reminderHours: z.number().positive().default(6),
+  reminderHours: z.number().positive().max(720).default(6),
   drawdown: z
     .strictObject({
-      windowHours: z.number().positive().default(8),
+      windowHours: z.number().positive().max(720).default(8),
       warn: z.number().gt(0).lt(1).default(0.1),
       breach: z.number().gt(0).lt(1).default(0.25),
     })
@@ -320,7 +353,7 @@ export const FundScheduleSchema = z.strictObject({
   expression: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be rate(...) or cron(...)'),
   timeZone: z.string().default('UTC'),
   /** Minutes between runs, for the "no successful run in two intervals" alarm. */
-  intervalMinutes: z.number().int().positive(),
+  intervalMinutes: z.number().int().positive().max(1440),
 });
 
 /** Who hears about it when deployed. */
@@ -357,20 +390,56 @@ export const FundConfigSchema = z
     }),
     notifications: FundNotificationsSchema.default({ emails: [] }),
     /** Optional retention of stored runs, in days (DynamoDB TTL on `expiresAt`). */
-    retentionDays: z.number().int().positive().optional(),
+    retentionDays: z.number().int().positive().max(36_500).optional(),
     management: FundManagementSchema.prefault({}),
     /** How a run executes on AWS: one Lambda, or a Step Functions fan-out (docs/OPERATIONS.md). */
     execution: FundExecutionSchema.optional(),
   })
   .superRefine((c, ctx) => {
-    // Any URL a balance source fetches obeys the base-URL rules (whatever shape the source has).
+    // Any URL a balance source fetches obeys the base-URL rules (whatever shape the source has), and
+    // carries no key: a keyed RPC URL belongs in rpcUrlSecret.
     const sources = c.balance.type === 'sum' ? c.balance.sources : [c.balance];
     sources.forEach((source, i) => {
+      const path = c.balance.type === 'sum' ? ['balance', 'sources', i, 'rpcUrl'] : ['balance', 'rpcUrl'];
+      if (source.type === 'evm' && (source.rpcUrl === undefined) === (source.rpcUrlSecret === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message:
+            'give exactly one of rpcUrl (no credentials) and rpcUrlSecret (an SSM or Secrets Manager reference)',
+        });
+      }
       const rpcUrl = (source as { rpcUrl?: unknown }).rpcUrl;
       if (typeof rpcUrl !== 'string') return;
-      const problem = urlProblem(rpcUrl, { allowPrivateNetwork: c.data.allowPrivateNetwork });
-      const path = c.balance.type === 'sum' ? ['balance', 'sources', i, 'rpcUrl'] : ['balance', 'rpcUrl'];
+      const keyed = secretInUrl(rpcUrl);
+      const problem =
+        urlProblem(rpcUrl, { allowPrivateNetwork: c.data.allowPrivateNetwork }) ??
+        // Not echoed: the error line must not carry the key it warns about.
+        (keyed === undefined ? undefined : `${keyed}, got (not shown)`);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', path, message: problem });
+    });
+    // One venue instrument under two market ids would be counted twice.
+    const instruments = new Map<string, string>();
+    c.markets.forEach((m, i) => {
+      const key = `${m.venue}:${m.symbol}`;
+      const first = instruments.get(key);
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['markets', i, 'symbol'],
+          message: `${m.venue} ${m.symbol} is already market ${first}`,
+          input: m.symbol,
+        });
+      else instruments.set(key, m.id);
+    });
+    c.model.largestAccounts?.forEach((a, i) => {
+      if (a.notionalUsd > MAX_FUND_USD)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['model', 'largestAccounts', i, 'notionalUsd'],
+          message: `expected at most ${MAX_FUND_USD} USD`,
+          input: a.notionalUsd,
+        });
     });
     const ids = new Set<string>();
     c.markets.forEach((m, i) => {

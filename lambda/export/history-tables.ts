@@ -5,7 +5,7 @@
  * reserve). Column names are snake_case and the column set is fixed, so files from different days
  * concatenate.
  */
-import type { StoredRun } from '../pipeline/ports.ts';
+import type { StoredRun } from '../run/stored-run.ts';
 
 /** How a column is typed in Parquet (CSV writes text either way). */
 export type ColumnType = 'string' | 'double' | 'int' | 'boolean' | 'timestamp';

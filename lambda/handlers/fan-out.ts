@@ -12,10 +12,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { SnsNotifier } from '../alert/sns-notifier.ts';
 import { s3FundConfigs } from '../config/s3-fund-configs.ts';
 import { createVenueMarketSource } from '../ingest/venue-market-source.ts';
-import type { StoredRun } from '../pipeline/ports.ts';
+import { SnsNotifier } from '../notify/sns-notifier.ts';
+import type { StoredRun } from '../run/stored-run.ts';
 import { readBatchEnvironment, readFanOutEnvironment } from '../scale/fan-out/fan-out-environment.ts';
 import { parseBatchTask, parseCoordinateEvent } from '../scale/fan-out/fan-out-events.ts';
 import {
@@ -49,10 +49,12 @@ function coordinatorPorts() {
         tableName: env.tableName,
         client: tracer.captureAWSv3Client(new DynamoDBClient({})),
       }),
-      notifier: new SnsNotifier({
-        topicArn: env.topicArn,
-        client: tracer.captureAWSv3Client(new SNSClient({})),
-      }),
+      notifiers: [
+        new SnsNotifier({
+          topicArn: env.topicArn,
+          client: tracer.captureAWSv3Client(new SNSClient({})),
+        }),
+      ],
       clock: { now: () => new Date() },
       scratch: s3Scratch({ bucket: env.scratchBucket, client: s3 }),
     },

@@ -4,8 +4,9 @@
  * (`SitePublishFailures`, alarmed on by the stack), and the next run publishes again.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { SnapshotStore, StoredRun } from '../pipeline/ports.ts';
+import type { SnapshotStore } from '../pipeline/ports.ts';
 import { publishSite } from '../present/transparency/site.ts';
+import type { StoredRun } from '../run/stored-run.ts';
 import { S3SiteStore } from '../store/s3-site-store.ts';
 
 /** What {@link publishAfterRun} needs. */

@@ -30,17 +30,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { SnsNotifier } from '../alert/sns-notifier.ts';
 import type { FundConfigSource } from '../config/fund-config-objects.ts';
 import { s3FundConfigs } from '../config/s3-fund-configs.ts';
 import { createVenueMarketSource } from '../ingest/venue-market-source.ts';
+import { SnsNotifier } from '../notify/sns-notifier.ts';
 import type { Clock, MarketSource } from '../pipeline/ports.ts';
 import type { RunOutcome } from '../pipeline/run-outcome.ts';
 import { type RunPipelineInput, runPipeline } from '../pipeline/run-pipeline.ts';
 import { DynamoSnapshotStore } from '../store/dynamo-snapshot-store.ts';
 import type { HandlerEnvironment } from './handler-environment.ts';
 import { publishAfterRun } from './publish-after-run.ts';
-import { parseSchedulerPayload, type RecalibrateRequest } from './scheduler-payload.ts';
+import { checkTickAge, parseSchedulerPayload, type RecalibrateRequest } from './scheduler-payload.ts';
 
 /** Metric namespace of the EMF metrics (the dashboard and alarms read it). */
 export const METRICS_NAMESPACE = 'Backstop';
@@ -110,7 +110,7 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
       runId,
       source,
       store,
-      notifier,
+      notifiers: [notifier],
       clock,
       ...(deps.pathRunner === undefined ? {} : { pathRunner: deps.pathRunner }),
       logger: {
@@ -177,8 +177,9 @@ export function recordMetrics(metrics: Metrics, outcome: Omit<RunOutcome, 'flags
 }
 
 /**
- * Validates the Scheduler payload, derives `asOf` and checks that a config is deployed for the fund
- * (before the idempotency record, so a tick for an unknown fund leaves none); the log keys fundId,
+ * Validates the Scheduler payload, derives `asOf`, checks that a config is deployed for the fund and
+ * that the tick is not older than its schedule allows (before the idempotency record, so a refused
+ * tick leaves none); the log keys fundId,
  * asOf and the configs' version come from here.
  */
 function validatePayload(
@@ -191,7 +192,7 @@ function validatePayload(
     before: async (request) => {
       const tick = parseSchedulerPayload(request.event, clock.now());
       logger.appendKeys({ fundId: tick.fundId, asOf: tick.asOf, fundConfigVersion });
-      await fundConfigs.get(tick.fundId);
+      checkTickAge(tick, await fundConfigs.get(tick.fundId), clock.now());
       request.event = tick;
     },
   };

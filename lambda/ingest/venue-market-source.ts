@@ -7,14 +7,9 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { FundConfig, FundMarket } from '../config/fund-config.ts';
 import { InvalidInputError } from '../model/validation.ts';
-import type {
-  Clock,
-  DataFlag,
-  IngestOutcome,
-  MarketSource,
-  Observation,
-  StoredRun,
-} from '../pipeline/ports.ts';
+import type { Clock, IngestOutcome, MarketSource } from '../pipeline/ports.ts';
+import type { DataFlag, Observation } from '../run/observation.ts';
+import type { StoredRun } from '../run/stored-run.ts';
 import { priceBook } from './balance/balance-reading.ts';
 import { readBalance } from './balance/read-balance.ts';
 import { resolveBaseUrls, VENUE_APIS, VENUE_CONCURRENCY, type VenueApi } from './base-urls.ts';

@@ -5,7 +5,8 @@
  * resolves exactly the incident its trigger opened. Other INFO notifications page nobody.
  */
 import { alertFacts, renderSubject } from '../alert/render-facts.ts';
-import type { Notifier, OutboxItem } from '../pipeline/ports.ts';
+import type { Notifier } from '../pipeline/ports.ts';
+import type { OutboxItem } from '../run/notification.ts';
 import { notificationId, postJson, type SecretSource } from './http-channel.ts';
 
 /** PagerDuty's Events API v2 endpoint. */

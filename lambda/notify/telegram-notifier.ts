@@ -4,7 +4,8 @@
  */
 import { formatShare } from '../alert/render-email.ts';
 import { alertFacts } from '../alert/render-facts.ts';
-import type { Notifier, OutboxItem } from '../pipeline/ports.ts';
+import type { Notifier } from '../pipeline/ports.ts';
+import type { OutboxItem } from '../run/notification.ts';
 import { postJson, type SecretSource } from './http-channel.ts';
 
 /** The Bot API's base URL. */

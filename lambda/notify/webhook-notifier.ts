@@ -5,7 +5,8 @@
  */
 import { renderSubject } from '../alert/render-facts.ts';
 import { urlProblem } from '../ingest/http/safe-url.ts';
-import type { Notifier, OutboxItem } from '../pipeline/ports.ts';
+import type { Notifier } from '../pipeline/ports.ts';
+import type { OutboxItem } from '../run/notification.ts';
 import { ChannelDeliveryError, notificationId, postJson, type SecretSource } from './http-channel.ts';
 
 /** The webhook body (`version` changes only when a field changes meaning or goes). */

@@ -2,7 +2,7 @@
  * Errors of the pipeline: a step that failed, named with the run it belonged to, so the handler's
  * log line and the CLI's error line say where it broke without a stack trace.
  */
-import type { StepRecord } from './ports.ts';
+import type { StepRecord } from '../run/step-record.ts';
 
 /** A pipeline step failed before the run was stored: nothing was written. */
 export class PipelineStepError extends Error {

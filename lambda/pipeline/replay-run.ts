@@ -5,7 +5,7 @@
  */
 import { computeReserve } from '../model/reserve.ts';
 import type { ReserveResult } from '../model/schemas.ts';
-import type { StoredRun } from './ports.ts';
+import type { StoredRun } from '../run/stored-run.ts';
 
 /** Paths of fields that legitimately differ between two computations of the same snapshot. */
 export const REPLAY_IGNORED_PATHS: ReadonlySet<string> = new Set(['monteCarlo.seconds']);

@@ -3,17 +3,25 @@
  * stays small), the CLI prints it (`backstop run --json`) and renders it.
  */
 import type { RunStatus } from '../model/schemas.ts';
-import type { DataFlag, Notification, StepRecord, StoredRun } from './ports.ts';
+import type { Notification } from '../run/notification.ts';
+import type { DataFlag } from '../run/observation.ts';
+import type { StepRecord } from '../run/step-record.ts';
+import type { StoredRun } from '../run/stored-run.ts';
 
 /** The notifications of a run: what the policy decided now, and what the outbox delivery did. */
 export interface NotificationReport {
-  /** Decided by this run's alert evaluation (empty when the run re-used an already stored tick). */
+  /** Decided by this call: for this tick, and for earlier stored runs whose decision it resumed. */
   readonly decided: readonly Notification[];
   /** Outbox items published by this run, including ones left over by earlier runs. */
   readonly sent: number;
   /** Outbox items whose publish failed; they stay in the outbox for the next run. */
   readonly failed: number;
-  /** Why the alert step failed, when it did (the snapshot is stored regardless). */
+  /** Outbox items left for another deliverer (claimed by it) or a channel not configured here. */
+  readonly left?: number;
+  /**
+   * Why the alert step failed, when it did (the snapshot is stored regardless; the next run or a
+   * retry of the tick resumes the step).
+   */
   readonly error?: string;
 }
 

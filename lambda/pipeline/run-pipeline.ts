@@ -6,27 +6,24 @@
  * Failure rules:
  * - before persist, a failure throws a {@link PipelineStepError} and nothing has been written;
  * - the snapshot is stored before anything is sent, so an alert failure cannot lose it: the alert
- *   error is reported in the outcome (and logged), and undelivered notifications stay in the outbox
- *   for the next run;
- * - a retried tick (the same fund + asOf already stored) re-uses the stored run and does not decide
- *   alerts again — it only delivers what is still pending; a concurrent delivery that loses the
- *   conditional put leaves alerting entirely to the run that stored the tick.
+ *   error is reported in the outcome (and logged), undelivered notifications stay in the outbox, and
+ *   an alert decision that did not complete is resumed by the next run or a retry of the tick (the
+ *   alert state records which run was decided last; see alert-step.ts);
+ * - a retried tick (the same fund + asOf already stored) re-uses the stored run and resumes its
+ *   alert step if it did not complete; a concurrent delivery that loses the conditional put does the
+ *   same, and the alert state's lock makes exactly one of them decide.
+ * - the previous run is the newest stored strictly before `asOf`, whatever else is stored.
  */
 import { deliver } from '../alert/outbox.ts';
 import type { FundConfig } from '../config/fund-config.ts';
 import { type ComputeReserveOptions, computeReserve } from '../model/reserve.ts';
+import type { Notification } from '../run/notification.ts';
+import type { StepRecord } from '../run/step-record.ts';
+import type { StoredRun } from '../run/stored-run.ts';
 import { decideAlerts } from './alert-step.ts';
+import { checkNotFuture } from './as-of.ts';
 import { PipelineStepError } from './errors.ts';
-import type {
-  Clock,
-  IngestOutcome,
-  MarketSource,
-  Notification,
-  Notifier,
-  SnapshotStore,
-  StepRecord,
-  StoredRun,
-} from './ports.ts';
+import type { Clock, IngestOutcome, MarketSource, Notifier, SnapshotStore } from './ports.ts';
 import {
   countDegradedMarkets,
   type NotificationReport,
@@ -54,7 +51,8 @@ export interface RunPipelineInput {
   readonly runId: string;
   readonly source: MarketSource;
   readonly store: SnapshotStore;
-  readonly notifier: Notifier;
+  /** The channels to notify on (one outbox item per notification and channel). */
+  readonly notifiers: readonly Notifier[];
   /** Step durations and alert timing; the model itself never reads it. */
   readonly clock: Clock;
   readonly logger?: PipelineLogger;
@@ -71,28 +69,43 @@ const silent: PipelineLogger = { info: () => {}, warn: () => {}, error: () => {}
  * @returns the outcome summary and the run as stored
  * @throws PipelineStepError when ingest, recalibration, the reserve or persist fail
  * @example
- * const { outcome } = await runPipeline({ config, asOf, runId, source, store, notifier, clock });
+ * const { outcome } = await runPipeline({ config, asOf, runId, source, store, notifiers: [notifier], clock });
  */
 export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun> {
   const { config, asOf, runId, store, clock } = input;
   const log = input.logger ?? silent;
   const context = { fundId: config.fundId, asOf, runId };
   const started = clock.now().getTime();
+  // Whatever the caller checked: a run from the future would be the store's latest for good.
+  checkNotFuture(asOf, clock.now(), 'asOf');
   const steps: StepRecord[] = [];
 
   input.onProgress?.({ kind: 'step', step: 'ingest' });
   const ingestStarted = clock.now().getTime();
-  const latest = await guarded('ingest', () => store.latest(config.fundId));
-  if (latest !== null && Date.parse(latest.asOf) === Date.parse(asOf)) {
-    // A redelivered tick: its run is stored already, so skip straight to delivering what is pending.
-    log.info('tick already stored; re-using it', { storedRunId: latest.runId });
+  const existing = await guarded('ingest', () => store.get(config.fundId, asOf));
+  if (existing !== null) {
+    // A redelivered tick: its run is stored already, so go straight to the alert step, which
+    // resumes the decision if the first attempt did not complete and delivers what is pending.
+    log.info('tick already stored; re-using it', { storedRunId: existing.runId });
     for (const name of ['ingest', 'recalibrate', 'reserve', 'persist'] as const) {
-      steps.push({ step: name, ms: 0, outcome: 'skipped', detail: `already stored by run ${latest.runId}` });
+      steps.push({
+        step: name,
+        ms: 0,
+        outcome: 'skipped',
+        detail: `already stored by run ${existing.runId}`,
+      });
     }
-    return finish(latest, false, await alertStep(input, latest, null, false, steps, log));
+    const notifications = await alertStep(input, existing, steps, log);
+    await recordCompletion(
+      input,
+      steps.filter((s) => s.step === 'alert'),
+      log,
+    );
+    return finish(existing, false, notifications);
   }
-  // Only an older run can fill in for a venue that does not answer now.
-  const lastGood = latest !== null && Date.parse(latest.asOf) < Date.parse(asOf) ? latest : null;
+  // The previous run: the newest stored before this tick (a later one, from a backfill or a late
+  // tick, is no stand-in for a venue that does not answer now).
+  const lastGood = await guarded('ingest', () => store.latestBefore(config.fundId, asOf));
   const ingest = await guarded('ingest', () => input.source.collect(config, asOf, lastGood));
   steps.push({ step: 'ingest', ms: clock.now().getTime() - ingestStarted, outcome: 'ok' });
   recordRecalibration(ingest, steps);
@@ -132,17 +145,18 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     return { run: existing, stored };
   });
   if (!run.stored) {
-    // A concurrent delivery of the same tick stored it first: its result stands, and its alerts.
+    // A concurrent delivery of the same tick stored it first: its result stands. The alert step
+    // still runs: the alert state's lock lets exactly one of the two decide.
     setOutcome(steps, 'persist', 'skipped', `already stored by run ${run.run.runId}; re-used`);
     log.info('another run stored this tick first; re-using it', { storedRunId: run.run.runId });
-    // That run decides and delivers the tick's alerts; delivering here too would race it for the
-    // same outbox items.
-    steps.push({ step: 'alert', ms: 0, outcome: 'skipped', detail: 'left to the run that stored the tick' });
-    return finish(run.run, false, { decided: [], sent: 0, failed: 0 });
   }
-  const notifications = await alertStep(input, run.run, lastGood, true, steps, log);
-  await recordCompletion(input, steps, log);
-  return finish(run.run, true, notifications);
+  const notifications = await alertStep(input, run.run, steps, log);
+  await recordCompletion(
+    input,
+    steps.filter((s) => (run.stored && s.step === 'persist') || s.step === 'alert'),
+    log,
+  );
+  return finish(run.run, run.stored, notifications);
 
   function finish(stored: StoredRun, fresh: boolean, notifications: NotificationReport): PipelineRun {
     return {
@@ -220,15 +234,15 @@ function setOutcome(
 }
 
 /**
- * Adds the persist and alert records to the stored run, so its trail has all five steps. Never
- * throws: the run is stored and alerted already, and a missing trail entry must not fail it.
+ * Appends the persist and alert records to the stored run, so its trail has all five steps (and the
+ * alert step of every retry). Never throws: the run is stored and alerted already, and a missing
+ * trail entry must not fail it.
  */
 async function recordCompletion(
   input: RunPipelineInput,
-  steps: readonly StepRecord[],
+  completed: readonly StepRecord[],
   log: PipelineLogger,
 ): Promise<void> {
-  const completed = steps.filter((s) => s.step === 'persist' || s.step === 'alert');
   try {
     await input.store.recordCompletion(input.config.fundId, input.asOf, completed);
   } catch (error) {
@@ -237,14 +251,13 @@ async function recordCompletion(
 }
 
 /**
- * Step 5. Never throws: the run is stored already, so a failure here is reported in the outcome and
- * the outbox keeps whatever could not be published.
+ * Step 5: decide (resuming any decision left undone) and deliver. Never throws: the run is stored
+ * already, so a failure here is reported in the outcome, and whatever was not done is picked up by
+ * the next run or a retry of this tick.
  */
 async function alertStep(
   input: RunPipelineInput,
   run: StoredRun,
-  previous: StoredRun | null,
-  fresh: boolean,
   steps: StepRecord[],
   log: PipelineLogger,
 ): Promise<NotificationReport> {
@@ -252,25 +265,43 @@ async function alertStep(
   const t0 = input.clock.now().getTime();
   let decided: Notification[] = [];
   try {
-    if (fresh) {
-      ({ decided } = await decideAlerts({
-        config: input.config,
-        run,
-        previous,
-        store: input.store,
-        now: input.clock.now().toISOString(),
-      }));
-    }
-    const { sent, failed } = await deliver(input.store, input.notifier, input.config.fundId);
+    const decision = await decideAlerts({
+      config: input.config,
+      run,
+      store: input.store,
+      channels: input.notifiers.map((n) => n.channel),
+      now: input.clock.now().toISOString(),
+    });
+    decided = decision.decided;
+    const { sent, failed, left } = await deliver(input.store, input.notifiers, input.config.fundId, {
+      owner: input.runId,
+      now: () => input.clock.now(),
+    });
     const ms = input.clock.now().getTime() - t0;
-    const detail = `${decided.length} decided, ${sent} sent, ${failed} failed`;
-    steps.push({ step: 'alert', ms, outcome: failed > 0 ? 'failed' : 'ok', detail });
+    const notes = [
+      `${decided.length} decided`,
+      ...(decision.decidedRuns.length > 1 || decision.decidedRuns[0] !== run.asOf
+        ? [`runs decided: ${decision.decidedRuns.join(', ') || 'none'}`]
+        : []),
+      ...(decision.supersededBy === undefined
+        ? []
+        : [`a later run (${decision.supersededBy}) was decided already`]),
+      ...(decision.tooOld > 0
+        ? [`${decision.tooOld} undecided run(s) older than the resume window skipped`]
+        : []),
+      `${sent} sent`,
+      `${failed} failed`,
+      ...(left > 0 ? [`${left} left to another deliverer or channel`] : []),
+    ];
+    steps.push({ step: 'alert', ms, outcome: failed > 0 ? 'failed' : 'ok', detail: notes.join(', ') });
     if (failed > 0) log.warn('some notifications stay in the outbox for the next run', { sent, failed });
-    return { decided, sent, failed };
+    if (decision.tooOld > 0)
+      log.warn('undecided runs older than the resume window were skipped', { count: decision.tooOld });
+    return { decided, sent, failed, ...(left > 0 ? { left } : {}) };
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     steps.push({ step: 'alert', ms: input.clock.now().getTime() - t0, outcome: 'failed', detail: message });
-    log.error('alert step failed; the run is stored and pending notifications stay queued', {
+    log.error('alert step failed; the run is stored and the next run or a retry resumes the alert step', {
       error: cause,
     });
     return { decided, sent: 0, failed: 0, error: message };

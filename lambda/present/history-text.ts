@@ -3,7 +3,7 @@
  * first, with the figures a treasury team compares between runs.
  */
 
-import type { RunSummary } from '../pipeline/ports.ts';
+import type { RunSummary } from '../run/stored-run.ts';
 import { formatCoverage, formatTable, formatUsd } from './format.ts';
 import { sparkline } from './sparkline.ts';
 

@@ -6,7 +6,7 @@
  */
 
 import { coverageThresholds } from '../model/coverage.ts';
-import type { RunSummary, StoredRun } from '../pipeline/ports.ts';
+import type { RunSummary, StoredRun } from '../run/stored-run.ts';
 import { formatCoverage, formatPercent, formatUsd } from './format.ts';
 import { fundToOpenInterestChart } from './growth-chart.ts';
 import { balanceChart, barChart, type ChartPoint, coverageChart, escapeXml } from './svg-charts.ts';

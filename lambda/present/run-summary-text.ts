@@ -3,8 +3,8 @@
  * the engine's reserve tables, then how the steps went, the data flags and the alerts.
  */
 
-import type { StoredRun } from '../pipeline/ports.ts';
 import type { RunOutcome } from '../pipeline/run-outcome.ts';
+import type { StoredRun } from '../run/stored-run.ts';
 import { formatCoverage, formatUsd } from './format.ts';
 import { renderReserveSummary } from './reserve-summary.ts';
 

@@ -10,7 +10,7 @@ import { InvalidInputError } from '../model/validation.ts';
 export const SNAPSHOT_PREFIX = 'SNAP#';
 /** Sort-key prefix of overflow parts of a large snapshot body: `PART#<asOf>#<digest>#<index>`. */
 export const PART_PREFIX = 'PART#';
-/** Sort-key prefix of outbox items: `OUTBOX#<asOf>#<kind>`. */
+/** Sort-key prefix of outbox items: `OUTBOX#<asOf>#<kind>#<channel>`. */
 export const OUTBOX_PREFIX = 'OUTBOX#';
 /** Sort key of a fund's alert state. */
 export const ALERT_STATE_SK = 'ALERT#STATE';
@@ -47,7 +47,7 @@ export function partSk(asOf: string, digest: string, index: number): string {
   return `${PART_PREFIX}${canonicalTime(asOf)}#${digest}#${String(index).padStart(4, '0')}`;
 }
 
-/** Sort key of the outbox item of one notification kind of the run at `asOf`. */
-export function outboxSk(asOf: string, kind: string): string {
-  return `${OUTBOX_PREFIX}${canonicalTime(asOf)}#${kind}`;
+/** Sort key of the outbox item of one notification kind of the run at `asOf`, for one channel. */
+export function outboxSk(asOf: string, kind: string, channel: string): string {
+  return `${OUTBOX_PREFIX}${canonicalTime(asOf)}#${kind}#${channel}`;
 }

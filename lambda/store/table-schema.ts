@@ -44,7 +44,8 @@ export class TableNotReadyError extends Error {
   }
 }
 
-async function describeStatus(client: DynamoDBClient, tableName: string): Promise<string | null> {
+/** The table's status (`ACTIVE`, `CREATING`…), or null when it does not exist. */
+export async function tableStatus(client: DynamoDBClient, tableName: string): Promise<string | null> {
   try {
     const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
     return out.Table?.TableStatus ?? 'UNKNOWN';
@@ -68,7 +69,7 @@ export async function ensureTable(
   tableName: string,
   { pollMs = 50, timeoutMs = 30_000 }: { pollMs?: number; timeoutMs?: number } = {},
 ): Promise<void> {
-  let status = await describeStatus(client, tableName);
+  let status = await tableStatus(client, tableName);
   if (status === null) {
     try {
       await client.send(new CreateTableCommand({ TableName: tableName, ...TABLE_DEFINITION }));
@@ -81,6 +82,6 @@ export async function ensureTable(
   while (status !== 'ACTIVE') {
     if (Date.now() > deadline) throw new TableNotReadyError(tableName, status ?? 'MISSING');
     await new Promise((resolve) => setTimeout(resolve, pollMs));
-    status = await describeStatus(client, tableName);
+    status = await tableStatus(client, tableName);
   }
 }

@@ -29,7 +29,6 @@ const EXPECTED_ACKNOWLEDGEMENTS = [
   'AwsSolutions::AwsSolutions-CFR1 @ Backstop-test-Stateless/TransparencySite/Distribution',
   'AwsSolutions::AwsSolutions-CFR2 @ Backstop-test-Stateless/TransparencySite/Distribution',
   'AwsSolutions::AwsSolutions-CFR4 @ Backstop-test-Stateless/TransparencySite/Distribution',
-  'AwsSolutions::AwsSolutions-DDB3 @ Backstop-test-Stateless/IdempotencyTable',
   'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*] @ Backstop-test-Stateless/RecalibrateFunctionRole',
   'AwsSolutions::AwsSolutions-IAM5[Action::s3:Abort*] @ Backstop-test-Stateless/FundConfigs/DeploymentRole',
   'AwsSolutions::AwsSolutions-IAM5[Action::s3:DeleteObject*] @ Backstop-test-Stateless/FundConfigs/DeploymentRole',

@@ -6,16 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { ConsoleNotifier } from '../../alert/console-notifier.ts';
-import { SnsNotifier } from '../../alert/sns-notifier.ts';
 import { loadFundConfig } from '../../config/load-fund-config.ts';
 import { startReplayServer } from '../../ingest/replay/replay-server.ts';
 import { createVenueMarketSource } from '../../ingest/venue-market-source.ts';
 import { InvalidInputError } from '../../model/validation.ts';
+import { ConsoleNotifier } from '../../notify/console-notifier.ts';
+import { SnsNotifier } from '../../notify/sns-notifier.ts';
 import { parseAsOf } from '../../pipeline/as-of.ts';
-import type { MarketSource, Notifier, StepRecord } from '../../pipeline/ports.ts';
+import type { MarketSource, Notifier } from '../../pipeline/ports.ts';
 import { type PipelineProgress, runPipeline } from '../../pipeline/run-pipeline.ts';
 import { renderRunSummary } from '../../present/run-summary-text.ts';
+import type { StepRecord } from '../../run/step-record.ts';
 import { WORKERS_USAGE, withPathWorkers, workersOption } from '../../scale/workers-option.ts';
 import { DEFAULT_FUND_FILE } from '../fund-option.ts';
 import { type CommandIo, ExitCode, parseOptions } from '../io.ts';
@@ -88,7 +89,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
           runId: randomUUID(),
           source,
           store: opened.store,
-          notifier,
+          notifiers: [notifier],
           clock: { now: () => new Date() },
           ...(io.stderrIsTty ? { onProgress: progressReporter(io) } : {}),
           ...(pathRunner === undefined ? {} : { pathRunner }),
@@ -98,8 +99,11 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
         values.json ? `${JSON.stringify(outcome, null, 2)}\n` : renderRunSummary(outcome, run, alertTexts),
       );
       if (outcome.notifications.error !== undefined || outcome.notifications.failed > 0) {
+        const { error, failed } = outcome.notifications;
         io.stderr(
-          `error: the run is stored but ${outcome.notifications.error ?? `${outcome.notifications.failed} notification(s) could not be sent`}; they stay queued for the next run\n`,
+          error === undefined
+            ? `error: the run is stored but ${failed} notification(s) could not be sent; they stay queued in the outbox for the next run\n`
+            : `error: the run is stored but its alert step failed (${error}); the next run or a retry of this tick resumes it\n`,
         );
         return ExitCode.Failure;
       }

@@ -2,7 +2,7 @@
  * What a fund-balance source returns, and how coins are priced. An unavailable balance is an error
  * ({@link BalanceUnavailableError}), never a zero: the run's status becomes UNKNOWN.
  */
-import type { DataFlag, Observation } from '../../pipeline/ports.ts';
+import type { DataFlag, Observation } from '../../run/observation.ts';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 
 /** A fund balance in USD with its audit trail. */

@@ -3,14 +3,14 @@
  * BALANCE_UNAVAILABLE flag: the run's status is then UNKNOWN, never a zero balance.
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { BalanceSource } from '../../config/fund-config.ts';
-import type { DataFlag, Observation } from '../../pipeline/ports.ts';
+import { type BalanceSource, MAX_FUND_USD } from '../../config/fund-config.ts';
+import type { DataFlag, Observation } from '../../run/observation.ts';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import type { VenueApi } from '../venues/registry.ts';
 import { observation } from '../venues/venue-adapter.ts';
 import type { PriceBook } from './balance-reading.ts';
 import { readEvmBalance } from './evm-balance.ts';
-import { readSsmBalance } from './ssm-balance.ts';
+import { readSecret, readSsmBalance } from './ssm-balance.ts';
 import { readVenuePool } from './venue-pool.ts';
 
 /** What the balance readers need from the outside. */
@@ -59,15 +59,18 @@ export async function readBalance(
         };
       case 'venue-pool': {
         const r = await readVenuePool(deps.venueHttp, source, prices, asOf);
-        return { fundBalanceUsd: r.amountUsd, observations: r.observations, flags: r.flags };
+        return bounded(r.amountUsd, r.observations, r.flags);
       }
       case 'ssm': {
         const r = await readSsmBalance(deps.ssm(source.region), source.parameterName, now);
-        return { fundBalanceUsd: r.amountUsd, observations: r.observations, flags: r.flags };
+        return bounded(r.amountUsd, r.observations, r.flags);
       }
       case 'evm': {
-        const r = await readEvmBalance(deps.evmHttp(source.rpcUrl), source, prices, now);
-        return { fundBalanceUsd: r.amountUsd, observations: r.observations, flags: r.flags };
+        const secret = source.rpcUrlSecret;
+        const rpcUrl =
+          source.rpcUrl ?? (secret === undefined ? '' : await readSecret(deps.ssm(secret.region), secret));
+        const r = await readEvmBalance(deps.evmHttp(rpcUrl), source, prices, now);
+        return bounded(r.amountUsd, r.observations, r.flags);
       }
       case 'sum':
         return await readSum(source.sources, deps, prices, asOf, now);
@@ -104,4 +107,27 @@ async function readSum(
     return { fundBalanceUsd: null, observations, flags };
   }
   return { fundBalanceUsd: parts.reduce((a, p) => a + (p.fundBalanceUsd ?? 0), 0), observations, flags };
+}
+
+/**
+ * A balance read from outside above {@link MAX_FUND_USD} is a unit slip, not a fund: unavailable
+ * (status UNKNOWN) with its observations kept, never a coverage computed on it.
+ */
+function bounded(
+  amountUsd: number,
+  observations: readonly Observation[],
+  flags: readonly DataFlag[],
+): BalanceOutcome {
+  if (amountUsd <= MAX_FUND_USD) return { fundBalanceUsd: amountUsd, observations, flags };
+  return {
+    fundBalanceUsd: null,
+    observations,
+    flags: [
+      ...flags,
+      {
+        code: 'BALANCE_IMPLAUSIBLE',
+        detail: `balance ${amountUsd} USD > ${MAX_FUND_USD}; treated as unavailable`,
+      },
+    ],
+  };
 }

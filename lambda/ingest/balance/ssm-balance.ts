@@ -3,6 +3,7 @@
  * SecureString). Anything else is unavailable, never zero.
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { type SecretRef, ssmNameOf } from '../../config/secret-ref.ts';
 import { observation } from '../venues/venue-adapter.ts';
 import { type BalanceReading, BalanceUnavailableError } from './balance-reading.ts';
 
@@ -45,4 +46,23 @@ export async function readSsmBalance(
     ],
     flags: [],
   };
+}
+
+/**
+ * Reads a secret (an RPC URL with an API key…) at run time: an SSM SecureString by name, or a
+ * Secrets Manager secret through SSM's `/aws/reference/secretsmanager/` path — one client, one
+ * action (`ssm:GetParameter`), and the value never passes through the environment or a config.
+ *
+ * @throws BalanceUnavailableError naming the reference (never the value)
+ */
+export async function readSecret(client: SSMClient, ref: SecretRef): Promise<string> {
+  const name = ssmNameOf(ref);
+  try {
+    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const value = out.Parameter?.Value;
+    if (value === undefined || value.trim() === '') throw new Error('the parameter is empty');
+    return value.trim();
+  } catch (error) {
+    throw new BalanceUnavailableError(`secret ${name}`, (error as Error).message, { cause: error });
+  }
 }

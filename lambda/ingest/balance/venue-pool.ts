@@ -5,7 +5,7 @@
  * update time kept and an old one flagged stale.
  */
 import type { BalanceSource } from '../../config/fund-config.ts';
-import type { DataFlag, Observation } from '../../pipeline/ports.ts';
+import type { DataFlag, Observation } from '../../run/observation.ts';
 import type { VenueHttpClient } from '../http/venue-http-client.ts';
 import { poolReaderOf, type VenueApi } from '../venues/registry.ts';
 import { observation } from '../venues/venue-adapter.ts';

@@ -16,15 +16,16 @@ import {
   type StressScenario,
 } from '../../model/schemas.ts';
 import { parseOrThrow } from '../../model/validation.ts';
-import type { DataFlag } from '../../pipeline/ports.ts';
+import type { DataFlag } from '../../run/observation.ts';
 import { MarketDataUnavailableError } from '../ingest-errors.ts';
 import { VENUES } from '../venues/registry.ts';
 import type { PerpQuote } from '../venues/venue-adapter.ts';
 import type { VolChoice } from '../vol/vol-chain.ts';
 import { ewmaCorrelation } from './correlation.ts';
 import { type DepthOutcome, liquidityFields, type TierOutcome } from './liquidity-fields.ts';
+import { checkOpenInterest, type HeldOi, type OiDecision, type OiReading } from './plausibility.ts';
 import { repairCorrelation } from './psd-repair.ts';
-import { checkOiJump, quoteProblems } from './sanity.ts';
+import { quoteProblems } from './sanity.ts';
 import { defaultSeed } from './seed.ts';
 import { staleFill } from './stale-fill.ts';
 
@@ -96,6 +97,7 @@ function freshMarket(
   vol: VolChoice,
   config: FundConfig,
   last: { market: SnapshotMarket | undefined; asOf: string | undefined; now: string },
+  oi: OiDecision,
   flags: DataFlag[],
 ): SnapshotMarket {
   const m = f.fundMarket;
@@ -120,8 +122,7 @@ function freshMarket(
     });
     impliedVol = sticky.vol;
   }
-  const oi = checkOiJump(quote.openInterestUsd, last.market?.openInterestUsd);
-  if (oi.problem !== undefined) flags.push({ marketId: m.id, code: 'SANITY_OI_JUMP', detail: oi.problem });
+  flags.push(...oi.flags);
   const marketFlags = flags.filter((x) => x.marketId === m.id).map((x) => x.code);
   return {
     id: m.id,
@@ -142,9 +143,37 @@ function freshMarket(
       ...(f.realizedVol === undefined ? {} : { realizedVol: f.realizedVol }),
       stale: false,
       ...(stickyBound ? { fallbackFloorVol: sticky.vol, fallbackFloorSince: sticky.since } : {}),
+      ...(oi.oiUsd === quote.openInterestUsd ? {} : { venueOiUsd: quote.openInterestUsd }),
+      ...(oi.held === undefined ? {} : { heldOi: oi.held }),
       flags: [...new Set(marketFlags)],
     },
   };
+}
+
+/** Whether a market's fetch is used as is (a sane quote and a vol), as {@link assembleSnapshot} decides. */
+function usable(f: MarketFetch): f is MarketFetch & { quote: PerpQuote; vol: VolChoice } {
+  return f.quote !== undefined && f.vol !== undefined && quoteProblems(f.quote).length === 0;
+}
+
+/** The OI readings of the markets used fresh, with what the last run used and held. */
+function oiReadings(
+  fetches: readonly MarketFetch[],
+  lastById: ReadonlyMap<string, SnapshotMarket>,
+): OiReading[] {
+  return fetches.filter(usable).map((f) => {
+    const last = lastById.get(f.fundMarket.id);
+    const held = (last?.provenance as { heldOi?: HeldOi } | undefined)?.heldOi;
+    return {
+      marketId: f.fundMarket.id,
+      venue: f.fundMarket.venue,
+      underlying: f.quote.baseCoin.toUpperCase(),
+      freshOiUsd: f.quote.openInterestUsd,
+      dailyVolumeUsd: f.quote.dailyVolumeUsd,
+      ...(last === undefined
+        ? {}
+        : { last: { oiUsd: last.openInterestUsd, ...(held === undefined ? {} : { held }) } }),
+    };
+  });
 }
 
 /** Fresh correlations where two markets share enough days, else the last snapshot's, else 1. */
@@ -203,6 +232,7 @@ export function assembleSnapshot(args: {
   const flags: DataFlag[] = [];
   let degraded = false;
   const lastById = new Map(lastGood?.snapshot.markets.map((m) => [m.id, m]) ?? []);
+  const oiDecisions = checkOpenInterest(oiReadings(fetches, lastById), config.data.plausibility, asOf);
   const usedFresh: boolean[] = [];
   // Depth and tiers ride on top of the fresh or stale-filled market: their own fallbacks and flags.
   const withLiquidity = (f: MarketFetch, market: SnapshotMarket): SnapshotMarket => {
@@ -246,9 +276,11 @@ export function assembleSnapshot(args: {
       problems.push('no implied-vol source answered and no realized vol');
     if (problems.length === 0 && f.quote !== undefined && f.vol !== undefined) {
       usedFresh.push(true);
+      const oi = oiDecisions.get(m.id) ?? { oiUsd: f.quote.openInterestUsd, flags: [], degraded: false };
+      degraded ||= oi.degraded;
       return withLiquidity(
         f,
-        freshMarket(f, f.quote, f.vol, config, { market: last, asOf: lastGood?.asOf, now: asOf }, flags),
+        freshMarket(f, f.quote, f.vol, config, { market: last, asOf: lastGood?.asOf, now: asOf }, oi, flags),
       );
     }
     usedFresh.push(false);

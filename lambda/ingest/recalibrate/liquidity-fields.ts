@@ -6,7 +6,7 @@
  */
 import type { FundMarket } from '../../config/fund-config.ts';
 import type { DepthPoint, LeverageBucket, SnapshotMarket } from '../../model/schemas.ts';
-import type { DataFlag } from '../../pipeline/ports.ts';
+import type { DataFlag } from '../../run/observation.ts';
 import type { TierChoice } from '../liquidity/tiers.ts';
 import { defaultMaxLeverage, type MarginTierSource } from '../venues/registry.ts';
 import { staleDepth } from './stale-fill.ts';

@@ -6,7 +6,7 @@
  */
 import type { FundMarket } from '../../config/fund-config.ts';
 import type { DepthPoint, LeverageBucket, SnapshotMarket } from '../../model/schemas.ts';
-import type { DataFlag } from '../../pipeline/ports.ts';
+import type { DataFlag } from '../../run/observation.ts';
 import type { PerpQuote } from '../venues/venue-adapter.ts';
 import { MAX_IMPLIED_VOL } from './sanity.ts';
 

@@ -3,7 +3,7 @@
  * the raw numbers kept as observations for the audit trail.
  */
 import { z } from 'zod';
-import type { Observation } from '../../pipeline/ports.ts';
+import type { Observation } from '../../run/observation.ts';
 import { VenueResponseError } from '../http/errors.ts';
 import { type DepthSummary, mergeDepth, type OrderBook, summariseDepth } from '../liquidity/depth.ts';
 import type { MarginTable } from '../liquidity/tiers.ts';

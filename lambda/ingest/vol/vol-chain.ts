@@ -3,7 +3,7 @@
  * answers with a sane IV wins; each source that fails leaves a flag saying why.
  */
 import type { VolSource } from '../../config/fund-config.ts';
-import type { DataFlag } from '../../pipeline/ports.ts';
+import type { DataFlag } from '../../run/observation.ts';
 import { ivProblem } from '../recalibrate/sanity.ts';
 
 /** How to read each kind of source; injected so the chain is testable without HTTP. */

@@ -6,7 +6,7 @@
 import { fundToOpenInterest } from '../../manage/growth.ts';
 import { coverageThresholds } from '../../model/coverage.ts';
 import type { ReserveResult } from '../../model/schemas.ts';
-import type { RunSummary, StoredRun } from '../../pipeline/ports.ts';
+import type { RunSummary, StoredRun } from '../../run/stored-run.ts';
 import { formatPercent } from '../format.ts';
 import {
   FEED_VERSION,

@@ -3,7 +3,8 @@
  * the latest stored run and a year of daily history, to any place that stores files (a local folder
  * for `backstop publish`, an S3 bucket behind CloudFront for the deployed function).
  */
-import type { SnapshotStore, StoredRun } from '../../pipeline/ports.ts';
+import type { SnapshotStore } from '../../pipeline/ports.ts';
+import type { StoredRun } from '../../run/stored-run.ts';
 import { buildFeed, dailyHistory, FEED_HISTORY_DAYS, historyPoint, runHistoryPoint } from './feed.ts';
 import { type TransparencyFeed, TransparencyFeedSchema } from './feed-schema.ts';
 import { FEED_FILE, renderTransparencyPage } from './page.ts';

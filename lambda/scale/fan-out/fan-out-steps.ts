@@ -22,9 +22,10 @@ import {
 } from '../../model/engines/path/path-partial.ts';
 import { simulationOfSnapshot } from '../../model/engines/path/path-simulation.ts';
 import type { MarketSnapshot } from '../../model/schemas.ts';
-import type { IngestOutcome, MarketSource, StoredRun } from '../../pipeline/ports.ts';
+import type { IngestOutcome, MarketSource } from '../../pipeline/ports.ts';
 import type { RunOutcome } from '../../pipeline/run-outcome.ts';
 import { type RunPipelineInput, runPipeline } from '../../pipeline/run-pipeline.ts';
+import type { StoredRun } from '../../run/stored-run.ts';
 import { compressJson, decompressJson } from '../../store/body-codec.ts';
 import type { ScratchStore } from './scratch-store.ts';
 import { pathsNeededIn, storedPartialsRunner } from './stored-runner.ts';

@@ -4,12 +4,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { evaluateAlerts } from '../../../lambda/alert/alert-policy.ts';
 import { deliver } from '../../../lambda/alert/outbox.ts';
-import { SnsNotifier } from '../../../lambda/alert/sns-notifier.ts';
 import { FundAlertsSchema, resolveAlerts } from '../../../lambda/config/fund-config.ts';
-import type { Notifier, OutboxItem } from '../../../lambda/pipeline/ports.ts';
+import { SnsNotifier } from '../../../lambda/notify/sns-notifier.ts';
+import type { Notifier } from '../../../lambda/pipeline/ports.ts';
+import { messageIdOf, type OutboxItem } from '../../../lambda/run/notification.ts';
 import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
 import { outboxItem, reserveResult } from '../../unit/alert/result-fixtures.ts';
+
+/** A deliverer whose clock is the real one: leases are far longer than a test. */
+const DELIVERER = { owner: 'test-run', now: () => new Date() };
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const sns = mockClient(SNSClient);
@@ -66,7 +70,7 @@ describe('outbox', () => {
     const later = outboxItem({ asOf: '2026-11-22T04:15:00.000Z' }, { asOf: '2026-11-22T04:15:00.000Z' });
 
     expect(await store.enqueue([later, coverage])).toEqual({ enqueued: [later, coverage] });
-    // Only what this call wrote comes back: a racing run withdraws its own items, not another's.
+    // Only what this call wrote comes back.
     expect(await store.enqueue([coverage, data])).toEqual({ enqueued: [data] });
 
     const pending = await store.pending('demo-perps');
@@ -84,15 +88,15 @@ describe('outbox', () => {
     snsEndpoint();
     await store.enqueue([coverage, data]);
 
-    const first = await deliver(store, snsNotifier(), 'demo-perps');
+    const first = await deliver(store, [snsNotifier()], 'demo-perps', DELIVERER);
 
     expect({ sent: first.sent, failed: first.failed }).toEqual({ sent: 1, failed: 1 });
     expect(first.failures[0]?.notification.kind).toBe('COVERAGE');
     expect(String(first.failures[0]?.error)).toBe('Error: Throttling: Rate exceeded');
     expect((await store.pending('demo-perps')).map((i) => i.notification.kind)).toEqual(['COVERAGE']);
 
-    const second = await deliver(store, snsNotifier(), 'demo-perps');
-    const third = await deliver(store, snsNotifier(), 'demo-perps');
+    const second = await deliver(store, [snsNotifier()], 'demo-perps', DELIVERER);
+    const third = await deliver(store, [snsNotifier()], 'demo-perps', DELIVERER);
 
     expect({ sent: second.sent, failed: second.failed }).toEqual({ sent: 1, failed: 0 });
     expect({ sent: third.sent, failed: third.failed }).toEqual({ sent: 0, failed: 0 });
@@ -108,6 +112,7 @@ describe('outbox', () => {
     const store = await freshStore();
     const published: string[] = [];
     const picky: Notifier = {
+      channel: 'sns',
       publish: async (item: OutboxItem) => {
         if (item.notification.kind === 'DATA') throw new Error('endpoint rejected');
         published.push(item.notification.kind);
@@ -115,8 +120,8 @@ describe('outbox', () => {
     };
     await store.enqueue([data, coverage]);
 
-    expect((await deliver(store, picky, 'demo-perps')).sent).toBe(1);
-    expect((await deliver(store, picky, 'demo-perps')).failed).toBe(1);
+    expect((await deliver(store, [picky], 'demo-perps', DELIVERER)).sent).toBe(1);
+    expect((await deliver(store, [picky], 'demo-perps', DELIVERER)).failed).toBe(1);
     expect(published).toEqual(['COVERAGE']);
     expect((await store.pending('demo-perps')).map((i) => i.notification.kind)).toEqual(['DATA']);
   });
@@ -135,17 +140,112 @@ describe('outbox', () => {
       await store.enqueue(
         notifications.map((notification) => ({
           notification,
+          channel: 'sns',
+          messageId: messageIdOf(notification),
           snapshotKey: `FUND#demo-perps / SNAP#${asOf}`,
           result,
           previous: null,
         })),
       );
       expect(await store.putAlertState(next)).toEqual({ won: true });
-      await deliver(store, snsNotifier(), 'demo-perps');
+      await deliver(store, [snsNotifier()], 'demo-perps', DELIVERER);
     }
 
     expect(accepted).toEqual(['[BREACH] demo-perps insurance fund at 72.0% of required reserve']);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
     expect(await store.pending('demo-perps')).toEqual([]);
+  });
+
+  it('lets exactly one of two concurrent deliverers publish each item', async () => {
+    const store = await freshStore();
+    snsEndpoint();
+    await store.enqueue([coverage, data]);
+
+    const [a, b] = await Promise.all([
+      deliver(store, [snsNotifier()], 'demo-perps', { owner: 'a', now: () => new Date() }),
+      deliver(store, [snsNotifier()], 'demo-perps', { owner: 'b', now: () => new Date() }),
+    ]);
+
+    expect(a.sent + b.sent).toBe(2);
+    expect(a.left + b.left).toBe(2);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect([...accepted].sort()).toEqual([
+      '[BREACH] demo-perps insurance fund at 72.0% of required reserve',
+      '[DATA] demo-perps market data degraded: 1 flag: MISSING SOL-PERP',
+    ]);
+  });
+
+  it('waits for the lease of a deliverer that died holding an item, then delivers it once', async () => {
+    const store = await freshStore();
+    snsEndpoint();
+    await store.enqueue([coverage]);
+    const t0 = Date.parse('2026-11-22T04:00:00.000Z');
+    // A deliverer claimed the item and was killed before publishing.
+    expect(await store.claim(coverage, { owner: 'dead', untilMs: t0 + 120_000 }, t0)).toBe(true);
+
+    const during = await deliver(store, [snsNotifier()], 'demo-perps', {
+      owner: 'next',
+      now: () => new Date(t0 + 60_000),
+    });
+    const after = await deliver(store, [snsNotifier()], 'demo-perps', {
+      owner: 'next',
+      now: () => new Date(t0 + 121_000),
+    });
+
+    expect({ sent: during.sent, left: during.left }).toEqual({ sent: 0, left: 1 });
+    expect({ sent: after.sent, left: after.left }).toEqual({ sent: 1, left: 0 });
+    expect(accepted).toEqual(['[BREACH] demo-perps insurance fund at 72.0% of required reserve']);
+  });
+
+  it('delivers and acknowledges each channel apart: a failing channel holds back only itself', async () => {
+    const store = await freshStore();
+    snsEndpoint();
+    const published: string[] = [];
+    const webhook: Notifier = {
+      channel: 'webhook',
+      publish: async () => {
+        throw new Error('webhook down');
+      },
+    };
+    const console: Notifier = {
+      channel: 'console',
+      publish: async (item) => {
+        published.push(`${item.channel} ${item.messageId}`);
+      },
+    };
+    await store.enqueue([
+      { ...coverage, channel: 'console' },
+      { ...coverage, channel: 'webhook' },
+    ]);
+
+    const report = await deliver(store, [webhook, console], 'demo-perps', DELIVERER);
+
+    expect({ sent: report.sent, failed: report.failed }).toEqual({ sent: 1, failed: 1 });
+    expect(published).toEqual(['console demo-perps/2026-11-22T04:00:00.000Z/COVERAGE/BREACH']);
+    expect((await store.pending('demo-perps')).map((i) => i.channel)).toEqual(['webhook']);
+  });
+
+  it('keeps a delivered item as a tombstone, so enqueueing it again sends nothing, and prunes it after a day', async () => {
+    const store = await freshStore();
+    snsEndpoint();
+    await store.enqueue([coverage]);
+    await deliver(store, [snsNotifier()], 'demo-perps', DELIVERER);
+
+    expect(await store.enqueue([coverage])).toEqual({ enqueued: [] });
+    expect(await store.pending('demo-perps')).toEqual([]);
+    expect(await store.prune('demo-perps', Date.now() - 60_000)).toBe(0);
+    expect(await store.prune('demo-perps', Date.now() + 60_000)).toBe(1);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('leaves an item of a channel not configured here for a deliverer that has it', async () => {
+    const store = await freshStore();
+    snsEndpoint();
+    await store.enqueue([{ ...coverage, channel: 'pagerduty' }]);
+
+    const report = await deliver(store, [snsNotifier()], 'demo-perps', DELIVERER);
+
+    expect({ sent: report.sent, left: report.left }).toEqual({ sent: 0, left: 1 });
+    expect((await store.pending('demo-perps')).map((i) => i.channel)).toEqual(['pagerduty']);
   });
 });

@@ -3,7 +3,7 @@
  * runbook uses it to read production history: here the table lives in a dynalite the test started.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RunSummary } from '../../../lambda/pipeline/ports.ts';
+import type { RunSummary } from '../../../lambda/run/stored-run.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
 import { DEMO_OPEN_INTEREST_USD } from '../pipeline/support.ts';
 import { type CliWorkspace, cliWorkspace } from './cli-support.ts';

@@ -12,7 +12,7 @@ import { parse } from 'csv-parse/sync';
 import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../lambda/cli/local-store.ts';
-import type { StoredRun } from '../../../lambda/pipeline/ports.ts';
+import type { StoredRun } from '../../../lambda/run/stored-run.ts';
 import { REPO_ROOT } from '../pipeline/support.ts';
 import { type CliResult, type CliWorkspace, cliWorkspace } from './cli-support.ts';
 

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../../lambda/pipeline/ports.ts';
 import type { RunOutcome } from '../../../lambda/pipeline/run-outcome.ts';
+import type { RunSummary } from '../../../lambda/run/stored-run.ts';
 import { DEMO_OPEN_INTEREST_USD } from '../pipeline/support.ts';
 import { type CliResult, type CliWorkspace, cliWorkspace } from './cli-support.ts';
 

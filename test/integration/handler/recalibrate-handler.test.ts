@@ -157,7 +157,8 @@ describe('recalibrate handler', () => {
     const { handler } = await freshHandler();
     const before = s3.requests.length;
     await handler({ fundId: 'demo-perps', scheduledTime: TICK }, lambdaContext('req-c1'));
-    await handler({ fundId: 'demo-perps', scheduledTime: '2026-11-22T05:15:00Z' }, lambdaContext('req-c2'));
+    // An earlier tick: one after the test clock's now (05:00:41) would be refused as from the future.
+    await handler({ fundId: 'demo-perps', scheduledTime: '2026-11-22T04:45:00Z' }, lambdaContext('req-c2'));
     expect(s3.requests.slice(before)).toEqual([`GET /${BUCKET}/funds/demo-perps.json`]);
   });
 
@@ -272,6 +273,15 @@ describe('recalibrate handler', () => {
     [
       { fundId: 'broken-fund' },
       `fund config s3://${BUCKET}/funds/broken-fund.json: description: expected string, received number, got 42`,
+    ],
+    // Finding 3: a tick from the future would be the store's latest run for good.
+    [
+      { fundId: 'demo-perps', scheduledTime: '9999-12-31T00:00:00Z' },
+      'scheduler payload: scheduledTime: "9999-12-31T00:00:00Z" is in the future (more than 5 minutes after now, 2026-11-22T05:00:41.000Z)',
+    ],
+    [
+      { fundId: 'demo-perps', scheduledTime: '2026-11-22T03:59:00Z' },
+      "scheduler payload: scheduledTime: the tick of 2026-11-22T03:59:00.000Z is older than the schedule's maximum tick age of 60 minutes (now 2026-11-22T05:00:41.000Z)",
     ],
   ])('rejects the bad payload %j with a clear error, logged, and runs nothing', async (event, message) => {
     const { handler, store } = await freshHandler();

@@ -20,7 +20,7 @@ import {
 import { symmetricEigen } from '../../../lambda/model/linalg/jacobi-eigen.ts';
 import { computeReserve, MODEL_VERSION } from '../../../lambda/model/reserve.ts';
 import { type MarketSnapshot, MarketSnapshotSchema } from '../../../lambda/model/schemas.ts';
-import type { StoredRun } from '../../../lambda/pipeline/ports.ts';
+import type { StoredRun } from '../../../lambda/run/stored-run.ts';
 
 const T = '2026-11-22T00:00:00.000Z';
 const minutesBefore = (n: number) => new Date(Date.parse(T) - n * 60_000).toISOString();
@@ -295,15 +295,16 @@ describe('one venue down while the others answer', () => {
     ]);
   });
 
-  it('keeps the last OI when it falls more than tenfold without confirmation', async () => {
+  it('keeps the last OI when it falls by more than half without confirmation, and goes DEGRADED', async () => {
     const last = await source().collect(config, minutesBefore(15), null);
     const inflated = structuredClone(last.snapshot);
     const btc = inflated.markets[0] as { openInterestUsd: number };
     btc.openInterestUsd *= 20;
     const { snapshot, flags } = await source().collect(config, T, stored(inflated));
     expect(snapshot.markets[0]?.openInterestUsd).toBe(btc.openInterestUsd);
+    expect(snapshot.dataQuality?.degraded).toBe(true);
     expect(flags).toContainEqual(
-      expect.objectContaining({ marketId: 'BTC-PERP-BINANCE', code: 'SANITY_OI_JUMP' }),
+      expect.objectContaining({ marketId: 'BTC-PERP-BINANCE', code: 'OI_DROP_HELD' }),
     );
   });
 

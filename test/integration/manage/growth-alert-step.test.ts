@@ -28,20 +28,11 @@ describe('decideAlerts: GROWTH', () => {
     const real = new DynamoSnapshotStore({ tableName: await dynamo.newTable(), client: dynamo.client });
     const queries: { from?: string | undefined; to?: string | undefined }[] = [];
     const store: SnapshotStore = {
-      putRun: (run) => real.putRun(run),
-      recordCompletion: (fundId, asOf, steps) => real.recordCompletion(fundId, asOf, steps),
-      latest: (fundId) => real.latest(fundId),
-      get: (fundId, asOf) => real.get(fundId, asOf),
-      history: (fundId, query) => real.history(fundId, query),
+      ...real,
       summaries: (fundId, query = {}) => {
         queries.push({ from: query.from, to: query.to });
         return real.summaries(fundId, query);
       },
-      getAlertState: (fundId) => real.getAlertState(fundId),
-      putAlertState: (next) => real.putAlertState(next),
-      enqueue: (items) => real.enqueue(items),
-      pending: (fundId) => real.pending(fundId),
-      ack: (item) => real.ack(item),
     };
     // Same book (the fixture's open interest) every time; the balance falls from 4e8 to 3e8 against
     // a requirement of 2e8: fund / OI is down 25%, coverage is still 150%.
@@ -58,8 +49,8 @@ describe('decideAlerts: GROWTH', () => {
     const { decided } = await decideAlerts({
       config: await demoFund(),
       run,
-      previous: null,
       store,
+      channels: ['sns'],
       now: day(30),
     });
 
@@ -70,8 +61,13 @@ describe('decideAlerts: GROWTH', () => {
       /^demo-perps fund\/OI fell 25\.0% in 30 days \(.+\), coverage still 150.0%$/,
     );
     expect(queries).toEqual([
+      // The runs still to decide (none before this one within the resume window)…
+      { from: new Date(T0 + 30 * DAY_MS - 24 * 3_600_000).toISOString(), to: day(30) },
+      // …the GROWTH reference day and the drawdown window…
       { from: day(0), to: day(1) },
       { from: new Date(T0 + 30 * DAY_MS - 8 * 3_600_000).toISOString(), to: day(30) },
+      // …and the previous run, for "what changed" in the outbox item.
+      { from: undefined, to: new Date(T0 + 30 * DAY_MS - 1).toISOString() },
     ]);
   });
 });

@@ -6,9 +6,9 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SnsNotifier } from '../../../lambda/alert/sns-notifier.ts';
 import type { FundConfig } from '../../../lambda/config/fund-config.ts';
 import { type ReplayServer, startReplayServer } from '../../../lambda/ingest/replay/replay-server.ts';
+import { SnsNotifier } from '../../../lambda/notify/sns-notifier.ts';
 import { PipelineStepError } from '../../../lambda/pipeline/errors.ts';
 import type { MarketSource } from '../../../lambda/pipeline/ports.ts';
 import { runPipeline } from '../../../lambda/pipeline/run-pipeline.ts';
@@ -50,7 +50,7 @@ describe('runPipeline', () => {
   });
 
   const run = (asOf: string, runId = `run-${asOf}`) =>
-    runPipeline({ config, asOf, runId, source, store, notifier, clock: testClock(asOf) });
+    runPipeline({ config, asOf, runId, source, store, notifiers: [notifier], clock: testClock(asOf) });
 
   const published = () => sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
 
@@ -120,7 +120,7 @@ describe('runPipeline', () => {
     expect(published()).toHaveLength(first.outcome.notifications.sent);
   });
 
-  it('lets only one of two concurrent deliveries of a tick store it and alert', async () => {
+  it('lets only one of two concurrent deliveries of a tick store it, and only one decide its alerts', async () => {
     const [a, b] = await Promise.all([run(T0, 'delivery-a'), run(T0, 'delivery-b')]);
 
     const winner = a.outcome.stored ? a : b;
@@ -132,11 +132,17 @@ describe('runPipeline', () => {
       ['recalibrate', 'ok'],
       ['reserve', 'ok'],
       ['persist', 'skipped'],
-      ['alert', 'skipped'],
+      ['alert', 'ok'],
     ]);
-    expect(loser.outcome.notifications).toEqual({ decided: [], sent: 0, failed: 0 });
+    // Whichever reached the alert step first decided; the other found the tick decided.
+    const decided = [...a.outcome.notifications.decided, ...b.outcome.notifications.decided];
+    const status = winner.run.result.coverageStatus;
+    expect(decided.map((n) => `${n.kind}:${n.status}`)).toEqual([`COVERAGE:${status}`]);
     expect(await store.summaries('demo-perps')).toHaveLength(1);
-    expect(published()).toHaveLength(winner.outcome.notifications.decided.length);
+    expect(published().map((p) => p.MessageAttributes?.messageId?.StringValue)).toEqual([
+      `demo-perps/${T0}/COVERAGE/${status}`,
+    ]);
+    expect(a.outcome.notifications.sent + b.outcome.notifications.sent).toBe(1);
   });
 
   it('stores a DEGRADED run and sends a DATA alert when a venue is down past the staleness limit', async () => {
@@ -204,7 +210,7 @@ describe('runPipeline', () => {
       runId: 'r',
       source: broken,
       store,
-      notifier,
+      notifiers: [notifier],
       clock: testClock(T0),
     });
 

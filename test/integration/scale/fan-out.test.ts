@@ -4,9 +4,9 @@
  * single-process pipeline stores, over several adaptive rounds and many batches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsoleNotifier } from '../../../lambda/alert/console-notifier.ts';
 import type { FundConfig } from '../../../lambda/config/fund-config.ts';
 import { type ReplayServer, startReplayServer } from '../../../lambda/ingest/replay/replay-server.ts';
+import { ConsoleNotifier } from '../../../lambda/notify/console-notifier.ts';
 import { runPipeline } from '../../../lambda/pipeline/run-pipeline.ts';
 import {
   coordinate,
@@ -46,7 +46,7 @@ describe('the fan-out, in one process', () => {
     return {
       source: replaySource(replay),
       store: new DynamoSnapshotStore({ tableName: await dynamo.newTable(), client: dynamo.client }),
-      notifier: new ConsoleNotifier({ write: (t) => alerts.push(t) }),
+      notifiers: [new ConsoleNotifier({ write: (t) => alerts.push(t) })],
       clock: testClock(T0),
       scratch: memoryScratch(),
     };

@@ -5,7 +5,7 @@ import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../lambda/model/validation.ts';
-import type { AlertState } from '../../../lambda/pipeline/ports.ts';
+import type { AlertState } from '../../../lambda/run/alert-state.ts';
 import {
   bodyDigest,
   compressJson,
@@ -402,7 +402,9 @@ describe('embedded store persistence', () => {
       const holder = await startEmbeddedDynamo({ path: folder });
       await expect(startEmbeddedDynamo({ path: folder })).rejects.toThrow(EmbeddedStoreBusyError);
       await expect(startEmbeddedDynamo({ path: folder })).rejects.toThrow(
-        `embedded store ${folder} is in use by process ${process.pid}; wait for it to finish or stop it`,
+        new RegExp(
+          `^embedded store ${folder} is in use by process ${process.pid} since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; wait for it to finish or stop it$`,
+        ),
       );
       await holder.close();
 

@@ -4,7 +4,8 @@
  * nothing and hide the item-size problem).
  */
 import { type MarketSnapshot, MarketSnapshotSchema } from '../../../lambda/model/schemas.ts';
-import type { Observation, StoredRun } from '../../../lambda/pipeline/ports.ts';
+import type { Observation } from '../../../lambda/run/observation.ts';
+import type { StoredRun } from '../../../lambda/run/stored-run.ts';
 import { reserveResult } from '../../unit/alert/result-fixtures.ts';
 
 /** Deterministic uniform [0, 1) (Park–Miller), so fixtures are identical on every run. */

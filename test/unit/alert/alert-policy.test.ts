@@ -8,7 +8,8 @@ import {
   evaluateAlerts,
 } from '../../../lambda/alert/alert-policy.ts';
 import { type FundAlerts, FundAlertsSchema, resolveAlerts } from '../../../lambda/config/fund-config.ts';
-import type { AlertState, DataFlag } from '../../../lambda/pipeline/ports.ts';
+import type { AlertState } from '../../../lambda/run/alert-state.ts';
+import type { DataFlag } from '../../../lambda/run/observation.ts';
 import { reserveResult } from './result-fixtures.ts';
 
 /** Defaults of DESIGN.md §7: warn < 1, breach < 0.8, hysteresis 0.02, reminders 6 h, drawdown 10%/25% in 8 h. */

@@ -5,7 +5,8 @@ import { renderChatbot } from '../../../lambda/alert/render-chatbot.ts';
 import { renderEmail } from '../../../lambda/alert/render-email.ts';
 import { MAX_SUBJECT_CHARS, renderSubject } from '../../../lambda/alert/render-facts.ts';
 import { FundAlertsSchema, resolveAlerts } from '../../../lambda/config/fund-config.ts';
-import type { AlertState, OutboxItem } from '../../../lambda/pipeline/ports.ts';
+import type { AlertState } from '../../../lambda/run/alert-state.ts';
+import type { OutboxItem } from '../../../lambda/run/notification.ts';
 import { BREACH_EMAIL, outboxItem, reserveResult } from './result-fixtures.ts';
 
 describe('renderEmail', () => {

@@ -3,7 +3,7 @@
  * the engine). The base case: required 2.0e8 = 1.25 × ES 1.6e8 (BTC 9e7 + ETH 5e7 + SOL 2e7).
  */
 import { type ReserveResult, ReserveResultSchema, type RunStatus } from '../../../lambda/model/schemas.ts';
-import type { Notification, OutboxItem } from '../../../lambda/pipeline/ports.ts';
+import { messageIdOf, type Notification, type OutboxItem } from '../../../lambda/run/notification.ts';
 
 /** Options of {@link reserveResult}. */
 export interface ResultOptions {
@@ -107,6 +107,8 @@ export function outboxItem(overrides: Partial<Notification> = {}, options: Resul
   };
   return {
     notification,
+    channel: 'sns',
+    messageId: messageIdOf(notification),
     snapshotKey: `FUND#${result.fundId} / SNAP#${result.asOf}`,
     result,
     previous: {

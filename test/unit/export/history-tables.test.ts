@@ -2,7 +2,7 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { tableToCsv, tableToParquet } from '../../../lambda/export/encode-table.ts';
 import { marketsTable, runsTable, type Table } from '../../../lambda/export/history-tables.ts';
-import type { StoredRun } from '../../../lambda/pipeline/ports.ts';
+import type { StoredRun } from '../../../lambda/run/stored-run.ts';
 import { storedRun } from '../../integration/store/run-fixtures.ts';
 
 const T1 = '2026-11-22T04:00:00.000Z';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FundMarket } from '../../../lambda/config/fund-config.ts';
-import { checkOiJump, ivProblem, quoteProblems } from '../../../lambda/ingest/recalibrate/sanity.ts';
+import { ivProblem, quoteProblems } from '../../../lambda/ingest/recalibrate/sanity.ts';
 import { defaultSeed, fnv1a32 } from '../../../lambda/ingest/recalibrate/seed.ts';
 import { staleFill } from '../../../lambda/ingest/recalibrate/stale-fill.ts';
 import { resolveVol } from '../../../lambda/ingest/vol/vol-chain.ts';
@@ -110,12 +110,12 @@ describe('sanity bounds', () => {
     expect(ivProblem(10)).toBeUndefined();
   });
 
-  it('keeps a 10x OI rise (flagged) but not a 10x fall (last value kept)', () => {
-    expect(checkOiJump(1.1e10, 1e9)).toMatchObject({ oiUsd: 1.1e10 });
-    expect(checkOiJump(1.1e10, 1e9).problem).toContain('rose 11.0x');
-    expect(checkOiJump(9e7, 1e9)).toMatchObject({ oiUsd: 1e9 });
-    expect(checkOiJump(5e9, 1e9)).toEqual({ oiUsd: 5e9 });
-    expect(checkOiJump(5e9, undefined)).toEqual({ oiUsd: 5e9 });
+  it('rejects OI and volume above 10 trillion USD and prices above a billion, which the table could not store', () => {
+    expect(quoteProblems({ priceUsd: 2e9, openInterestUsd: 1e300, dailyVolumeUsd: 1e14 })).toEqual([
+      'price 2000000000 > 1000000000',
+      'open interest 1e+300 USD > 10000000000000',
+      '24h volume 100000000000000 USD > 10000000000000',
+    ]);
   });
 });
 

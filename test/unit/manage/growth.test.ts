@@ -10,7 +10,7 @@ import {
   growthSeries,
   growthSignal,
 } from '../../../lambda/manage/growth.ts';
-import type { AlertState } from '../../../lambda/pipeline/ports.ts';
+import type { AlertState } from '../../../lambda/run/alert-state.ts';
 import { outboxItem, reserveResult } from '../alert/result-fixtures.ts';
 
 const T0 = Date.parse('2026-10-01T00:00:00.000Z');

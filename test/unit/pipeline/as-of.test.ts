@@ -22,3 +22,19 @@ describe('asOf', () => {
     },
   );
 });
+
+describe('time bounds', () => {
+  const now = new Date('2026-11-22T04:15:42.000Z');
+
+  it('refuses an --as-of more than 5 minutes in the future, naming it (finding 3)', () => {
+    expect(() => parseAsOf('9999-12-31T00:00:00Z', now)).toThrow(
+      '--as-of: "9999-12-31T00:00:00.000Z" is in the future (more than 5 minutes after now, 2026-11-22T04:15:42.000Z)',
+    );
+    expect(() => parseAsOf('2026-11-22T04:21:00Z', now)).toThrow(InvalidInputError);
+  });
+
+  it('accepts a time within the skew, and any past time (a backfill)', () => {
+    expect(parseAsOf('2026-11-22T04:20:00Z', now)).toBe('2026-11-22T04:20:00.000Z');
+    expect(parseAsOf('2020-03-12T00:00:00Z', now)).toBe('2020-03-12T00:00:00.000Z');
+  });
+});

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseSchedulerPayload } from '../../../lambda/handlers/scheduler-payload.ts';
+import type { FundConfig } from '../../../lambda/config/fund-config.ts';
+import {
+  checkTickAge,
+  maxTickAgeMinutes,
+  parseSchedulerPayload,
+} from '../../../lambda/handlers/scheduler-payload.ts';
 import { InvalidInputError } from '../../../lambda/model/validation.ts';
 
 const now = new Date('2026-11-22T04:15:42.500Z');
@@ -36,5 +41,28 @@ describe('parseSchedulerPayload', () => {
     const act = () => parseSchedulerPayload(payload, now);
     expect(act).toThrow(InvalidInputError);
     expect(act).toThrow(message);
+  });
+
+  const fund = {
+    schedule: { expression: 'rate(15 minutes)', timeZone: 'UTC', intervalMinutes: 15 },
+  } as FundConfig;
+
+  it('takes a tick up to two schedule intervals and half an hour old (60 minutes at 15), not older', () => {
+    expect(maxTickAgeMinutes(fund)).toBe(60);
+    const fresh = parseSchedulerPayload({ fundId: 'demo-perps', scheduledTime: '2026-11-22T03:16:00Z' }, now);
+    expect(() => checkTickAge(fresh, fund, now)).not.toThrow();
+    const old = parseSchedulerPayload({ fundId: 'demo-perps', scheduledTime: '2026-11-22T03:15:00Z' }, now);
+    expect(() => checkTickAge(old, fund, now)).toThrow(
+      "scheduler payload: scheduledTime: the tick of 2026-11-22T03:15:00.000Z is older than the schedule's maximum tick age of 60 minutes (now 2026-11-22T04:15:42.500Z)",
+    );
+  });
+
+  it('takes a tick up to 5 minutes early (clock skew), not later', () => {
+    expect(
+      parseSchedulerPayload({ fundId: 'demo-perps', scheduledTime: '2026-11-22T04:20:00Z' }, now).asOf,
+    ).toBe('2026-11-22T04:20:00.000Z');
+    expect(() =>
+      parseSchedulerPayload({ fundId: 'demo-perps', scheduledTime: '2026-11-22T04:21:00Z' }, now),
+    ).toThrow(InvalidInputError);
   });
 });

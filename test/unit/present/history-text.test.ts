@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../../lambda/pipeline/ports.ts';
 import { renderHistory } from '../../../lambda/present/history-text.ts';
+import type { RunSummary } from '../../../lambda/run/stored-run.ts';
 
 const run = (asOf: string, coverageRatio: number | null, status: RunSummary['status']): RunSummary => ({
   fundId: 'demo-perps',

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeReserve } from '../../../lambda/model/reserve.ts';
 import { validateSnapshot } from '../../../lambda/model/validate-snapshot.ts';
-import type { RunSummary, StoredRun } from '../../../lambda/pipeline/ports.ts';
 import { renderHtmlReport } from '../../../lambda/present/html-report.ts';
+import type { RunSummary, StoredRun } from '../../../lambda/run/stored-run.ts';
 
 const example = JSON.parse(
   readFileSync(resolve(import.meta.dirname, '../../../config/examples/snapshot.json'), 'utf8'),

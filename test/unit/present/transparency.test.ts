@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeReserve } from '../../../lambda/model/reserve.ts';
 import { validateSnapshot } from '../../../lambda/model/validate-snapshot.ts';
-import type { RunSummary, StoredRun } from '../../../lambda/pipeline/ports.ts';
 import { renderHtmlReport } from '../../../lambda/present/html-report.ts';
 import { lineChart } from '../../../lambda/present/svg-charts.ts';
 import {
@@ -19,6 +18,7 @@ import {
 } from '../../../lambda/present/transparency/feed-schema.ts';
 import { renderTransparencyPage } from '../../../lambda/present/transparency/page.ts';
 import { publishSite, type SiteFile, type SiteStore } from '../../../lambda/present/transparency/site.ts';
+import type { RunSummary, StoredRun } from '../../../lambda/run/stored-run.ts';
 
 const example = JSON.parse(
   readFileSync(resolve(import.meta.dirname, '../../../config/examples/snapshot.json'), 'utf8'),

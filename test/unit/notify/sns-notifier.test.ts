@@ -2,11 +2,11 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ConsoleNotifier } from '../../../lambda/alert/console-notifier.ts';
-import { NotifierOptionsError } from '../../../lambda/alert/errors.ts';
-import { SnsNotifier } from '../../../lambda/alert/sns-notifier.ts';
 import { InvalidInputError } from '../../../lambda/model/validation.ts';
-import { BREACH_EMAIL, outboxItem } from './result-fixtures.ts';
+import { ConsoleNotifier } from '../../../lambda/notify/console-notifier.ts';
+import { NotifierOptionsError } from '../../../lambda/notify/errors.ts';
+import { SnsNotifier } from '../../../lambda/notify/sns-notifier.ts';
+import { BREACH_EMAIL, outboxItem } from '../alert/result-fixtures.ts';
 
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const sns = mockClient(SNSClient);
@@ -35,6 +35,7 @@ describe('SnsNotifier', () => {
         fundId: { DataType: 'String', StringValue: 'demo-perps' },
         severity: { DataType: 'String', StringValue: 'BREACH' },
         kind: { DataType: 'String', StringValue: 'COVERAGE' },
+        messageId: { DataType: 'String', StringValue: 'demo-perps/2026-11-22T04:00:00.000Z/COVERAGE/BREACH' },
       },
     });
     const message = JSON.parse(input?.Message ?? '') as Record<string, unknown>;
@@ -76,6 +77,7 @@ describe('SnsNotifier', () => {
         fundId: { DataType: 'String', StringValue: 'demo-perps' },
         severity: { DataType: 'String', StringValue: 'INFO' },
         kind: { DataType: 'String', StringValue: 'RECOVERY' },
+        messageId: { DataType: 'String', StringValue: 'demo-perps/2026-11-22T04:00:00.000Z/RECOVERY/OK' },
       },
     });
   });

@@ -2,7 +2,8 @@
  * Delivers notifications through one SNS topic to email and Slack at once (DESIGN.md §7):
  * `MessageStructure: "json"` with a per-protocol payload — `default` is the AWS Chatbot custom
  * notification (Chatbot subscribes over HTTPS and reads `default`), `email` the plain text.
- * Message attributes `fundId`, `severity` and `kind` let subscriptions filter.
+ * Message attributes `fundId`, `severity` and `kind` let subscriptions filter; `messageId` is the
+ * notification's stable id, the same on a redelivery, for consumers that de-duplicate.
  */
 import {
   PublishCommand,
@@ -10,11 +11,12 @@ import {
   SNSClient,
   type SNSClientConfig,
 } from '@aws-sdk/client-sns';
-import type { Notifier, OutboxItem } from '../pipeline/ports.ts';
+import { renderChatbot } from '../alert/render-chatbot.ts';
+import { renderEmail } from '../alert/render-email.ts';
+import { renderSubject } from '../alert/render-facts.ts';
+import type { Notifier } from '../pipeline/ports.ts';
+import type { OutboxItem } from '../run/notification.ts';
 import { NotifierOptionsError } from './errors.ts';
-import { renderChatbot } from './render-chatbot.ts';
-import { renderEmail } from './render-email.ts';
-import { renderSubject } from './render-facts.ts';
 
 /** Options of {@link SnsNotifier}. */
 export interface SnsNotifierOptions {
@@ -38,6 +40,7 @@ export function publishInput(topicArn: string, item: OutboxItem): PublishCommand
       fundId: { DataType: 'String', StringValue: n.fundId },
       severity: { DataType: 'String', StringValue: n.severity },
       kind: { DataType: 'String', StringValue: n.kind },
+      messageId: { DataType: 'String', StringValue: item.messageId },
     },
   };
 }
@@ -50,6 +53,7 @@ export function publishInput(topicArn: string, item: OutboxItem): PublishCommand
  * const notifier = new SnsNotifier({ topicArn: process.env.BACKSTOP_TOPIC_ARN ?? '' });
  */
 export class SnsNotifier implements Notifier {
+  readonly channel = 'sns';
   readonly topicArn: string;
   readonly #client: SNSClient;
 

@@ -2,9 +2,11 @@
  * Local runs print their alerts instead of sending them: the very email text SNS would deliver, so
  * what a developer sees is what the risk team would read.
  */
-import type { Notifier, OutboxItem } from '../pipeline/ports.ts';
+
+import { renderEmail } from '../alert/render-email.ts';
+import type { Notifier } from '../pipeline/ports.ts';
+import type { OutboxItem } from '../run/notification.ts';
 import { NotifierOptionsError } from './errors.ts';
-import { renderEmail } from './render-email.ts';
 
 /** Options of {@link ConsoleNotifier}. */
 export interface ConsoleNotifierOptions {
@@ -19,6 +21,7 @@ export interface ConsoleNotifierOptions {
  * const notifier = new ConsoleNotifier({ write: (text) => process.stdout.write(text) });
  */
 export class ConsoleNotifier implements Notifier {
+  readonly channel = 'console';
   readonly #write: (text: string) => void;
 
   constructor(options: ConsoleNotifierOptions) {
