@@ -6,6 +6,10 @@
  *    target as shipped, `--workers 1` against `--workers 2`, interleaved; the target is ≥ 1.7×.
  *    The results must be identical (the wall-time field aside): checked on every run.
  *
+ * 2. Markets: the bench book at 10 markets and scaled to 200 (bench/synthetic-fund.ts), all at the
+ *    same fixed paths, `--workers 1`: 200 markets dense and with the factor model against 10; the
+ *    target is ≤ 25× for the factor model.
+ *
  * Prints medians of wall seconds and the CPU seconds of the child (all its threads). Wall time is
  * only meaningful on an idle machine: the load average is printed with the figures.
  */
@@ -14,9 +18,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { syntheticFund, tenMarketsV2 } from './synthetic-fund.ts';
 
 const TIMED_RUNS = 3;
 const TARGET_SPEED_UP = 1.7;
+/** Fixed paths of the markets comparison (every case the same). */
+const MARKET_PATHS = 16_384;
+const TARGET_MARKET_RATIO = 25;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = join(here, '..', 'lambda', 'cli', 'backstop.mjs');
@@ -58,21 +66,6 @@ function childCpuSeconds(): number {
   return (Number(fields[13]) + Number(fields[14])) / 100;
 }
 
-/** The ten-market bench snapshot as schemaVersion 2 (the same transformation as bench/run.ts). */
-function tenMarketsV2(): unknown {
-  const v1 = JSON.parse(readFileSync(join(here, 'ten-markets.json'), 'utf8'));
-  const { paths: _paths, ...model } = v1.model;
-  return {
-    ...v1,
-    schemaVersion: 2,
-    markets: v1.markets.map((m: { maintenanceMargin: number }) => ({
-      ...m,
-      maintenanceMargin: Math.min(m.maintenanceMargin, 0.005),
-    })),
-    model,
-  };
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'backstop-bench-scale-'));
 try {
   const env = { ...process.env, NODE_COMPILE_CACHE: join(dir, 'cache') };
@@ -104,6 +97,33 @@ try {
   console.log(
     `speed-up      ${speedUp.toFixed(2)}x with two workers (target >= ${TARGET_SPEED_UP}x); results ${same ? 'identical' : 'DIFFERENT'}`,
   );
+
+  const cases = [
+    ['10 dense', tenMarketsV2()],
+    ['200 dense', syntheticFund(200)],
+    [
+      '200 factor',
+      { ...syntheticFund(200), model: { ...syntheticFund(200).model, correlationModel: 'factor' } },
+    ],
+  ] as const;
+  const files = cases.map(([label, snapshot], i) => {
+    const file = join(dir, `markets-${i}.json`);
+    writeFileSync(file, JSON.stringify({ ...snapshot, model: { ...snapshot.model, paths: MARKET_PATHS } }));
+    return { label, file, samples: [] as Sample[] };
+  });
+  for (let run = 0; run < TIMED_RUNS; run++) {
+    for (const f of files) f.samples.push(reserve(f.file, ['--workers', '1'], env));
+  }
+  const base = files[0]!;
+  const wallOf = (f: (typeof files)[number]) => median(f.samples.map((s) => s.wall));
+  const cpuOf = (f: (typeof files)[number]) => median(f.samples.map((s) => s.cpu));
+  console.log(`markets       ${MARKET_PATHS} paths each, --workers 1`);
+  for (const f of files) {
+    console.log(
+      `${f.label.padEnd(14)}${wallOf(f).toFixed(2)} s wall, ${cpuOf(f).toFixed(2)} s CPU, ${(wallOf(f) / wallOf(base)).toFixed(1)}x wall, ${(cpuOf(f) / cpuOf(base)).toFixed(1)}x CPU the 10-market run`,
+    );
+  }
+  console.log(`target        200 factor <= ${TARGET_MARKET_RATIO}x the 10-market run`);
   console.log(`machine       ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}`);
   if (!same) process.exitCode = 1;
 } finally {
