@@ -20,7 +20,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { BalanceSource } from '../lambda/config/fund-config.ts';
+import type { BalanceSource, FundConfig } from '../lambda/config/fund-config.ts';
 import { ssmNameOf } from '../lambda/config/secret-ref.ts';
 import {
   FUND_CONFIG_BUCKET_ENV_VAR,
@@ -28,9 +28,11 @@ import {
   SITE_BUCKET_ENV_VAR,
   STAGE_ENV_VAR,
 } from '../lambda/handlers/handler-environment.ts';
+import { executionModeOf } from '../lambda/scale/execution-mode.ts';
 import { AlertChannels } from './constructs/alert-channels.ts';
 import { BackstopFunction } from './constructs/backstop-function.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
+import { FanOutStateMachine } from './constructs/fan-out-state-machine.ts';
 import { FundConfigBucket } from './constructs/fund-config-bucket.ts';
 import { FundMonitoring } from './constructs/fund-monitoring.ts';
 import { FundSchedule } from './constructs/fund-schedule.ts';
@@ -40,14 +42,18 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from './run-metrics.ts';
 
 /** The handler every schedule invokes (lambda/handlers/recalibrate.ts, export `handler`). */
 export const RECALIBRATE_ENTRY = fileURLToPath(new URL('../lambda/handlers/recalibrate.ts', import.meta.url));
+/** The fan-out functions' entry (exports `coordinate` and `batch`). */
+export const FAN_OUT_ENTRY = fileURLToPath(new URL('../lambda/handlers/fan-out.ts', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** Lambda allocates one vCPU per this many MB of memory. */
+export const MB_PER_VCPU = 1769;
 /**
- * Sized from the benchmark: the engine runs 10⁶ paths × 10 markets in about 1 s on one core and is
- * single-threaded, so memory buys CPU, not space (the path buffers are ~100 MB). 2048 MB is just
- * over one full vCPU (1769 MB = 1 vCPU); more would add a second core the engine cannot use.
+ * Sized for vCPUs, not space (the path buffers are ~100 MB): the Monte Carlo runs one worker thread
+ * per vCPU (lambda/scale/lambda-workers.ts), so two full vCPUs, as many as the benchmark machine
+ * class has. docs/OPERATIONS.md ("Sizing") has the table behind it.
  */
-export const RECALIBRATE_MEMORY_MB = 2048;
+export const RECALIBRATE_MEMORY_MB = 2 * MB_PER_VCPU;
 /**
  * Venue calls dominate the worst case: four venues with a 10 s timeout and three attempts each, in
  * parallel, then the Monte Carlo (a few seconds) and the store. 120 s leaves room for a slow day and
@@ -86,6 +92,8 @@ export class BackstopStatelessStack extends Stack {
   readonly idempotencyTable: Table;
   readonly schedules: ReadonlyMap<string, FundSchedule>;
   readonly monitoring: ReadonlyMap<string, FundMonitoring>;
+  /** The fan-out state machine, when any fund runs that way. */
+  readonly fanOut: FanOutStateMachine | undefined;
 
   constructor(scope: Construct, id: string, props: BackstopStatelessStackProps) {
     super(scope, id, props);
@@ -176,6 +184,7 @@ export class BackstopStatelessStack extends Stack {
         value: this.transparency.pageUrl(fund.fundId),
       });
     }
+    this.fanOut = this.fanOutFor(funds, props, failedRuns, alarmAction);
     const sharedAlarms = this.sharedAlarms(alarmAction, [
       [scheduleDlq, 'ScheduleDeadLetterAlarm', 'scheduler ticks were not delivered to the function'],
       [failedRuns, 'FailedRunAlarm', 'recalibration runs failed after all retries'],
@@ -201,11 +210,14 @@ export class BackstopStatelessStack extends Stack {
     for (const fund of funds) {
       // The fund id is the construct id: stable while the fund exists, unique by the config rules.
       const id = `Fund-${fund.fundId}`;
+      const fanOut =
+        this.fanOut !== undefined && executionModeOf(fund) === 'fan-out' ? this.fanOut : undefined;
       schedules.set(
         fund.fundId,
         new FundSchedule(this, `${id}-Schedule`, {
           fund,
           target: this.recalibrate,
+          ...(fanOut === undefined ? {} : { stateMachine: fanOut.stateMachine }),
           role: schedulerRole,
           deadLetterQueue: scheduleDlq,
         }),
@@ -217,8 +229,8 @@ export class BackstopStatelessStack extends Stack {
           stage: props.stage,
           alarmAction,
           sharedAlarms,
-          functionDuration: this.recalibrate.metricDuration(),
-          functionName: this.recalibrate.functionName,
+          functionDuration: (fanOut?.coordinator ?? this.recalibrate).metricDuration(),
+          functionName: (fanOut?.coordinator ?? this.recalibrate).functionName,
         }),
       );
     }
@@ -232,6 +244,56 @@ export class BackstopStatelessStack extends Stack {
       funds,
       deadLetterQueue: undeliveredEmail,
     });
+  }
+
+  /**
+   * The fan-out state machine, when a fund runs that way (`execution.mode`, or `"auto"` for a large
+   * fund): its coordinator gets exactly the recalibrate function's bindings.
+   */
+  private fanOutFor(
+    funds: readonly FundConfig[],
+    props: BackstopStatelessStackProps,
+    failedRuns: DeadLetterQueue,
+    alarmAction: SnsAction,
+  ): FanOutStateMachine | undefined {
+    const fanned = funds.filter((f) => executionModeOf(f) === 'fan-out');
+    if (fanned.length === 0) return undefined;
+    const fanOut = new FanOutStateMachine(this, 'FanOut', {
+      stage: props.stage,
+      entry: FAN_OUT_ENTRY,
+      projectRoot: PROJECT_ROOT,
+      logRetention: props.logRetentionDays as RetentionDays,
+      environment: {
+        [FunctionEnv.stage]: props.stage,
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      },
+      onFailure: failedRuns,
+      table: props.table,
+      topic: props.topic,
+      alarmAction,
+      maxConcurrency: Math.max(...fanned.map((f) => f.execution?.maxConcurrency ?? 40)),
+    });
+    fanOut.coordinator
+      .bindTable(props.table, FunctionEnv.table, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+      ])
+      .bindTopic(props.topic, FunctionEnv.topic)
+      .bindFundConfigs(this.fundConfigs, FunctionEnv.fundConfigBucket, FunctionEnv.fundConfigVersion)
+      .bindParameters(fanned.flatMap((f) => balanceParameters(f.balance)))
+      .bindSite(this.transparency.bucket, SITE_BUCKET_ENV_VAR);
+    for (const fn of [fanOut.coordinator, fanOut.worker]) {
+      Validations.of(fn).acknowledge({
+        id: 'Serverless::Serverless-LambdaDLQ',
+        reason:
+          'invoked synchronously by the fan-out state machine, which retries, catches and alarms on ' +
+          'failures itself; asynchronous invocations (none expected) go to the FailedRunQueue destination',
+      });
+    }
+    return fanOut;
   }
 
   /** Function errors and throttles, and any message in a dead-letter queue. */

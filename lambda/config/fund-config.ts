@@ -184,6 +184,22 @@ export const FundCompositionSchema = z
     message: 'shares must sum to 1',
   });
 
+/**
+ * How a fund's run executes on AWS: `"single"` (one Lambda), `"fan-out"` (a Step Functions state
+ * machine: a Distributed Map of worker Lambdas over batches of paths) or `"auto"` (fan-out for
+ * funds of more than 150 markets). Chosen at synth time; the result is the same either way.
+ */
+export const FundExecutionSchema = z.strictObject({
+  mode: z.enum(['single', 'fan-out', 'auto']).default('auto'),
+  /** Paths per worker Lambda invocation. */
+  batchPaths: z.number().int().min(1024).max(1_048_576).default(16_384),
+  /** Worker Lambdas at once. */
+  maxConcurrency: z.number().int().min(1).max(1000).default(40),
+});
+
+/** `correlationModel: "auto"` uses the factor model for funds of more markets than this. */
+export const DEFAULT_FACTOR_MODEL_ABOVE_MARKETS = 100;
+
 /** Model parameters of a fund; the seed defaults to one derived from fundId + asOf. */
 export const FundModelSchema = z.strictObject({
   /** Liquidation window in hours: 2 by calibration (docs/VALIDATION.md), DESIGN.md proposed 1. */
@@ -217,6 +233,14 @@ export const FundModelSchema = z.strictObject({
   pathDynamics: PathDynamicsSchema.optional(),
   precision: PrecisionSchema.optional(),
   reverseStressLiquidity: z.array(z.number().gt(0).lte(1)).min(1).max(8).optional(),
+  /**
+   * Path engine: the correlation as a dense Cholesky product or as k factors (docs/OPERATIONS.md,
+   * "Sizing"); `"auto"` (default) takes the factor model above `factorModelAboveMarkets` markets.
+   */
+  correlationModel: z.enum(['auto', 'dense', 'factor']).default('auto'),
+  factorModelAboveMarkets: z.number().int().min(1).default(DEFAULT_FACTOR_MODEL_ABOVE_MARKETS),
+  /** Factors of the factor model; default √(markets) rounded. */
+  factors: z.number().int().min(1).max(64).optional(),
 });
 
 // ─── Fund management (docs/MANAGEMENT.md): the outlook's inflow, the recommendation's targets and
@@ -368,6 +392,8 @@ export const FundConfigSchema = z
     /** Optional retention of stored runs, in days (DynamoDB TTL on `expiresAt`). */
     retentionDays: z.number().int().positive().max(36_500).optional(),
     management: FundManagementSchema.prefault({}),
+    /** How a run executes on AWS: one Lambda, or a Step Functions fan-out (docs/OPERATIONS.md). */
+    execution: FundExecutionSchema.optional(),
   })
   .superRefine((c, ctx) => {
     // Any URL a balance source fetches obeys the base-URL rules (whatever shape the source has), and

@@ -36,7 +36,7 @@ import { createVenueMarketSource } from '../ingest/venue-market-source.ts';
 import { SnsNotifier } from '../notify/sns-notifier.ts';
 import type { Clock, MarketSource } from '../pipeline/ports.ts';
 import type { RunOutcome } from '../pipeline/run-outcome.ts';
-import { runPipeline } from '../pipeline/run-pipeline.ts';
+import { type RunPipelineInput, runPipeline } from '../pipeline/run-pipeline.ts';
 import { DynamoSnapshotStore } from '../store/dynamo-snapshot-store.ts';
 import type { HandlerEnvironment } from './handler-environment.ts';
 import { publishAfterRun } from './publish-after-run.ts';
@@ -64,6 +64,8 @@ export interface RecalibrateDeps {
   readonly clock?: Clock;
   /** Defaults to the venue adapters with the environment's base-URL overrides. */
   readonly marketSource?: MarketSource;
+  /** Where the Monte Carlo runs (the function's vCPUs as worker threads); default one thread. */
+  readonly pathRunner?: RunPipelineInput['pathRunner'];
 }
 
 /** The Lambda handler signature: any event in, a summary out (never `undefined`). */
@@ -110,6 +112,7 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
       store,
       notifiers: [notifier],
       clock,
+      ...(deps.pathRunner === undefined ? {} : { pathRunner: deps.pathRunner }),
       logger: {
         info: (message, extra) => logger.info(message, extra ?? {}),
         warn: (message, extra) => logger.warn(message, extra ?? {}),
@@ -154,14 +157,15 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
  * metrics are per `stage` and `fundId`; the cold-start metric is per `service` (Powertools adds it
  * to that one regardless), `stage` and `function_name`.
  */
-function createMetrics(stage: string): Metrics {
+export function createMetrics(stage: string): Metrics {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'backstop' });
   metrics.clearDefaultDimensions();
   metrics.setDefaultDimensions({ stage });
   return metrics;
 }
 
-function recordMetrics(metrics: Metrics, outcome: RunOutcome): void {
+/** The run's metrics (the fan-out's coordinator records the same ones). */
+export function recordMetrics(metrics: Metrics, outcome: Omit<RunOutcome, 'flags'>): void {
   metrics.addDimension('fundId', outcome.fundId);
   if (outcome.coverageRatio !== null)
     metrics.addMetric('CoverageRatio', MetricUnit.NoUnit, outcome.coverageRatio);

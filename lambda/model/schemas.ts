@@ -286,6 +286,13 @@ export const ModelParamsSchema = z.strictObject({
   precision: PrecisionSchema.optional(),
   /** v2: liquidity factors of the reverse stress test's grid. */
   reverseStressLiquidity: z.array(z.number().finite().gt(0).lte(1)).min(1).max(8).optional(),
+  /**
+   * v2: how the path engine draws correlated moves: `"dense"` (default; the Cholesky product, n² per
+   * step) or `"factor"` (k factors of the correlation plus idiosyncratic terms, n·k; large funds).
+   */
+  correlationModel: z.enum(['dense', 'factor']).optional(),
+  /** v2: factors k of the factor model; default √n rounded. */
+  factors: z.number().int().gte(1).lte(64).optional(),
 });
 
 /** Data quality of a recalibrated snapshot (absent on hand-written snapshots = OK). */

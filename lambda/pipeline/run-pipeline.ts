@@ -17,7 +17,7 @@
 import { deliver } from '../alert/outbox.ts';
 import type { FundConfig } from '../config/fund-config.ts';
 import { outlookSummary } from '../manage/fund-outlook.ts';
-import { computeReserve } from '../model/reserve.ts';
+import { type ComputeReserveOptions, computeReserve } from '../model/reserve.ts';
 import type { Notification } from '../run/notification.ts';
 import type { StepRecord } from '../run/step-record.ts';
 import type { StoredRun } from '../run/stored-run.ts';
@@ -59,6 +59,8 @@ export interface RunPipelineInput {
   readonly clock: Clock;
   readonly logger?: PipelineLogger;
   readonly onProgress?: (progress: PipelineProgress) => void;
+  /** Where the path engine's Monte Carlo runs (worker threads); default this thread, same result. */
+  readonly pathRunner?: ComputeReserveOptions['pathRunner'];
 }
 
 const silent: PipelineLogger = { info: () => {}, warn: () => {}, error: () => {} };
@@ -120,6 +122,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineRun>
     const result = computeReserve(ingest.snapshot, {
       onProgress: (done, total) => input.onProgress?.({ kind: 'paths', done, total }),
       timer: () => clock.now().getTime() / 1000,
+      ...(input.pathRunner === undefined ? {} : { pathRunner: input.pathRunner }),
     });
     return { result, outlook: await runOutlook(config, ingest.snapshot, result, store, log) };
   });

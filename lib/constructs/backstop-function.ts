@@ -55,6 +55,19 @@ export interface BackstopFunctionProps {
   readonly maxEventAge: Duration;
 }
 
+/** The esbuild command that bundles the path worker thread's entry beside a function's bundle. */
+export function pathWorkerBundleCommand(inputDir: string, outputDir: string): string {
+  const banner =
+    "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+  return [
+    `"${inputDir}/node_modules/.bin/esbuild"`,
+    `"${inputDir}/lambda/scale/path-worker.ts"`,
+    '--bundle --platform=node --format=esm --target=node24 --minify',
+    `--banner:js="${banner}"`,
+    `--outfile="${outputDir}/path-worker.mjs"`,
+  ].join(' ');
+}
+
 /** Node 24 on arm64, ESM bundle with source maps, X-Ray, JSON logs into an explicit log group. */
 export class BackstopFunction extends NodejsFunction {
   /** Keys already granted: one statement per key, however many resources it protects. */
@@ -107,6 +120,13 @@ export class BackstopFunction extends NodejsFunction {
         // The deployed SDK is the one the tests ran against, not whatever the runtime ships.
         bundleAwsSDK: true,
         externalModules: [],
+        // The Monte Carlo's worker threads load their own entry, next to the handler's bundle
+        // (lambda/scale/worker-pool.ts looks for path-worker.mjs beside itself).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => [pathWorkerBundleCommand(inputDir, outputDir)],
+        },
       },
     });
     Validations.of(role).acknowledge({

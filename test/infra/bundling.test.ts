@@ -11,6 +11,10 @@ import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tenMarketsV2 } from '../../bench/synthetic-fund.ts';
+import { computeReserve } from '../../lambda/model/reserve.ts';
+import { validateSnapshot } from '../../lambda/model/validate-snapshot.ts';
+import { PathWorkerPool } from '../../lambda/scale/worker-pool.ts';
 import { addBackstop } from '../../lib/backstop-app.ts';
 import { deployment } from './support/fixtures.ts';
 
@@ -44,9 +48,12 @@ describe('the bundled recalibration function', () => {
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it('is an ESM bundle with a source map, under its size budget', () => {
-    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map', 'path-worker.mjs']);
     const bundle = statSync(join(assetDir, 'index.mjs')).size;
-    const total = bundle + statSync(join(assetDir, 'index.mjs.map')).size;
+    const total =
+      bundle +
+      statSync(join(assetDir, 'index.mjs.map')).size +
+      statSync(join(assetDir, 'path-worker.mjs')).size;
     expect(bundle).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
     expect(total).toBeLessThanOrEqual(ASSET_BUDGET_BYTES);
     const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
@@ -78,5 +85,32 @@ describe('the bundled recalibration function', () => {
       timeout: 60_000,
     });
     expect(out).toBe('function');
+  });
+
+  it('ships the Monte Carlo worker thread beside the handler, and it computes what this thread does', async () => {
+    const pool = PathWorkerPool.start({
+      workers: 2,
+      entry: pathToFileURL(join(assetDir, 'path-worker.mjs')),
+    });
+    try {
+      const s = tenMarketsV2();
+      // 65 536 fixed paths: more than this thread computes before the worker is up.
+      const { snapshot } = validateSnapshot({ ...s, model: { ...s.model, paths: 65_536 } }, 'bench book');
+      const batches: number[] = [];
+      const result = computeReserve(snapshot, {
+        pathRunner: (x) => {
+          const inner = pool.runner(x);
+          return (round, progress) => {
+            const out = inner(round, progress);
+            batches.push(out.length);
+            return out;
+          };
+        },
+      });
+      expect(result).toEqual(computeReserve(snapshot));
+      expect(batches[0]).toBeGreaterThan(1);
+    } finally {
+      await pool.close();
+    }
   });
 });

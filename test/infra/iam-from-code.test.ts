@@ -30,8 +30,6 @@ type Json = any;
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const BUCKET = 'backstop-iam-fund-configs';
 const SITE_BUCKET = 'backstop-iam-site';
-/** SDK commands whose IAM action has another name. */
-const IAM_ACTION: Readonly<Record<string, string>> = { ListObjectsV2: 'ListBucket' };
 const T1 = '2026-11-22T05:00:00.000Z';
 
 /**

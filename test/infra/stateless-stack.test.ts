@@ -34,11 +34,11 @@ describe('BackstopStatelessStack', () => {
   const recalibrate = () => only('AWS::Lambda::Function', { Runtime: 'nodejs24.x' });
 
   describe('the recalibration function', () => {
-    it('runs Node 24 on arm64 with 2048 MB, 120 s, active tracing and JSON logs into its own log group', () => {
+    it('runs Node 24 on arm64 with 3538 MB (two vCPUs), 120 s, active tracing and JSON logs into its own log group', () => {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        MemorySize: 2048,
+        MemorySize: 3538,
         Timeout: 120,
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },

@@ -1,16 +1,18 @@
 /**
- * `backstop reserve --snapshot FILE [--paths N] [--seed S] [--json]`: the reserve of a stored or
- * hand-written MarketSnapshot. `--json` prints exactly the ReserveResult; otherwise a summary.
+ * `backstop reserve --snapshot FILE [--paths N] [--seed S] [--workers N] [--json]`: the reserve of
+ * a stored or hand-written MarketSnapshot. `--json` prints exactly the ReserveResult; otherwise a
+ * summary. `--workers` changes how fast, never what.
  */
 import type { z } from 'zod';
 import { FundManagementSchema } from '../../config/fund-config.ts';
 import { fundOutlook } from '../../manage/fund-outlook.ts';
-import { computeReserve } from '../../model/reserve.ts';
+import { computeReserve, engineOf } from '../../model/reserve.ts';
 import { ModelParamsSchema } from '../../model/schemas.ts';
 import { computeSensitivity } from '../../model/sensitivity.ts';
 import { validateSnapshot } from '../../model/validate-snapshot.ts';
 import { InvalidInputError } from '../../model/validation.ts';
 import { renderReserveSummary } from '../../present/reserve-summary.ts';
+import { WORKERS_USAGE, withPathWorkers, workersOption } from '../../scale/workers-option.ts';
 import { failOnOption, failOnReason } from '../fail-on.ts';
 import { readInputJson, STDIO } from '../files.ts';
 import { type CommandIo, ExitCode, intOption, parseOptions } from '../io.ts';
@@ -19,13 +21,14 @@ import { progressLine } from '../render/progress.ts';
 /** Runs shorter than this many paths finish too fast to need a progress indicator. */
 const PROGRESS_MIN_PATHS = 200_000;
 
-const USAGE = `usage: backstop reserve --snapshot FILE|- [--paths N] [--seed S] [--fail-on warn|breach] [--json]
+const USAGE = `usage: backstop reserve --snapshot FILE|- [--paths N] [--seed S] [--workers N] [--fail-on warn|breach] [--json]
 
 Computes the required reserve of a MarketSnapshot (docs/MODEL.md), e.g. one written by
 \`backstop snapshot\`: backstop snapshot --out - | backstop reserve --snapshot -
   --snapshot FILE|-  the snapshot (JSON; - = stdin)
   --paths N          Monte Carlo paths (overrides model.paths)
   --seed S           generator seed (overrides model.seed)
+${WORKERS_USAGE.replace('--workers N      ', '--workers N        ')}
   --fail-on LEVEL    exit 3 when the status is at or beyond warn or breach (UNKNOWN counts as breach)
   --json             print exactly the ReserveResult as JSON
 `;
@@ -39,6 +42,7 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
       paths: { type: 'string' },
       seed: { type: 'string' },
       'fail-on': { type: 'string' },
+      workers: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -58,6 +62,7 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
   );
   const seed = checkedOverride('seed', intOption(values.seed, 'seed', 0), ModelParamsSchema.shape.seed);
   const failOn = failOnOption(values['fail-on']);
+  const workers = workersOption(values.workers);
 
   const { snapshot: parsed } = validateSnapshot(
     await readInputJson(io, 'snapshot', values.snapshot),
@@ -73,15 +78,24 @@ export async function reserveCommand(argv: string[], io: CommandIo): Promise<num
   };
 
   const showProgress = io.stderrIsTty && (snapshot.model.paths ?? 0) >= PROGRESS_MIN_PATHS;
-  const result = computeReserve(snapshot, {
-    timer: () => performance.now() / 1000,
-    ...(showProgress ? { onProgress: progressLine((t) => io.stderr(t)) } : {}),
-  });
+  // Only the path engine's Monte Carlo runs on workers: a v1 (gap) snapshot needs none.
+  const result = await withPathWorkers(engineOf(snapshot) === 'path' ? workers : 1, async (pathRunner) =>
+    computeReserve(snapshot, {
+      timer: () => performance.now() / 1000,
+      ...(showProgress ? { onProgress: progressLine((t) => io.stderr(t)) } : {}),
+      ...(pathRunner === undefined ? {} : { pathRunner }),
+    }),
+  );
   if (values.json) io.stdout(`${JSON.stringify(result)}\n`);
   else {
     // The text's recommendation is the one aimed at a target, on default settings and no inflow (a
     // snapshot alone knows neither); `backstop outlook` uses the fund's own.
-    const outlook = fundOutlook({ snapshot, result, history: [], management: FundManagementSchema.parse({}) });
+    const outlook = fundOutlook({
+      snapshot,
+      result,
+      history: [],
+      management: FundManagementSchema.parse({}),
+    });
     io.stdout(
       renderReserveSummary(snapshot, result, {
         sensitivity: computeSensitivity(snapshot),

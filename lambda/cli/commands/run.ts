@@ -18,6 +18,7 @@ import { alertSilence } from '../../present/alert-silence.ts';
 import { sensitivityOf } from '../../present/explain.ts';
 import { renderRunSummary } from '../../present/run-summary-text.ts';
 import type { StepRecord } from '../../run/step-record.ts';
+import { WORKERS_USAGE, withPathWorkers, workersOption } from '../../scale/workers-option.ts';
 import { configDrift } from '../config-drift.ts';
 import { asOfOption } from '../dates.ts';
 import { failOnOption, failOnReason } from '../fail-on.ts';
@@ -28,7 +29,7 @@ import { progressLine } from '../render/progress.ts';
 
 const USAGE = `usage: backstop run [--fund FILE|ID] [--source replay|live] [--store embedded|dynamodb]
                    [--endpoint URL] [--table NAME] [--notify console|sns] [--topic-arn ARN]
-                   [--as-of ISO] [--paths N] [--fail-on warn|breach] [--json]
+                   [--as-of ISO] [--paths N] [--workers N] [--fail-on warn|breach] [--json]
 
 One full recalibration: ingest, recalibrate, reserve, persist, alert.
   --fund FILE|ID     fund config file (- = stdin) or fund id under config/funds/ (default ${DEFAULT_FUND_FILE})
@@ -40,6 +41,7 @@ One full recalibration: ingest, recalibrate, reserve, persist, alert.
   --topic-arn ARN    SNS topic (with --notify sns)
   --as-of ISO        valuation time (default now, truncated to the minute)
   --paths N          Monte Carlo paths (overrides model.paths)
+${WORKERS_USAGE.replace('--workers N      ', '--workers N        ')}
   --fail-on LEVEL    exit 3 when the status is at or beyond warn or breach (UNKNOWN counts as breach)
   --json             print the run outcome as JSON only
 Exit codes: 0 done, 1 failure, 2 bad input, 3 status at or beyond --fail-on.
@@ -58,6 +60,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
       'as-of': { type: 'string' },
       paths: { type: 'string' },
       'fail-on': { type: 'string' },
+      workers: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -74,6 +77,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   const asOf = asOfOption(values['as-of'], new Date());
   const paths = pathsOption(values.paths);
   const failOn = failOnOption(values['fail-on']);
+  const workers = workersOption(values.workers);
   const loaded = (await resolveFundConfig(values.fund, io)).config;
   const config = paths === undefined ? loaded : { ...loaded, model: { ...loaded.model, paths } };
 
@@ -89,16 +93,20 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
     });
     const opened = await openStore(location);
     try {
-      const { outcome, run } = await runPipeline({
-        config,
-        asOf,
-        runId: randomUUID(),
-        source,
-        store: opened.store,
-        notifiers: [notifier],
-        clock: { now: () => new Date() },
-        ...(io.stderrIsTty ? { onProgress: progressReporter(io) } : {}),
-      });
+      // The workers start while the venues are read, so they are up when the Monte Carlo begins.
+      const { outcome, run } = await withPathWorkers(workers, (pathRunner) =>
+        runPipeline({
+          config,
+          asOf,
+          runId: randomUUID(),
+          source,
+          store: opened.store,
+          notifiers: [notifier],
+          clock: { now: () => new Date() },
+          ...(io.stderrIsTty ? { onProgress: progressReporter(io) } : {}),
+          ...(pathRunner === undefined ? {} : { pathRunner }),
+        }),
+      );
       const drift = outcome.stored ? [] : configDrift(config, run.snapshot);
       if (values.json) {
         io.stdout(`${JSON.stringify(outcome, null, 2)}\n`);

@@ -352,7 +352,17 @@ function snapshotModel(config: FundConfig, asOf: string): MarketSnapshot['model'
     ...optional('pathDynamics'),
     ...optional('precision'),
     ...optional('reverseStressLiquidity'),
+    ...(correlationModelOf(config) === 'factor'
+      ? { correlationModel: 'factor' as const, ...optional('factors') }
+      : {}),
   };
+}
+
+/** The fund's correlation model, `"auto"` resolved by its size (the snapshot records the choice). */
+function correlationModelOf(config: FundConfig): 'dense' | 'factor' {
+  const { correlationModel, factorModelAboveMarkets } = config.model;
+  if (correlationModel !== 'auto') return correlationModel;
+  return config.markets.length > factorModelAboveMarkets ? 'factor' : 'dense';
 }
 
 /** The fund's stress scenarios with `{library}` references expanded over its markets. */

@@ -30,7 +30,7 @@ function context(awsRequestId: string): Context {
     functionName: 'backstop-recalibrate',
     functionVersion: '$LATEST',
     invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:backstop-recalibrate',
-    memoryLimitInMB: '2048',
+    memoryLimitInMB: '3538',
     logGroupName: '/aws/lambda/backstop-recalibrate',
     logStreamName: 'test',
     callbackWaitsForEmptyEventLoop: false,

@@ -250,6 +250,14 @@ describe('backstop reserve', () => {
     [['--snapshot', 'x.json', '--seed=-3'], /^error: --seed: expected an integer >= 0, got "-3"\n$/],
     [['--snapshot', 'x.json', '--seed', '1.5'], /^error: --seed: expected an integer >= 0, got "1.5"\n$/],
     [['--snapshot', 'x.json', '--fast'], /^error: backstop reserve: Unknown option '--fast'/],
+    [
+      ['--snapshot', 'x.json', '--workers', '0'],
+      /^error: --workers: expected an integer from 1 to 256, got "0"\n$/,
+    ],
+    [
+      ['--snapshot', 'x.json', '--workers', 'all'],
+      /^error: --workers: expected an integer from 1 to 256, got "all"\n$/,
+    ],
   ])('rejects bad arguments %j with exit 2', async (args, message) => {
     const io = capture();
     expect(await main(['reserve', ...args], io)).toBe(2);
@@ -262,5 +270,26 @@ describe('backstop reserve', () => {
     const io = capture();
     expect(await main(['reserve', '--snapshot', file], io)).toBe(2);
     expect(io.err).toMatch(/^error: --snapshot: broken\.json is not valid JSON/);
+  });
+
+  it('prints the same ReserveResult for --workers 1 and 3 on a path-engine snapshot', async () => {
+    const v2 = mutated((s) => {
+      s.schemaVersion = 2;
+      for (const m of s.markets) m.maintenanceMargin = Math.min(m.maintenanceMargin, 0.005);
+    });
+    const file = await writeSnapshot('v2.json', v2);
+    const results = [];
+    for (const workers of ['1', '3']) {
+      const io = capture();
+      expect(
+        await main(['reserve', '--snapshot', file, '--paths', '6000', '--workers', workers, '--json'], io),
+      ).toBe(0);
+      const result = JSON.parse(io.out);
+      expect(result.engine).toBe('path');
+      // Wall time is the one field that may differ.
+      result.monteCarlo.seconds = 0;
+      results.push(result);
+    }
+    expect(results[1]).toEqual(results[0]);
   });
 });

@@ -92,7 +92,9 @@ describe('the alert’s next steps', () => {
     const steps = alertFacts(item).nextSteps;
     expect(steps[0]).toBe(sentence);
     expect(steps[1]).toMatch(/^Lower the requirement where it comes from: BTC-PERP carries /);
-    expect(steps.at(-1)).toBe('Audit the run: backstop replay --fund demo-perps --as-of 2026-11-22T04:00:00.000Z');
+    expect(steps.at(-1)).toBe(
+      'Audit the run: backstop replay --fund demo-perps --as-of 2026-11-22T04:00:00.000Z',
+    );
     expect(steps.join('\n')).not.toContain('30 days');
     expect(alertFacts(outboxItem()).nextSteps[0]).toMatch(
       /^Restore coverage: top up the fund by \$[0-9.]+[MB], or raise insurance fees by 1\.30 bps of traded volume to collect it in 30 days\.$/,

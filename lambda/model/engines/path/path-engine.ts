@@ -3,6 +3,7 @@
  * of any scenario through the kernel, and the Monte Carlo setup of the snapshot's dynamics.
  */
 
+import { defaultFactorCount, fitFactorModel } from '../../linalg/factor-model.ts';
 import { pathSeedWords } from '../../random/path-streams.ts';
 import type { MarketSnapshot, ModelParams, StressScenario } from '../../schemas.ts';
 import type {
@@ -43,7 +44,10 @@ export function pathWindow(model: ModelParams): {
   return { windowMinutes, steps, stepMinutes: windowMinutes / steps };
 }
 
-/** The Monte Carlo setup of a snapshot (its window, vols, correlation factor, dynamics). */
+/**
+ * The Monte Carlo setup of a snapshot (its window, vols, correlation — the Cholesky factor, or the
+ * factor model when `model.correlationModel` is `"factor"` — and dynamics).
+ */
 export function monteCarloSetup(
   snapshot: MarketSnapshot,
   book: PathBook,
@@ -56,6 +60,13 @@ export function monteCarloSetup(
   return pathGeneratorSetup({
     vols: markets.map((m) => m.impliedVol),
     cholesky,
+    factor:
+      model.correlationModel === 'factor'
+        ? fitFactorModel(
+            snapshot.correlation,
+            Math.min(markets.length, model.factors ?? defaultFactorCount(markets.length)),
+          )
+        : null,
     tailDof: model.tailDof,
     steps,
     stepMinutes,

@@ -20,6 +20,7 @@
  * w = f/(p·f + (1 − p)·g) ≤ 1/p, so the estimators stay unbiased and no weight explodes.
  */
 
+import type { FactorModel } from '../../linalg/factor-model.ts';
 import { seedPathStream } from '../../random/path-streams.ts';
 import { chiSquareConstants, chiSquareDraw } from '../../random/samplers.ts';
 import { xoshiroNext } from '../../random/xoshiro128.ts';
@@ -49,6 +50,11 @@ export interface PathGeneratorSetup {
   readonly stepVols: Float64Array;
   /** Lower Cholesky factor of the correlation, row-major n·n. */
   readonly cholesky: Float64Array;
+  /**
+   * The correlation as k factors plus idiosyncratic terms (large funds: n·(k + 1) per step instead
+   * of n²/2); null = the dense Cholesky product.
+   */
+  readonly factor: FactorModel | null;
   readonly tailDof: number | null;
   /** Expected jumps per window (μ), 0 for none. */
   readonly jumpMean: number;
@@ -64,6 +70,7 @@ export interface PathGeneratorSetup {
 export function pathGeneratorSetup(args: {
   vols: readonly number[];
   cholesky: Float64Array;
+  factor?: FactorModel | null;
   tailDof: number | null;
   steps: number;
   stepMinutes: number;
@@ -81,6 +88,7 @@ export function pathGeneratorSetup(args: {
     stepMinutes: args.stepMinutes,
     stepVols: Float64Array.from(args.vols, (v) => v * dtRoot),
     cholesky: args.cholesky,
+    factor: args.factor ?? null,
     tailDof: args.tailDof,
     jumpMean: (args.jumpRatePerDay * args.steps * args.stepMinutes) / 1440,
     jumpMeanSize: args.jumpMeanSize,
@@ -113,7 +121,7 @@ export function createGeneratorBuffers(setup: PathGeneratorSetup): GeneratorBuff
   const n = setup.marketCount;
   return {
     state: new Int32Array(4),
-    z: new Float64Array(n),
+    z: new Float64Array(Math.max(n, setup.factor?.factors ?? 0)),
     level: new Float64Array(n),
     jumpByStep: new Float64Array(setup.steps),
     gapSteps: new Uint8Array(setup.steps),
@@ -149,8 +157,8 @@ export function generateScenario(
   index: number,
   buf: GeneratorBuffers,
 ): void {
-  const { state, z, level, jumpByStep, gapSteps, cumulativeReturn } = buf;
-  const { marketCount: n, steps, stepVols, cholesky, betas } = setup;
+  const { state, jumpByStep, gapSteps } = buf;
+  const { steps } = setup;
   seedPathStream(seedWords, index, state, 0);
   let weight = 1;
 
@@ -196,9 +204,64 @@ export function generateScenario(
   // R_t = R_{t−1}·(1 + jump) + σ√Δt·s·(Lz) (floored just above zero), so the window's return is
   // σ√τ·s·Z as in the gap model — a geometric path would give exp(t-distributed) moves, whose mean is
   // infinite — while a jump scales the price it hits.
+  buf.level.fill(1);
+  if (setup.factor !== null) {
+    factorIncrements(setup, setup.factor, regime, buf);
+  } else {
+    denseIncrements(setup, regime, buf);
+  }
+  buf.weight = weight;
+  buf.regime = regime;
+  const kappa = setup.liquidityVolElasticity;
+  buf.liquidityFactor = regime > 1 && kappa > 0 ? regime ** -kappa : 1;
+}
+
+/** One standard normal from the ziggurat (its fast path inline). */
+function normal(state: Int32Array): number {
+  const word = xoshiroNext(state, 0);
+  const layer = word & 127;
+  const j = word >> 7;
+  return (j < 0 ? -j : j) < ZIGGURAT.k[layer]! ? j * ZIGGURAT.w[layer]! : normalSlowPath(state, 0, j, layer);
+}
+
+/**
+ * The factor model's increments: per step k factor draws f, then per market one idiosyncratic draw
+ * ε_m, y_m = Σ_j B_mj·f_j + √D_m·ε_m (the same covariance B·Bᵀ + D as the model).
+ */
+function factorIncrements(
+  setup: PathGeneratorSetup,
+  factor: FactorModel,
+  regime: number,
+  buf: GeneratorBuffers,
+): void {
+  const { state, z, level, jumpByStep, cumulativeReturn } = buf;
+  const { marketCount: n, steps, stepVols, betas } = setup;
+  const k = factor.factors;
+  const { loadings, idiosyncratic } = factor;
+  for (let t = 0; t < steps; t++) {
+    const jump = jumpByStep[t]!;
+    const row = t * n;
+    for (let j = 0; j < k; j++) z[j] = normal(state);
+    for (let i = 0; i < n; i++) {
+      let y = idiosyncratic[i]! * normal(state);
+      const base = i * k;
+      for (let j = 0; j < k; j++) y += loadings[base + j]! * z[j]!;
+      let r = level[i]!;
+      if (jump !== 0) r *= Math.exp(betas[i]! * jump);
+      r += stepVols[i]! * regime * y;
+      if (r < PRICE_FLOOR) r = PRICE_FLOOR;
+      level[i] = r;
+      cumulativeReturn[row + i] = r - 1;
+    }
+  }
+}
+
+/** The dense increments: y = L·z with L the Cholesky factor (n²/2 per step). */
+function denseIncrements(setup: PathGeneratorSetup, regime: number, buf: GeneratorBuffers): void {
+  const { state, z, level, jumpByStep, cumulativeReturn } = buf;
+  const { marketCount: n, steps, stepVols, cholesky, betas } = setup;
   const zigK = ZIGGURAT.k;
   const zigW = ZIGGURAT.w;
-  level.fill(1);
   for (let t = 0; t < steps; t++) {
     const jump = jumpByStep[t]!;
     const row = t * n;
@@ -218,8 +281,4 @@ export function generateScenario(
       cumulativeReturn[row + i] = r - 1;
     }
   }
-  buf.weight = weight;
-  buf.regime = regime;
-  const kappa = setup.liquidityVolElasticity;
-  buf.liquidityFactor = regime > 1 && kappa > 0 ? regime ** -kappa : 1;
 }

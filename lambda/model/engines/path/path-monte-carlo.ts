@@ -18,8 +18,16 @@ import {
   generateScenario,
   type PathGeneratorSetup,
 } from './path-generator.ts';
-import { createWorkspace, type KernelWorkspace, runScenario } from './path-kernel.ts';
-import { tailMean, type WeightedTail, weightedTail } from './weighted-tail.ts';
+import { createWorkspace, runScenario } from './path-kernel.ts';
+import {
+  allocatePartial,
+  emptyPartial,
+  mergePartials,
+  type PathPartial,
+  type PathRange,
+  splitRange,
+} from './path-partial.ts';
+import { type WeightedTail, weightedTail } from './weighted-tail.ts';
 
 /** Paths of the first round of an adaptive run. */
 export const INITIAL_PATHS = 16_384;
@@ -43,6 +51,8 @@ export interface PathMonteCarloInput {
   readonly confidence: number;
   readonly count: PathCount;
   readonly onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Runs each round's paths (default: in this thread); any runner gives the same estimate. */
+  readonly runBatches?: PathBatchRunner | undefined;
 }
 
 /** The estimates (USD; losses positive, net of liquidation income). */
@@ -67,138 +77,163 @@ export interface PathMonteCarloEstimate {
   readonly adlExpectedNotionalUsd: number;
 }
 
-/** Per-path records, grown as rounds add paths. */
-class PathRecords {
-  loss = new Float64Array(0);
-  weight = new Float64Array(0);
-  badDebt = new Float64Array(0);
-  income = new Float64Array(0);
-  revaluation = new Float64Array(0);
-  adlNotional = new Float64Array(0);
-  /** bit 0: exhausted, bit 1: ADL fired. */
-  flags = new Uint8Array(0);
-
-  grow(capacity: number): void {
-    if (capacity <= this.loss.length) return;
-    const grow = <T extends Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(capacity);
-      b.set(a);
-      return b;
-    };
-    const f64 = (n: number) => new Float64Array(n);
-    this.loss = grow(this.loss, f64);
-    this.weight = grow(this.weight, f64);
-    this.badDebt = grow(this.badDebt, f64);
-    this.income = grow(this.income, f64);
-    this.revaluation = grow(this.revaluation, f64);
-    this.adlNotional = grow(this.adlNotional, f64);
-    this.flags = grow(this.flags, (n) => new Uint8Array(n));
-  }
+/** What a batch of paths needs: the book, the generator's setup and the run's seed words. */
+export interface PathSimulation {
+  readonly book: PathBook;
+  readonly setup: PathGeneratorSetup;
+  readonly seedWords: Int32Array;
 }
 
-function simulate(
-  input: PathMonteCarloInput,
-  seedWords: Int32Array,
-  from: number,
-  to: number,
-  total: number,
-  records: PathRecords,
-  buf: GeneratorBuffers,
-  ws: KernelWorkspace,
-): void {
+/** The simulation of a Monte Carlo input (cheap: the book and setup are shared, not copied). */
+export function pathSimulation(input: Pick<PathMonteCarloInput, 'book' | 'setup' | 'seed'>): PathSimulation {
+  return { book: input.book, setup: input.setup, seedWords: pathSeedWords(input.seed) };
+}
+
+/** A simulator of batches with its buffers allocated once (one per thread). */
+export type BatchSimulator = (range: PathRange) => PathPartial;
+
+/** A {@link BatchSimulator} over `sim`: path i's numbers depend only on (seed, i), never on the batch. */
+export function batchSimulator(sim: PathSimulation): BatchSimulator {
+  const buf = createGeneratorBuffers(sim.setup);
+  const ws = createWorkspace(sim.book);
   const o = ws.outcome;
-  const scenario = {
+  const scenario = scenarioOf(sim.setup, buf);
+  return (range) => {
+    const out = allocatePartial(range.from, range.to - range.from);
+    for (let p = range.from, i = 0; p < range.to; p++, i++) {
+      generateScenario(sim.setup, sim.seedWords, p, buf);
+      scenario.liquidityFactor = buf.liquidityFactor;
+      out.loss[i] = runScenario(sim.book, scenario, ws);
+      out.weight[i] = buf.weight;
+      out.adlNotional[i] = o.adlNotionalUsd;
+      out.flags[i] = (o.exhausted ? 1 : 0) | (o.adlFired ? 2 : 0);
+    }
+    return out;
+  };
+}
+
+/**
+ * Runs the paths of one round, however it likes (in this thread, worker threads, other machines),
+ * and returns partials that tile `round`; `progress` may be told how many of its paths are done.
+ */
+export type PathBatchRunner = (round: PathRange, progress: (pathsDone: number) => void) => PathPartial[];
+
+/** The runner of this thread: the round in slices, so progress is reported along the way. */
+function localRunner(sim: PathSimulation): PathBatchRunner {
+  const simulate = batchSimulator(sim);
+  return (round, progress) =>
+    splitRange(round, PROGRESS_EVERY).map((range) => {
+      const partial = simulate(range);
+      progress(range.to - round.from);
+      return partial;
+    });
+}
+
+/** The scenario the kernel reads, aliasing the generator's buffers. */
+function scenarioOf(setup: PathGeneratorSetup, buf: GeneratorBuffers) {
+  return {
     cumulativeReturn: buf.cumulativeReturn,
-    steps: input.setup.steps,
-    stepMinutes: input.setup.stepMinutes,
+    steps: setup.steps,
+    stepMinutes: setup.stepMinutes,
     liquidityFactor: 1,
     limited: false,
     gapSteps: buf.gapSteps,
     impactIncluded: false,
   };
-  for (let p = from; p < to; p++) {
-    generateScenario(input.setup, seedWords, p, buf);
-    scenario.liquidityFactor = buf.liquidityFactor;
-    records.loss[p] = runScenario(input.book, scenario, ws);
-    records.weight[p] = buf.weight;
-    records.badDebt[p] = o.badDebtUsd;
-    records.income[p] = o.incomeUsd;
-    records.revaluation[p] = o.revaluationLossUsd;
-    records.adlNotional[p] = o.adlNotionalUsd;
-    records.flags[p] = (o.exhausted ? 1 : 0) | (o.adlFired ? 2 : 0);
-    if ((p & (PROGRESS_EVERY - 1)) === PROGRESS_EVERY - 1) input.onProgress?.(p + 1, total);
-  }
 }
 
 function roundUp(paths: number): number {
   return Math.ceil(paths / PATH_BLOCK) * PATH_BLOCK;
 }
 
+/** Paths of the first round of a run. */
+export function firstRoundPaths(count: PathCount): number {
+  return 'paths' in count ? count.paths : Math.min(count.maxPaths, INITIAL_PATHS);
+}
+
+/**
+ * Paths the run should reach after `done` paths whose tail is `tail`, or null when it is done:
+ * a fixed count stops at once; an adaptive run stops at `maxPaths`, at a negligible ES, or when the
+ * ES's relative standard error meets the target.
+ */
+export function nextPathCount(
+  count: PathCount,
+  done: number,
+  tail: WeightedTail,
+  totalOiUsd: number,
+): number | null {
+  if ('paths' in count) return null;
+  const { targetRelativeStdError: target, maxPaths } = count;
+  const scale = Math.abs(tail.esUsd);
+  if (done >= maxPaths || scale <= NEGLIGIBLE_ES_SHARE * totalOiUsd) return null;
+  const relative = tail.esStdErrorUsd / scale;
+  if (relative <= target) return null;
+  // SE ∝ 1/√N: aim 20% past the paths the target needs, and at least 25% more; never past max.
+  const needed = roundUp(done * (relative / target) ** 2 * 1.2);
+  return Math.min(maxPaths, Math.max(needed, roundUp(done * 1.25)));
+}
+
 /** Runs the Monte Carlo (see the module comment). */
 export function runPathMonteCarlo(input: PathMonteCarloInput): PathMonteCarloEstimate {
-  const seedWords = pathSeedWords(input.seed);
-  const records = new PathRecords();
-  const buf = createGeneratorBuffers(input.setup);
-  const ws = createWorkspace(input.book);
+  const sim = pathSimulation(input);
+  const runRound = input.runBatches ?? localRunner(sim);
   const totalOi = input.book.markets.reduce((s, m) => s + m.openInterestUsd, 0);
 
-  let done = 0;
+  let records = emptyPartial(0);
   let tail: WeightedTail;
-  if ('paths' in input.count) {
-    records.grow(input.count.paths);
-    simulate(input, seedWords, 0, input.count.paths, input.count.paths, records, buf, ws);
-    done = input.count.paths;
-    tail = weightedTail(records.loss, records.weight, done, input.confidence);
-  } else {
-    const { targetRelativeStdError: target, maxPaths } = input.count;
-    let next = Math.min(maxPaths, INITIAL_PATHS);
-    for (;;) {
-      records.grow(next);
-      simulate(input, seedWords, done, next, next, records, buf, ws);
-      done = next;
-      tail = weightedTail(records.loss, records.weight, done, input.confidence);
-      const scale = Math.abs(tail.esUsd);
-      if (done >= maxPaths || scale <= NEGLIGIBLE_ES_SHARE * totalOi) break;
-      const relative = tail.esStdErrorUsd / scale;
-      if (relative <= target) break;
-      // SE ∝ 1/√N: aim 20% past the paths the target needs, and at least double... never past max.
-      const needed = roundUp(done * (relative / target) ** 2 * 1.2);
-      next = Math.min(maxPaths, Math.max(needed, roundUp(done * 1.25)));
+  let next: number | null = firstRoundPaths(input.count);
+  do {
+    const round = { from: records.to, to: next };
+    let reported = round.from;
+    const partials = runRound(round, (pathsDone) => {
+      // Reported every PROGRESS_EVERY paths of the run, whatever the runner's slices.
+      const done = round.from + pathsDone;
+      if (Math.floor(done / PROGRESS_EVERY) > Math.floor(reported / PROGRESS_EVERY)) {
+        input.onProgress?.(done, round.to);
+      }
+      reported = done;
+    });
+    records = mergePartials([records, ...partials]);
+    if (records.from !== 0 || records.to !== round.to) {
+      throw new Error(
+        `path runner returned paths [${records.from}, ${records.to}), expected [0, ${round.to})`,
+      );
     }
-  }
-  input.onProgress?.(done, done);
-  return summarise(input, seedWords, records, done, tail, buf, ws);
+    tail = weightedTail(records.loss, records.weight, records.to, input.confidence);
+    next = nextPathCount(input.count, records.to, tail, totalOi);
+  } while (next !== null);
+  input.onProgress?.(records.to, records.to);
+  return summarise(input, sim, records, tail);
 }
 
 function summarise(
   input: PathMonteCarloInput,
-  seedWords: Int32Array,
-  records: PathRecords,
-  count: number,
+  sim: PathSimulation,
+  records: PathPartial,
   tail: WeightedTail,
-  buf: GeneratorBuffers,
-  ws: KernelWorkspace,
 ): PathMonteCarloEstimate {
   const n = input.setup.marketCount;
-  // Contributions: replay each tail path (deterministic: the same loss as in the run).
+  const count = records.to;
+  // Replay each tail path (deterministic: the same scenario and loss as in the run) for the
+  // per-market contributions and the tail means of bad debt, income and the fund's revaluation.
+  const buf = createGeneratorBuffers(input.setup);
+  const ws = createWorkspace(input.book);
+  const scenario = scenarioOf(input.setup, buf);
   const esContributions = new Float64Array(n);
-  const scenario = {
-    cumulativeReturn: buf.cumulativeReturn,
-    steps: input.setup.steps,
-    stepMinutes: input.setup.stepMinutes,
-    liquidityFactor: 1,
-    limited: false,
-    gapSteps: buf.gapSteps,
-    impactIncluded: false,
-  };
+  let badDebt = 0;
+  let income = 0;
+  let revaluation = 0;
   for (let j = 0; j < tail.paths.length; j++) {
     const p = tail.paths[j]!;
-    generateScenario(input.setup, seedWords, p, buf);
+    generateScenario(input.setup, sim.seedWords, p, buf);
     scenario.liquidityFactor = buf.liquidityFactor;
     runScenario(input.book, scenario, ws);
     const w = tail.tailWeights[j]!;
     const o = ws.outcome;
     for (let m = 0; m < n; m++) esContributions[m]! += w * (o.badDebtByMarket[m]! - o.incomeByMarket[m]!);
+    badDebt += w * o.badDebtUsd;
+    income += w * o.incomeUsd;
+    revaluation += w * o.revaluationLossUsd;
   }
   for (let m = 0; m < n; m++) esContributions[m]! /= tail.tailWeight;
 
@@ -223,9 +258,9 @@ function summarise(
     esStdErrorUsd: tail.esStdErrorUsd,
     tailCount: tail.paths.length,
     esContributions,
-    badDebtUsd: tailMean(tail, records.badDebt),
-    incomeUsd: tailMean(tail, records.income),
-    revaluationLossUsd: tailMean(tail, records.revaluation),
+    badDebtUsd: badDebt / tail.tailWeight,
+    incomeUsd: income / tail.tailWeight,
+    revaluationLossUsd: revaluation / tail.tailWeight,
     exhaustionProbability: hasBalance ? clamp(exhausted / count) : null,
     adlProbability: hasBalance ? clamp(adl / count) : null,
     adlExpectedNotionalUsd: adl > 0 ? adlNotional / adl : 0,

@@ -113,6 +113,7 @@ export function computePathReserve(
     confidence: model.confidence,
     count: model.paths === undefined ? precision : { paths: model.paths },
     onProgress: options.onProgress,
+    runBatches: options.pathRunner?.(snapshot),
   });
   const seconds = options.timer === undefined ? 0 : Math.max(0, options.timer() - started);
 

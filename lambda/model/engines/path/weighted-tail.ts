@@ -78,10 +78,3 @@ export function weightedTail(
   tailWeights[k] = tailWeight - above;
   return { varUsd: v, esUsd, esStdErrorUsd, paths, tailWeights, tailWeight };
 }
-
-/** The tail average of any per-path quantity `values` with the tail's weights. */
-export function tailMean(tail: WeightedTail, values: Float64Array): number {
-  let s = 0;
-  for (let j = 0; j < tail.paths.length; j++) s += tail.tailWeights[j]! * values[tail.paths[j]!]!;
-  return s / tail.tailWeight;
-}
