@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALWAYS_ALERT_THRESHOLDS } from '../pipeline/support.ts';
 import { type CliWorkspace, cliWorkspace } from './cli-support.ts';
 
 /** Nine days after the recording day: the replay source must re-time its recordings. */
@@ -10,7 +11,10 @@ describe('backstop run without surprises', () => {
   let ws: CliWorkspace;
   let first: Awaited<ReturnType<CliWorkspace['run']>>;
   beforeAll(async () => {
-    ws = await cliWorkspace();
+    // The alert paths under test need a demo that alerts, whatever the calibration makes of it.
+    ws = await cliWorkspace((config) => {
+      config.alerts.thresholds = { ...ALWAYS_ALERT_THRESHOLDS };
+    });
     first = await ws.run('run', '--fund', 'demo-perps', '--as-of', LATER);
   });
   afterAll(() => ws.remove());

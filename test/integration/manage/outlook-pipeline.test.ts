@@ -15,7 +15,7 @@ import { runPipeline } from '../../../lambda/pipeline/run-pipeline.ts';
 import type { OutboxItem } from '../../../lambda/run/notification.ts';
 import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
-import { addMinutes, demoFund, replaySource, testClock } from '../pipeline/support.ts';
+import { addMinutes, alertingDemoFund, replaySource, testClock } from '../pipeline/support.ts';
 
 const T0 = '2026-11-22T00:00:00.000Z';
 
@@ -27,7 +27,7 @@ describe('the outlook in the pipeline', () => {
   beforeAll(async () => {
     dynamo = await startTestDynamo();
     replay = await startReplayServer();
-    demo = await demoFund();
+    demo = await alertingDemoFund();
   });
   afterAll(async () => {
     await replay.close();

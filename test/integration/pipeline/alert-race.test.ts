@@ -13,7 +13,7 @@ import { runPipeline } from '../../../lambda/pipeline/run-pipeline.ts';
 import type { AlertState } from '../../../lambda/run/alert-state.ts';
 import { DynamoSnapshotStore } from '../../../lambda/store/dynamo-snapshot-store.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynalite.ts';
-import { demoFund, replaySource, testClock } from './support.ts';
+import { alertingDemoFund, replaySource, testClock } from './support.ts';
 
 const T0 = '2026-11-22T00:00:00.000Z';
 
@@ -31,7 +31,7 @@ describe('alert state race', () => {
   });
 
   it('makes the losing run re-decide from the winner’s state and send nothing twice', async () => {
-    const config = await demoFund();
+    const config = await alertingDemoFund();
     const real = new DynamoSnapshotStore({ tableName: dynamo.tableName, client: dynamo.client });
     let competitor: AlertState | null = null;
     // The other run commits its decision between this run's read of the state and its write.
