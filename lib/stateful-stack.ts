@@ -11,7 +11,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 
-/** The attribute DynamoDB TTL reads on the snapshot table (DESIGN.md §3.4; written by the store). */
+/** The attribute DynamoDB TTL reads on the snapshot table (docs/ALERTS.md §6; written by the store). */
 export const SNAPSHOT_TTL_ATTRIBUTE = 'expiresAt';
 
 /** Props of {@link BackstopStatefulStack}. */

@@ -1,5 +1,5 @@
 /**
- * The alert policy (DESIGN.md §7), a pure function: given the fund's alert state, the new run's
+ * The alert policy (docs/ALERTS.md), a pure function: given the fund's alert state, the new run's
  * result, the recent balances and the time, decide the next state and what to tell people. No I/O and
  * no clock, so every timing rule is tested with plain timestamps. The rules are in docs/ALERTS.md.
  */

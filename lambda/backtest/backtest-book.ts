@@ -38,7 +38,7 @@ export interface BacktestBook {
 export const REFERENCE_OI_USD = 1e9;
 export const REFERENCE_VOLUME_USD = 2e9;
 
-/** DESIGN.md §3.2 default leverage profile (the model's assumption when a venue does not know its book). */
+/** The default leverage profile (docs/MODEL.md §6) (the model's assumption when a venue does not know its book). */
 export const DESIGN_LEVERAGE_PROFILE: readonly LeverageBucket[] = [
   { margin: 0.01, share: 0.02 },
   { margin: 0.02, share: 0.05 },
@@ -49,7 +49,7 @@ export const DESIGN_LEVERAGE_PROFILE: readonly LeverageBucket[] = [
 ];
 
 /**
- * The built-in book, used when no fund config is available: the DESIGN.md §4 defaults (ν = 3, k = 1,
+ * The built-in book, used when no fund config is available: the model defaults of docs/MODEL.md §6 (ν = 3, k = 1,
  * 0.5% maintenance margin, the default leverage profile, 20% vol floor) on the given market ids.
  */
 export function builtInBook(marketIds: readonly string[]): BacktestBook {

@@ -1,6 +1,6 @@
 /**
- * FundConfig (DESIGN.md §3.1): one JSON file per fund under config/funds/. The job, the CLI and the
- * CDK app all validate it with this one schema.
+ * FundConfig (docs/OPERATIONS.md, "Configure funds and stages"): one JSON file per fund under
+ * config/funds/. The job, the CLI and the CDK app all validate it with this one schema.
  */
 import { z } from 'zod';
 import { urlProblem } from '../ingest/http/safe-url.ts';
@@ -202,7 +202,7 @@ export const DEFAULT_FACTOR_MODEL_ABOVE_MARKETS = 100;
 
 /** Model parameters of a fund; the seed defaults to one derived from fundId + asOf. */
 export const FundModelSchema = z.strictObject({
-  /** Liquidation window in hours: 2 by calibration (docs/VALIDATION.md), DESIGN.md proposed 1. */
+  /** Liquidation window in hours: 2 by calibration (docs/VALIDATION.md); the design proposed 1. */
   horizonHours: z.number().positive().max(MAX_HORIZON_HOURS).default(2),
   confidence: z.number().gt(0).lt(1).default(0.999),
   tailDof: z.number().gt(2).nullable().default(3),
@@ -326,7 +326,7 @@ const DEFAULT_DATA = {
   plausibility: DEFAULT_PLAUSIBILITY,
 };
 
-/** Alert policy settings (DESIGN.md §7). */
+/** Alert policy settings (docs/ALERTS.md). */
 export const FundAlertsSchema = z.strictObject({
   /**
    * Coverage thresholds. When absent, the fund config fills in warnBelow 1 and breachBelow
@@ -503,7 +503,7 @@ export const FundConfigSchema = z
 
 /**
  * Alert settings with their coverage thresholds resolved: as configured, or warnBelow 1 and
- * breachBelow 1 / (1 + buffer) — the requirement without its buffer (DESIGN.md §7).
+ * breachBelow 1 / (1 + buffer) — the requirement without its buffer (docs/ALERTS.md §1).
  */
 export function resolveAlerts(
   alerts: z.output<typeof FundAlertsSchema>,

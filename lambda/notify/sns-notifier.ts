@@ -1,5 +1,5 @@
 /**
- * Delivers notifications through one SNS topic to email and Slack at once (DESIGN.md §7):
+ * Delivers notifications through one SNS topic to email and Slack at once (docs/ALERTS.md §5):
  * `MessageStructure: "json"` with a per-protocol payload — `default` is the AWS Chatbot custom
  * notification (Chatbot subscribes over HTTPS and reads `default`), `email` the plain text.
  * Message attributes `fundId`, `severity` and `kind` let subscriptions filter; `messageId` is the

@@ -1,5 +1,5 @@
 /**
- * The ports of the pipeline (DESIGN.md §1): what the five steps need from the outside world, as
+ * The ports of the pipeline (docs/OPERATIONS.md): what the five steps need from the outside world, as
  * interfaces. The Lambda handler and the CLI wire adapters to them; tests wire real local servers.
  * The data that crosses them (runs, flags, alert state, outbox items) is in lambda/run/, as schemas.
  */

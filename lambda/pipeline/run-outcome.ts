@@ -59,7 +59,7 @@ export interface PipelineRun {
   readonly run: StoredRun;
 }
 
-/** The snapshot item key of a fund at `asOf` (DESIGN.md §3.4). */
+/** The snapshot item key of a fund at `asOf` (docs/ALERTS.md §6). */
 export function snapshotKeyOf(fundId: string, asOf: string): string {
   return `FUND#${fundId} / SNAP#${asOf}`;
 }

@@ -1,5 +1,5 @@
 /**
- * The job (DESIGN.md §1): ingest → recalibrate → reserve → persist → alert for one fund at one
+ * The job (docs/OPERATIONS.md): ingest → recalibrate → reserve → persist → alert for one fund at one
  * `asOf`. Everything outside comes in through ports, so the Lambda handler, the CLI and the tests
  * run this same function against DynamoDB/dynalite, venues/the replay server, SNS/the console.
  *

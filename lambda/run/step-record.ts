@@ -1,7 +1,7 @@
 /** How each of the five pipeline steps went, as recorded in the stored run. */
 import { z } from 'zod';
 
-/** The five steps, in order (DESIGN.md §1 of the flow in docs/OPERATIONS.md). */
+/** The five steps, in order (the flow in docs/OPERATIONS.md). */
 export const STEP_NAMES = ['ingest', 'recalibrate', 'reserve', 'persist', 'alert'] as const;
 
 /** How one pipeline step went; recorded in the stored run. */

@@ -1,5 +1,5 @@
 /**
- * The embedded store of local runs (DESIGN.md §1): dynalite — a DynamoDB-API server — in this
+ * The embedded store of local runs (docs/ALERTS.md §7): dynalite — a DynamoDB-API server — in this
  * process on 127.0.0.1, so the CLI uses the very same DynamoDB code path as the Lambda.
  *
  * It refuses to open a store folder that is damaged or missing instead of starting empty: a folder

@@ -1,5 +1,5 @@
 /**
- * Key layout of the Backstop table (DESIGN.md §3.4). Every item of a fund lives in the partition
+ * Key layout of the Backstop table (docs/ALERTS.md §6). Every item of a fund lives in the partition
  * `FUND#<fundId>`; the sort key says what it is. Timestamps in keys are canonical ISO-8601 UTC with
  * milliseconds (`Date#toISOString`), so that lexicographic order is time order whatever precision or
  * offset the caller wrote (`…00Z` and `…00.000Z` name the same run).

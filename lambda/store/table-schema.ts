@@ -1,5 +1,5 @@
 /**
- * The one Backstop table (DESIGN.md §3.4): generic string keys `pk`/`sk`, on-demand billing.
+ * The one Backstop table (docs/ALERTS.md §6): generic string keys `pk`/`sk`, on-demand billing.
  * Snapshots, alert state and the outbox of a fund share the partition `FUND#<fundId>`.
  * The CDK stack declares the same keys (and TTL on `expiresAt`, which only CDK can set: dynalite lacks
  * UpdateTimeToLive); this module creates the table for the embedded/local store.

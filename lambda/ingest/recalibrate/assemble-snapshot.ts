@@ -1,5 +1,5 @@
 /**
- * Recalibration proper (pure, DESIGN.md §5): turns what the venues answered into a MarketSnapshot.
+ * Recalibration proper (pure, docs/MARKET-DATA.md, Recalibration): turns what the venues answered into a MarketSnapshot.
  * Vol = the chain's winner floored at the realized EWMA vol and `model.volFloor`; correlation = EWMA
  * (λ = 0.97) of daily log returns, gaps filled from the last snapshot (or 1, the conservative
  * choice), PSD-repaired; markets without fresh data are stale-filled; every choice is flagged and

@@ -1,5 +1,5 @@
 /**
- * EWMA correlation of daily log returns (pure, DESIGN.md §5): λ = 0.97, zero mean, pairwise over the
+ * EWMA correlation of daily log returns (pure, docs/MARKET-DATA.md, Recalibration): λ = 0.97, zero mean, pairwise over the
  * days both markets have a return, weights λ^age with age counted from the latest day of any market.
  * Pairs with too few common days are left undefined for the caller to fill (last good or 1).
  */

@@ -1,5 +1,5 @@
 /**
- * Stale fill (pure, DESIGN.md §6): a market whose venue did not answer, or answered nonsense, reuses
+ * Stale fill (pure, docs/MARKET-DATA.md, Recalibration): a market whose venue did not answer, or answered nonsense, reuses
  * its last good observation with IV raised by the staleness penalty. Within `maxStaleMinutes` of
  * the original observation it is flagged STALE_FILLED; beyond it the snapshot is DEGRADED
  * (STALE_EXPIRED) but the market stays in — dropping it would lower the reserve.

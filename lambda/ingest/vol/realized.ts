@@ -3,7 +3,7 @@
  * mean) mean of squared daily log returns, annualised with √365 because crypto trades every day.
  */
 
-/** Decay of the EWMA, the same λ as the correlation (DESIGN.md §5). */
+/** Decay of the EWMA, the same λ as the correlation (docs/MARKET-DATA.md, Recalibration). */
 export const EWMA_LAMBDA = 0.97;
 /** Crypto trades 365 days a year. */
 export const TRADING_DAYS_PER_YEAR = 365;

@@ -1,5 +1,5 @@
 /**
- * The implied-vol fallback chain of a market (DESIGN.md §5): the first configured source that
+ * The implied-vol fallback chain of a market (docs/MARKET-DATA.md, Recalibration): the first configured source that
  * answers with a sane IV wins; each source that fails leaves a flag saying why.
  */
 import type { VolSource } from '../../config/fund-config.ts';

@@ -146,7 +146,7 @@ function bindingTerm(result: ReserveResult): string {
   }
 }
 
-/** "The fund is exhausted by 1.7 × the 2020-03-12 path at 3% depth" (DESIGN §4c wording). */
+/** "The fund is exhausted by 1.7 × the 2020-03-12 path at 3% depth" (the reverse stress wording of docs/MODEL.md §5). */
 export function reverseStressText(r: NonNullable<ReserveResult['reverseStress']>[number]): string {
   const depth = `${formatPercent(r.liquidityFactor, 0)} depth`;
   return r.scale === null

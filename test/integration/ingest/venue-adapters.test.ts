@@ -1,6 +1,6 @@
 /**
  * Each venue adapter against the replay server (real HTTP on 127.0.0.1) serving the recorded
- * fixtures: normalised numbers and every unit trap of shared/reference/venues.md.
+ * fixtures: normalised numbers and every unit trap of docs/MARKET-DATA.md (Normalisation).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -12,7 +12,7 @@ import type { AlertState } from '../../../lambda/run/alert-state.ts';
 import type { DataFlag } from '../../../lambda/run/observation.ts';
 import { reserveResult } from './result-fixtures.ts';
 
-/** Defaults of DESIGN.md §7: warn < 1, breach < 0.8, hysteresis 0.02, reminders 6 h, drawdown 10%/25% in 8 h. */
+/** Defaults of docs/ALERTS.md: warn < 1, breach < 0.8, hysteresis 0.02, reminders 6 h, drawdown 10%/25% in 8 h. */
 const CONFIG: FundAlerts = resolveAlerts(FundAlertsSchema.parse({}), 0.25);
 const T0 = Date.parse('2026-11-22T00:00:00.000Z');
 const at = (hours: number): string => new Date(T0 + hours * 3_600_000).toISOString();

@@ -36,7 +36,7 @@ function expectRelative(actual: number, expected: number, tolerance = 1e-9): voi
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance * Math.abs(expected));
 }
 
-/** DESIGN.md §4 step 3 transcribed literally: iterate x = min(x0 + I(Q), cap) until the set is stable. */
+/** The gap model's cascade (docs/MODEL.md §9) transcribed literally: iterate x = min(x0 + I(Q), cap) until the set is stable. */
 function literalCascade(m: SnapshotMarket, k: number, lambda: number, x0: number, cap: number): number {
   const liquidatedAt = (x: number) => m.leverageProfile.map((b) => x >= b.margin - m.maintenanceMargin);
   let set = liquidatedAt(x0);
@@ -125,7 +125,7 @@ describe('liquidation cascade (hand-computed)', () => {
     ]);
   });
 
-  it('reaches the same fixed point as the literal iteration of DESIGN.md §4', () => {
+  it('reaches the same fixed point as the literal iteration of the gap model (docs/MODEL.md §9)', () => {
     const bucket = fc.record({
       margin: fc.double({ min: 0.005, max: 1, noNaN: true }),
       weight: fc.double({ min: 0, max: 1, noNaN: true }),

@@ -4,7 +4,7 @@
  */
 import type { MarketSnapshot, SnapshotMarket } from '../../../lambda/model/schemas.ts';
 
-/** The default leverage profile of DESIGN.md §3.2. */
+/** The default leverage profile of docs/MODEL.md §6. */
 export const DEFAULT_PROFILE = [
   { margin: 0.01, share: 0.02 },
   { margin: 0.02, share: 0.05 },
