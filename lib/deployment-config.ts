@@ -11,6 +11,7 @@ import {
   FundNotificationsSchema,
   FundScheduleSchema,
 } from '../lambda/config/fund-config.ts';
+import { withoutComments } from '../lambda/config/fund-config-document.ts';
 import { InvalidInputError, parseOrThrow } from '../lambda/model/validation.ts';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -117,8 +118,9 @@ export function resolveDeployment(
 function deployFund(file: FundFile, settings: z.output<typeof StageConfigSchema>): DeployedFund {
   const what = `fund config ${file.path}`;
   // Validate the file as written first, so its own mistakes are reported against its own fields.
-  parseOrThrow(FundConfigSchema, file.json, what);
-  const written = file.json as FundConfigInput;
+  // Comments are for people: the deployed object (and so the function) never carries them.
+  const written = withoutComments(file.json) as FundConfigInput;
+  parseOrThrow(FundConfigSchema, written, what);
   const input: FundConfigInput = {
     ...written,
     ...(settings.schedule === undefined ? {} : { schedule: settings.schedule }),

@@ -5,9 +5,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type FundConfig, FundConfigSchema, FundIdSchema } from '../config/fund-config.ts';
+import { type FundConfig, FundIdSchema } from '../config/fund-config.ts';
+import { parseFundConfig } from '../config/fund-config-document.ts';
 import { loadFundConfig } from '../config/load-fund-config.ts';
-import { InvalidInputError, parseOrThrow } from '../model/validation.ts';
+import { InvalidInputError } from '../model/validation.ts';
 import { readInputJson, STDIO } from './files.ts';
 import type { CommandIo } from './io.ts';
 
@@ -59,6 +60,21 @@ async function unknownFund(value: string, cwd: string): Promise<InvalidInputErro
 }
 
 /**
+ * The file `--fund` names: the path itself (`-` = standard input), or the config under config/funds/
+ * whose fundId is the given id; the demo config when absent. Relative to the working directory.
+ *
+ * @throws InvalidInputError naming `--fund` for a malformed or unknown id (listing the known funds)
+ */
+export async function resolveFundPath(value: string | undefined, cwd: string): Promise<string> {
+  const given = value ?? DEFAULT_FUND_FILE;
+  if (isFundFile(given)) return given;
+  checkFundId(given);
+  const match = (await knownFunds(cwd)).find((k) => k.fundId === given);
+  if (match === undefined) throw await unknownFund(given, cwd);
+  return match.path;
+}
+
+/**
  * The fund config `--fund` names: a file (`-` = standard input), or the config under config/funds/
  * whose fundId is the given id; the demo config when absent.
  *
@@ -68,16 +84,12 @@ export async function resolveFundConfig(
   value: string | undefined,
   io: CommandIo,
 ): Promise<{ config: FundConfig; path: string }> {
-  const given = value ?? DEFAULT_FUND_FILE;
-  if (given === STDIO) {
+  const path = await resolveFundPath(value, io.cwd);
+  if (path === STDIO) {
     const doc = await readInputJson(io, 'fund', STDIO);
-    return { config: parseOrThrow(FundConfigSchema, doc, 'fund config on standard input'), path: STDIO };
+    return { config: parseFundConfig(doc, 'fund config on standard input'), path: STDIO };
   }
-  if (isFundFile(given)) return { config: await loadFundConfig(resolve(io.cwd, given)), path: given };
-  checkFundId(given);
-  const match = (await knownFunds(io.cwd)).find((k) => k.fundId === given);
-  if (match === undefined) throw await unknownFund(given, io.cwd);
-  return { config: await loadFundConfig(resolve(io.cwd, match.path)), path: match.path };
+  return { config: await loadFundConfig(resolve(io.cwd, path)), path };
 }
 
 function checkFundId(value: string): void {

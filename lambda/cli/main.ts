@@ -10,6 +10,14 @@ import { closest } from './suggest.ts';
 export type Command = (argv: string[], io: CommandIo) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  init: {
+    summary: 'write a starter fund config (commented; runs as it is)',
+    load: async () => (await import('./commands/init.ts')).initCommand,
+  },
+  validate: {
+    summary: 'check a fund config and list every problem at once',
+    load: async () => (await import('./commands/validate.ts')).validateCommand,
+  },
   reserve: {
     summary: 'compute the required reserve of a MarketSnapshot file',
     load: async () => (await import('./commands/reserve.ts')).reserveCommand,

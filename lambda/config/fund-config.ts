@@ -1,6 +1,6 @@
 /**
- * FundConfig (docs/OPERATIONS.md, "Configure funds and stages"): one JSON file per fund under
- * config/funds/. The job, the CLI and the CDK app all validate it with this one schema.
+ * FundConfig (docs/CONFIG.md): one JSON file per fund under config/funds/. The job, the CLI and the
+ * CDK app all validate it with this one schema; config/fund-config.schema.json is generated from it.
  */
 import { z } from 'zod';
 import { urlProblem } from '../ingest/http/safe-url.ts';
@@ -370,6 +370,8 @@ export const FundIdSchema = z
 /** A fund's whole configuration. */
 export const FundConfigSchema = z
   .strictObject({
+    /** The JSON Schema an editor checks the file with (config/fund-config.schema.json); ignored here. */
+    $schema: z.string().optional(),
     fundId: FundIdSchema,
     description: z.string().default(''),
     balance: BalanceSourceSchema,
@@ -499,7 +501,10 @@ export const FundConfigSchema = z
       }
     });
   })
-  .transform((c) => ({ ...c, alerts: resolveAlerts(c.alerts, c.model.buffer) }));
+  .transform(({ $schema: _editorSchema, ...c }) => ({
+    ...c,
+    alerts: resolveAlerts(c.alerts, c.model.buffer),
+  }));
 
 /**
  * Alert settings with their coverage thresholds resolved: as configured, or warnBelow 1 and

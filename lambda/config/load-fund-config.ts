@@ -3,8 +3,9 @@
  * become one-line {@link InvalidInputError}s naming the file and the field.
  */
 import { readFile } from 'node:fs/promises';
-import { InvalidInputError, parseOrThrow } from '../model/validation.ts';
-import { type FundConfig, FundConfigSchema } from './fund-config.ts';
+import { InvalidInputError } from '../model/validation.ts';
+import type { FundConfig } from './fund-config.ts';
+import { parseFundConfig } from './fund-config-document.ts';
 
 /** Reads any JSON document, reporting a missing file or bad JSON as bad input. */
 export async function readJsonFile(path: string, what: string): Promise<unknown> {
@@ -27,7 +28,7 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   }
 }
 
-/** Reads and validates a fund config file, defaults applied. */
+/** Reads and validates a fund config file, its `"$comment"` keys removed and defaults applied. */
 export async function loadFundConfig(path: string): Promise<FundConfig> {
-  return parseOrThrow(FundConfigSchema, await readJsonFile(path, 'fund config'), `fund config ${path}`);
+  return parseFundConfig(await readJsonFile(path, 'fund config'), `fund config ${path}`);
 }

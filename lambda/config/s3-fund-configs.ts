@@ -9,8 +9,9 @@
 import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
 import { TransformParameterError } from '@aws-lambda-powertools/parameters/errors';
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
-import { InvalidInputError, parseOrThrow } from '../model/validation.ts';
-import { type FundConfig, FundConfigSchema } from './fund-config.ts';
+import { InvalidInputError } from '../model/validation.ts';
+import type { FundConfig } from './fund-config.ts';
+import { parseFundConfig } from './fund-config-document.ts';
 import { type FundConfigSource, fundConfigKey } from './fund-config-objects.ts';
 
 /** How long a fetched config is reused by a warm function. */
@@ -75,7 +76,7 @@ export function s3FundConfigs(options: S3FundConfigsOptions): FundConfigSource {
           'fundId',
         );
       }
-      const config = parseOrThrow(FundConfigSchema, json, `fund config ${where}`);
+      const config = parseFundConfig(json, `fund config ${where}`);
       if (config.fundId !== fundId) {
         throw new InvalidInputError(
           `fund config ${where}: fundId: must be ${JSON.stringify(fundId)} (the object's name), got ${JSON.stringify(config.fundId)}`,

@@ -1,4 +1,4 @@
-/** Deterministic default seed of a run (`model.seed` of the fund config): FNV-1a (32-bit) of `fundId|asOf`. */
+/** Deterministic default seed of a run (`model.seed`, docs/CONFIG.md): FNV-1a (32-bit) of `fundId|asOf`. */
 
 /** 32-bit FNV-1a hash of a string's UTF-16 code units. */
 export function fnv1a32(text: string): number {
