@@ -1,6 +1,7 @@
 /**
  * The exceedance chart as a self-contained SVG: forecast VaR and ES against the realised loss per
- * day, exceedances marked. Used by `backstop backtest --html` and for docs/VALIDATION.md. The loss axis
+ * day, exceedances marked. Drawn for docs/VALIDATION.md by scripts/run-calibration.ts (the committee
+ * page of `backstop backtest --html` is lambda/present/backtest-page.ts). The loss axis
  * is logarithmic (symlog from $1M) because quiet and crisis days differ by four orders of magnitude.
  */
 import { scaleLinear, scaleSymlog } from 'd3-scale';
@@ -69,17 +70,4 @@ export function exceedanceChartSvg(days: readonly BacktestDay[], title: string):
     '</svg>',
   ];
   return parts.join('\n');
-}
-
-/** A standalone HTML page around the chart and the text report. */
-export function exceedanceHtmlPage(days: readonly BacktestDay[], title: string, report: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>
-<style>body{font-family:sans-serif;margin:2em;max-width:1000px}pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style>
-</head><body>
-<h1>${escapeXml(title)}</h1>
-${exceedanceChartSvg(days, title)}
-<pre>${escapeXml(report)}</pre>
-</body></html>
-`;
 }

@@ -10,7 +10,11 @@ import { lineChart } from './svg-charts.ts';
 export function fundToOpenInterestChart(points: readonly GrowthPoint[]): string {
   const series = growthSeries(points).map((p) => ({ time: new Date(p.asOf), value: p.fundToOpenInterest }));
   if (series.length === 0) return '<p class="note">No open interest recorded yet.</p>';
-  return lineChart(series, 'Fund balance as a share of open interest over time', 'fund-oi', (v) =>
-    formatPercent(v, 2),
+  return lineChart(
+    series,
+    'Fund balance as a share of open interest over time',
+    'fund-oi',
+    (v) => formatPercent(v, 2),
+    'fund balance / open interest',
   );
 }

@@ -1,16 +1,28 @@
 /**
  * `backstop report`: ONE self-contained HTML file — inline CSS, inline SVG, no script, no external
- * request — that a risk team can attach to an email or archive: balance against the required reserve
- * over time with the WARN/BREACH bands, coverage over time, the latest run's per-market ES
- * contributions and stress losses, and its tables.
+ * request — that a risk committee can attach to an email or archive: the status with the data
+ * behind it, why the required reserve is what it is, balance against the requirement over time with
+ * the WARN/BREACH bands, coverage over time, the latest run's per-market ES contributions and stress
+ * losses (the worst scenario marked), its tables and a glossary. Times are UTC in one format.
  */
 
 import { coverageThresholds } from '../model/coverage.ts';
 import type { RunSummary, StoredRun } from '../run/stored-run.ts';
-import { formatCoverage, formatPercent, formatUsd } from './format.ts';
+import { collapseFlags } from './data-quality.ts';
+import {
+  bindingLine,
+  type Explanation,
+  engineLines,
+  explainReserve,
+  formulaLine,
+  sensitivityHeading,
+} from './explain.ts';
+import { formatCount, formatCoverage, formatPercent, formatTime, formatUsd } from './format.ts';
 import { fundToOpenInterestChart } from './growth-chart.ts';
+import { figureCard, glossary, htmlPage, htmlTable, legendRow, type Row } from './html-page.ts';
 import { OUTLOOK_STYLE, outlookSection } from './outlook-section.ts';
 import { recommendationColumns } from './recommendation-view.ts';
+import { BINDING_LABEL } from './reserve-summary.ts';
 import { balanceChart, barChart, type ChartPoint, coverageChart, escapeXml } from './svg-charts.ts';
 
 /** What the report shows. */
@@ -22,54 +34,30 @@ export interface HtmlReportInput {
   readonly latest: StoredRun;
   /** When the report was written (ISO). */
   readonly generatedAt: string;
+  /**
+   * Why the latest requirement is what it is (`explainRun`, with its sensitivity); without it the
+   * report explains from the run alone, without the ±50% lines.
+   */
+  readonly why?: Explanation;
 }
 
-const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;margin:0;background:#f6f7f9}
-main{max-width:860px;margin:0 auto;padding:24px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
-.meta{color:#5b6474;margin:0 0 16px}
-.headline{display:flex;gap:16px;flex-wrap:wrap;margin:12px 0}
-.figure{background:#fff;border:1px solid #dde1e7;border-radius:6px;padding:10px 14px;min-width:140px}
-.figure b{display:block;font-size:20px}
-.status{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:600;color:#fff}
-.status-OK{background:#1e8e3e}.status-WARN{background:#c98a00}.status-BREACH{background:#c5221f}
-.status-DEGRADED{background:#7b3fb5}.status-UNKNOWN{background:#5b6474}
-section.card{background:#fff;border:1px solid #dde1e7;border-radius:6px;padding:12px 16px;margin:12px 0}
-svg.chart{max-width:100%;height:auto;font-size:11px}
-.axis line,.axis .domain{stroke:#9aa3b2}.axis text{fill:#5b6474}.grid{stroke:#eef0f3}
-.band-breach{fill:#f9d4d2}.band-warn{fill:#fdefc3}
-.line-required{fill:none;stroke:#1d2330;stroke-width:2;stroke-dasharray:6 4}
-.line-balance,.line-coverage,.fund-oi{fill:none;stroke:#1a62c4;stroke-width:2.2}
-.dot{fill:#1a62c4}
-.threshold line{stroke:#8a5a00;stroke-dasharray:3 3}.threshold-breach line{stroke:#a11b18}.threshold text{fill:#5b6474}
-.bar.es-bar{fill:#1a62c4}.bar.stress-bar{fill:#c5221f}.bar-label,.bar-value{fill:#1d2330}
-.legend{display:flex;gap:16px;color:#5b6474;font-size:12px;margin:4px 0 0}
-.swatch{display:inline-block;width:14px;height:10px;margin-right:5px;vertical-align:middle}
-table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-th,td{text-align:right;padding:4px 8px;border-bottom:1px solid #eef0f3}
-th:first-child,td:first-child{text-align:left}th{color:#5b6474;font-weight:600}
-ul.flags{margin:4px 0;padding-left:20px;color:#5b6474}
-`;
-
-function table(headers: readonly string[], rows: readonly (readonly string[])[], cls: string): string {
-  const head = `<tr>${headers.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>`;
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<table class="${cls}">\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
-}
-
-function figure(label: string, value: string): string {
-  return `<div class="figure">${escapeXml(label)}<b>${escapeXml(value)}</b></div>`;
-}
-
-function legend(items: readonly [string, string][]): string {
-  return `<div class="legend">${items.map(([style, label]) => `<span><span class="swatch" style="${style}"></span>${escapeXml(label)}</span>`).join('')}</div>`;
+/** One plain sentence for the status line: where coverage stands against the thresholds. */
+function statusSentence(status: string, coverage: number | null, warn: number, breach: number): string {
+  if (coverage === null)
+    return 'The balance is unknown, so coverage cannot be judged: treat the fund as uncovered.';
+  const c = formatCoverage(coverage);
+  if (status === 'BREACH' || coverage < breach)
+    return `The fund holds ${c} of its required reserve, below the BREACH threshold of ${formatPercent(breach, 0)}.`;
+  if (status === 'WARN' || coverage < warn)
+    return `The fund holds ${c} of its required reserve, below the WARN threshold of ${formatPercent(warn, 0)}.`;
+  return `The fund holds ${c} of its required reserve: covered.`;
 }
 
 /** Renders the report. Deterministic: the same input gives the same bytes. */
 export function renderHtmlReport(input: HtmlReportInput): string {
   const { latest, fundId } = input;
   const { result, snapshot } = latest;
+  const why = input.why ?? explainReserve(snapshot, result, { flags: latest.flags });
   const thresholds = coverageThresholds(snapshot.model);
   const points: ChartPoint[] = [...input.runs].reverse().map((r) => ({
     time: new Date(r.asOf),
@@ -77,8 +65,12 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     requiredReserveUsd: r.requiredReserveUsd,
     coverageRatio: r.coverageRatio,
   }));
+  const worst = result.stress.reduce<(typeof result.stress)[number] | null>(
+    (w, s) => (w === null || s.lossUsd > w.lossUsd ? s : w),
+    null,
+  );
   const esById = new Map(result.byMarket.map((m) => [m.id, m]));
-  const marketRows = snapshot.markets.map((m) => [
+  const marketRows: Row[] = snapshot.markets.map((m) => [
     m.id,
     m.provenance?.venue ?? '',
     formatUsd(m.priceUsd),
@@ -87,45 +79,99 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     formatUsd(esById.get(m.id)?.esContributionUsd ?? 0),
     formatUsd(esById.get(m.id)?.worstStressLossUsd ?? 0),
   ]);
+  const stressRows: Row[] = result.stress.map((s) => {
+    const isWorst = s === worst;
+    const o = s.outcome;
+    const cells = [
+      { text: s.name, cls: 'text', ...(isWorst ? { tag: 'worst' } : {}) },
+      formatPercent(s.liquidityFactor, 0),
+      formatUsd(s.lossUsd),
+      o === undefined ? '—' : formatUsd(o.badDebtUsd),
+      o === undefined ? '—' : formatUsd(o.liquidationIncomeUsd),
+      o === undefined ? '—' : formatUsd(o.fundAfterUsd),
+    ];
+    return isWorst ? { cells, cls: 'worst' } : cells;
+  });
   const mc = result.monteCarlo;
   const recommendation = recommendationColumns(result, latest.outlook);
-  const warnings = [
-    ...result.warnings,
-    ...latest.flags.map((f) => `${f.marketId ?? 'fund'}: ${f.code} — ${f.detail}`),
-  ];
-  const historyRows = input.runs
+  const flags = collapseFlags(latest.flags).map(
+    (f) => `${f.marketId ?? 'fund'}: ${f.code} — ${f.detail}${f.count > 1 ? ` (×${f.count})` : ''}`,
+  );
+  const warnings = [...result.warnings, ...flags];
+  const historyRows: Row[] = input.runs
     .slice(0, 30)
     .map((r) => [
-      r.asOf,
+      formatTime(r.asOf),
       r.status,
       formatUsd(r.fundBalanceUsd),
       formatUsd(r.requiredReserveUsd),
       formatCoverage(r.coverageRatio),
     ]);
+  const balanceNote = why.balance.kind === 'fresh' ? undefined : { text: why.balance.note, caveat: true };
+  const caveat =
+    why.balance.kind === 'fresh'
+      ? ''
+      : `<p class="caveat-banner" id="data-caveat">Data: ${escapeXml(why.balance.note)} — the coverage rests on this balance; check the balance source before acting on the status.</p>`;
+  const releasable = result.recommendation.releasableUsd;
 
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeXml(`Backstop report — ${fundId}`)}</title>
-<style>${STYLE}${OUTLOOK_STYLE}</style>
-</head>
-<body>
-<main>
-<h1>Insurance fund ${escapeXml(fundId)} <span class="status status-${escapeXml(result.status)}">${escapeXml(result.status)}</span></h1>
-<p class="meta">Latest run ${escapeXml(latest.asOf)} (run ${escapeXml(latest.runId)}, model ${escapeXml(latest.modelVersion)}) · ${input.runs.length} runs charted · generated ${escapeXml(input.generatedAt)}</p>
+  const body = `<h1>Insurance fund ${escapeXml(fundId)} <span class="status status-${escapeXml(result.status)}">${escapeXml(result.status)}</span></h1>
+<p class="meta">Latest run ${escapeXml(formatTime(latest.asOf))} (run ${escapeXml(latest.runId)}, model ${escapeXml(latest.modelVersion)}) · ${input.runs.length} runs charted · generated ${escapeXml(formatTime(input.generatedAt))}</p>
+<p class="verdict" id="verdict">${escapeXml(statusSentence(result.status, result.coverageRatio, thresholds.warnBelow, thresholds.breachBelow))} The requirement is ${escapeXml(bindingLine(why).replace(/^Set/, 'set'))}.</p>
+${caveat}
 <div class="headline">
-${figure('Coverage', formatCoverage(result.coverageRatio))}
-${figure('Fund balance', formatUsd(result.fundBalanceUsd))}
-${figure('Required reserve', formatUsd(result.requiredReserveUsd))}
-${figure('Shortfall', formatUsd(result.recommendation.shortfallUsd))}
+${figureCard('Coverage', formatCoverage(result.coverageRatio), balanceNote === undefined ? undefined : { text: 'on a stale balance', caveat: true })}
+${figureCard('Fund balance', formatUsd(result.fundBalanceUsd), balanceNote)}
+${figureCard('Required reserve', formatUsd(result.requiredReserveUsd), { text: `set by ${BINDING_LABEL[result.binding]}`, caveat: false })}
+${figureCard(releasable > 0 ? 'Releasable' : 'Shortfall', formatUsd(releasable > 0 ? releasable : result.recommendation.shortfallUsd))}
 </div>
+
+<section class="card" id="why">
+<h2>Why this number</h2>
+<p>${escapeXml(formulaLine(why))}.</p>
+${
+  why.contributions.length === 0
+    ? ''
+    : `<h3>The binding loss by market</h3>\n${htmlTable(
+        ['market', 'loss', 'share'],
+        why.contributions.map((c) => [c.marketId, formatUsd(c.lossUsd), formatPercent(c.share, 0)]),
+        'why-markets',
+      )}`
+}
+${
+  why.assumptions.length === 0
+    ? ''
+    : `<h3>Key assumptions</h3>\n${htmlTable(
+        ['assumption', 'value', 'from'],
+        why.assumptions.map((a) => [a.name, { text: a.value, cls: 'text' }, { text: a.source, cls: 'text' }]),
+        'why-assumptions',
+      )}`
+}
+${
+  why.sensitivity === null
+    ? ''
+    : `<h3>If an assumption moved ±50%</h3>\n<p class="note">${escapeXml(sensitivityHeading(why.sensitivity))}.</p>\n${htmlTable(
+        ['assumption', 'at −50%', 'at +50%'],
+        why.sensitivity.lines.map((l) => [
+          l.what,
+          `${formatUsd(l.down.ratio * why.requiredReserveUsd)} (${l.down.ratio.toFixed(2)}×)`,
+          `${formatUsd(l.up.ratio * why.requiredReserveUsd)} (${l.up.ratio.toFixed(2)}×)`,
+        ]),
+        'why-sensitivity',
+      )}`
+}
+${
+  engineLines(result).length === 0
+    ? ''
+    : `<ul class="flags">${engineLines(result)
+        .map((l) => `<li>${escapeXml(l)}</li>`)
+        .join('')}</ul>`
+}
+</section>
 
 <section class="card" id="balance">
 <h2>Balance against the required reserve</h2>
 ${balanceChart(points, thresholds)}
-${legend([
+${legendRow([
   ['background:#1a62c4', 'fund balance'],
   ['border-top:2px dashed #1d2330;height:0', 'required reserve'],
   ['background:#fdefc3', `WARN (coverage below ${formatPercent(thresholds.warnBelow, 0)})`],
@@ -151,35 +197,33 @@ ${barChart(
   result.byMarket.map((m) => ({ label: m.id, value: m.esContributionUsd })),
   'Expected shortfall contribution by market',
   'es-bar',
+  'ES contribution (USD)',
 )}
 </section>
 
 <section class="card" id="stress">
 <h2>Stress losses (latest run)</h2>
 ${barChart(
-  result.stress.map((s) => ({ label: s.name, value: s.lossUsd })),
+  result.stress.map((s) => ({ label: s.name, value: s.lossUsd, highlight: s === worst })),
   'Loss under each stress scenario',
   'stress-bar',
+  'net fund loss (USD)',
 )}
 </section>
 
 <section class="card" id="tables">
 <h2>Markets</h2>
-${table(['market', 'venue', 'price', 'open interest', 'implied vol', 'ES contribution', 'worst stress loss'], marketRows, 'markets')}
+${htmlTable(['market', 'venue', 'price', 'open interest', 'implied vol', 'ES contribution', 'worst stress loss'], marketRows, 'markets')}
 <h2>Stress scenarios</h2>
-${table(
-  ['scenario', 'liquidity factor', 'loss'],
-  result.stress.map((s) => [s.name, String(s.liquidityFactor), formatUsd(s.lossUsd)]),
-  'stress',
-)}
+${htmlTable(['scenario', 'liquidity factor', 'loss', 'bad debt', 'liquidation income', 'fund after'], stressRows, 'stress')}
 <h2>Monte Carlo</h2>
-${table(
+${htmlTable(
   ['paths', 'seed', 'confidence', 'tail ν', 'VaR', 'ES ± std error'],
   [
     [
-      String(mc.paths),
+      formatCount(mc.paths),
       String(mc.seed),
-      String(mc.confidence),
+      formatPercent(mc.confidence, 1),
       mc.tailDof === null ? 'Gaussian' : String(mc.tailDof),
       formatUsd(mc.varUsd),
       `${formatUsd(mc.esUsd)} ± ${formatUsd(mc.esStdErrorUsd)}`,
@@ -188,11 +232,11 @@ ${table(
   'monte-carlo',
 )}
 <h2>Requirement and recommendation</h2>
-${table(
+${htmlTable(
   ['binding term', 'cover-2', ...recommendation.headers],
   [
     [
-      result.binding,
+      BINDING_LABEL[result.binding],
       result.cover2Usd === null ? 'not configured' : formatUsd(result.cover2Usd),
       ...recommendation.cells,
     ],
@@ -201,10 +245,12 @@ ${table(
 )}
 ${warnings.length === 0 ? '' : `<h2>Warnings and data flags</h2>\n<ul class="flags">${warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`}
 <h2>Recent runs</h2>
-${table(['asOf', 'status', 'balance', 'required', 'coverage'], historyRows, 'history')}
+${htmlTable(['time (UTC)', 'status', 'balance', 'required', 'coverage'], historyRows, 'history')}
 </section>
-</main>
-</body>
-</html>
-`;
+
+<section class="card" id="glossary">
+<h2>Glossary</h2>
+${glossary(['coverage', 'required reserve', 'expected shortfall (ES)', 'liquidity factor', 'releasable', 'conservative bound', 'ADL (auto-deleveraging)'])}
+</section>`;
+  return htmlPage(`Backstop report — ${fundId}`, body, OUTLOOK_STYLE);
 }

@@ -5,7 +5,7 @@
  */
 import { scaleBand, scaleLinear, scaleUtc } from 'd3-scale';
 import { area, curveStepAfter, line } from 'd3-shape';
-import { formatCoverage, formatPercent, formatUsd } from './format.ts';
+import { formatCoverage, formatPercent, formatTime, formatUsd } from './format.ts';
 
 /** One run on the time axis. Money in USD; coverage = balance / required. */
 export interface ChartPoint {
@@ -31,12 +31,19 @@ export interface TimeValue {
 export interface Bar {
   readonly label: string;
   readonly value: number;
+  /** Drawn in the emphasis colour with a "worst" tag (the binding stress scenario). */
+  readonly highlight?: boolean;
 }
 
 const WIDTH = 760;
 const HEIGHT = 280;
-const MARGIN = { top: 16, right: 24, bottom: 34, left: 76 } as const;
+const MARGIN = { top: 16, right: 24, bottom: 48, left: 88 } as const;
 const HALF_HOUR_MS = 30 * 60_000;
+
+/** A USD axis tick: compact, and a plain `$0` at the origin. */
+function usdTick(v: number): string {
+  return v === 0 ? '$0' : formatUsd(v);
+}
 
 /** Escapes text for SVG/HTML content and attribute values. */
 export function escapeXml(text: string): string {
@@ -49,6 +56,43 @@ function svg(label: string, height: number, body: string[]): string {
     ...body,
     '</svg>',
   ].join('\n');
+}
+
+/**
+ * The axis titles: centred under the plot and rotated beside it, so no chart leaves its reader to
+ * guess what is measured.
+ */
+function axisTitles(height: number, x: string, y: string | null): string {
+  const cx = ((MARGIN.left + WIDTH - MARGIN.right) / 2).toFixed(1);
+  const cy = ((MARGIN.top + height - MARGIN.bottom) / 2).toFixed(1);
+  const yTitle =
+    y === null
+      ? ''
+      : `<text class="y-title" transform="translate(16,${cy}) rotate(-90)" text-anchor="middle">${escapeXml(y)}</text>`;
+  return `<g class="axis-title"><text class="x-title" x="${cx}" y="${height - 8}" text-anchor="middle">${escapeXml(x)}</text>${yTitle}</g>`;
+}
+
+/**
+ * Tick labels of a UTC time axis in one format and its title: `HH:MM` with the day in the title when
+ * every tick is on one day, `MM-DD HH:MM` within a week, `YYYY-MM-DD` beyond.
+ */
+export function utcTimeAxis(ticks: readonly Date[]): { format: (t: Date) => string; title: string } {
+  const days = new Set(ticks.map((t) => t.toISOString().slice(0, 10)));
+  const first = ticks[0]?.getTime() ?? 0;
+  const last = ticks[ticks.length - 1]?.getTime() ?? 0;
+  if (days.size <= 1) {
+    return {
+      format: (t) => t.toISOString().slice(11, 16),
+      title: `time (UTC) on ${[...days][0] ?? ''}`.trim(),
+    };
+  }
+  if (last - first <= 7 * 86_400_000) {
+    return {
+      format: (t) => `${t.toISOString().slice(5, 10)} ${t.toISOString().slice(11, 16)}`,
+      title: 'time (UTC)',
+    };
+  }
+  return { format: (t) => t.toISOString().slice(0, 10), title: 'date (UTC)' };
 }
 
 function timeScale(points: readonly { readonly time: Date }[]) {
@@ -65,14 +109,18 @@ function timeScale(points: readonly { readonly time: Date }[]) {
     .range([MARGIN.left, WIDTH - MARGIN.right]);
 }
 
-function xAxis(x: ReturnType<typeof timeScale>, height: number): string {
+/** The time axis with its title (`yTitle` titles the value axis beside it). */
+function xAxis(x: ReturnType<typeof timeScale>, height: number, yTitle: string | null): string {
   const y0 = height - MARGIN.bottom;
-  const format = x.tickFormat(6);
-  const ticks = x.ticks(6).map((t) => {
-    const px = x(t).toFixed(1);
-    return `<g class="tick x-tick" transform="translate(${px},${y0})"><line y2="5"/><text y="18" text-anchor="middle">${escapeXml(format(t))}</text></g>`;
+  const dates = x.ticks(6);
+  const { format, title } = utcTimeAxis(dates);
+  const ticks = dates.map((t) => {
+    const px = x(t);
+    // A label at the right edge ends at its tick, so a long one (`11-22 12:00`) is not cut off.
+    const anchor = px > WIDTH - MARGIN.right - 30 ? 'end' : 'middle';
+    return `<g class="tick x-tick" transform="translate(${px.toFixed(1)},${y0})"><line y2="5"/><text y="18" text-anchor="${anchor}">${escapeXml(format(t))}</text></g>`;
   });
-  return `<g class="axis x-axis"><line class="domain" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y0}" y2="${y0}"/>${ticks.join('')}</g>`;
+  return `<g class="axis x-axis"><line class="domain" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y0}" y2="${y0}"/>${ticks.join('')}</g>${axisTitles(height, title, yTitle)}`;
 }
 
 function yAxis(y: ReturnType<typeof scaleLinear<number, number>>, format: (v: number) => string): string {
@@ -127,13 +175,13 @@ export function balanceChart(points: readonly ChartPoint[], thresholds: Threshol
     .filter((p) => p.fundBalanceUsd !== null)
     .map(
       (p) =>
-        `<circle class="dot balance-dot" cx="${t(p).toFixed(1)}" cy="${y(p.fundBalanceUsd ?? 0).toFixed(1)}" r="3.5"><title>${escapeXml(`${p.time.toISOString()}: balance ${formatUsd(p.fundBalanceUsd)}, required ${formatUsd(p.requiredReserveUsd)}`)}</title></circle>`,
+        `<circle class="dot balance-dot" cx="${t(p).toFixed(1)}" cy="${y(p.fundBalanceUsd ?? 0).toFixed(1)}" r="3.5"><title>${escapeXml(`${formatTime(p.time)}: balance ${formatUsd(p.fundBalanceUsd)}, required ${formatUsd(p.requiredReserveUsd)}`)}</title></circle>`,
     );
   return svg('Fund balance against the required reserve, with the WARN and BREACH bands', HEIGHT, [
     `<path class="band band-breach" d="${breachBand(steps) ?? ''}"/>`,
     `<path class="band band-warn" d="${warnBand(steps) ?? ''}"/>`,
-    yAxis(y, formatUsd),
-    xAxis(x, HEIGHT),
+    yAxis(y, usdTick),
+    xAxis(x, HEIGHT, 'USD'),
     `<path class="series line-required" d="${requiredLine(steps) ?? ''}"/>`,
     `<path class="series line-balance" d="${balanceLine(points) ?? ''}"/>`,
     ...dots,
@@ -162,13 +210,13 @@ export function coverageChart(points: readonly ChartPoint[], thresholds: Thresho
     .filter((p) => p.coverageRatio !== null)
     .map(
       (p) =>
-        `<circle class="dot coverage-dot" cx="${x(p.time).toFixed(1)}" cy="${y(p.coverageRatio ?? 0).toFixed(1)}" r="3.5"><title>${escapeXml(`${p.time.toISOString()}: coverage ${formatCoverage(p.coverageRatio)}`)}</title></circle>`,
+        `<circle class="dot coverage-dot" cx="${x(p.time).toFixed(1)}" cy="${y(p.coverageRatio ?? 0).toFixed(1)}" r="3.5"><title>${escapeXml(`${formatTime(p.time)}: coverage ${formatCoverage(p.coverageRatio)}`)}</title></circle>`,
     );
   return svg('Coverage ratio over time', HEIGHT, [
     zone('band-breach', 0, thresholds.breachBelow),
     zone('band-warn', thresholds.breachBelow, thresholds.warnBelow),
     yAxis(y, (v) => formatPercent(v, 0)),
-    xAxis(x, HEIGHT),
+    xAxis(x, HEIGHT, 'coverage (balance / required)'),
     rule('threshold-warn', thresholds.warnBelow, `WARN below ${formatPercent(thresholds.warnBelow, 0)}`),
     rule(
       'threshold-breach',
@@ -184,13 +232,15 @@ export function coverageChart(points: readonly ChartPoint[], thresholds: Thresho
  * Horizontal bars, one per item, in the given order, with the value printed at the bar's end.
  *
  * @param kind - CSS class of the bars (tests and styles find them by it)
+ * @param valueTitle - the title of the value axis
  */
-export function barChart(bars: readonly Bar[], label: string, kind: string): string {
+export function barChart(bars: readonly Bar[], label: string, kind: string, valueTitle = 'USD'): string {
   const rowHeight = 26;
   const height = MARGIN.top + MARGIN.bottom + rowHeight * Math.max(1, bars.length);
-  // Room for the longest label at ~6.3 px per character of the 11 px font, within sensible bounds.
+  // Room for the longest label at ~7.4 px per character of the 11 px font (capitals and digits are
+  // wide: market ids are), within sensible bounds.
   const longest = Math.max(0, ...bars.map((b) => b.label.length));
-  const labelWidth = Math.min(320, Math.max(90, 12 + 6.3 * longest));
+  const labelWidth = Math.min(340, Math.max(90, 12 + 7.4 * longest));
   const y = scaleBand()
     .domain(bars.map((_, i) => String(i)))
     .range([MARGIN.top, height - MARGIN.bottom])
@@ -205,16 +255,18 @@ export function barChart(bars: readonly Bar[], label: string, kind: string): str
     const mid = (top + y.bandwidth() / 2).toFixed(1);
     return [
       `<text class="bar-label" x="${labelWidth - 8}" y="${mid}" dy="0.32em" text-anchor="end">${escapeXml(b.label)}</text>`,
-      `<rect class="bar ${kind}" x="${x(0).toFixed(1)}" y="${top.toFixed(1)}" width="${w.toFixed(1)}" height="${y.bandwidth().toFixed(1)}"><title>${escapeXml(`${b.label}: ${formatUsd(b.value)}`)}</title></rect>`,
-      `<text class="bar-value" x="${(x(0) + w + 6).toFixed(1)}" y="${mid}" dy="0.32em">${escapeXml(formatUsd(b.value))}</text>`,
+      `<rect class="bar ${kind}${b.highlight === true ? ' bar-worst' : ''}" x="${x(0).toFixed(1)}" y="${top.toFixed(1)}" width="${w.toFixed(1)}" height="${y.bandwidth().toFixed(1)}"><title>${escapeXml(`${b.label}: ${formatUsd(b.value)}`)}</title></rect>`,
+      `<text class="bar-value" x="${(x(0) + w + 6).toFixed(1)}" y="${mid}" dy="0.32em">${escapeXml(formatUsd(b.value))}${b.highlight === true ? ' — worst' : ''}</text>`,
     ].join('');
   });
   const y0 = height - MARGIN.bottom;
   const ticks = x.ticks(5).map((v) => {
     const px = x(v).toFixed(1);
-    return `<g class="tick x-tick" transform="translate(${px},${y0})"><line y2="5"/><line class="grid" y2="${-(y0 - MARGIN.top)}"/><text y="18" text-anchor="middle">${escapeXml(formatUsd(v))}</text></g>`;
+    return `<g class="tick x-tick" transform="translate(${px},${y0})"><line y2="5"/><line class="grid" y2="${-(y0 - MARGIN.top)}"/><text y="18" text-anchor="middle">${escapeXml(usdTick(v))}</text></g>`;
   });
-  return svg(label, height, [`<g class="axis x-axis">${ticks.join('')}</g>`, ...rows]);
+  const cx = ((labelWidth + WIDTH - MARGIN.right - 70) / 2).toFixed(1);
+  const title = `<g class="axis-title"><text class="x-title" x="${cx}" y="${height - 8}" text-anchor="middle">${escapeXml(valueTitle)}</text></g>`;
+  return svg(label, height, [`<g class="axis x-axis">${ticks.join('')}</g>`, title, ...rows]);
 }
 
 /**
@@ -222,12 +274,14 @@ export function barChart(bars: readonly Bar[], label: string, kind: string): str
  *
  * @param kind - CSS class of the line and dots (tests and styles find them by it)
  * @param format - y-axis and tooltip text of a value
+ * @param valueTitle - the title of the value axis
  */
 export function lineChart(
   points: readonly TimeValue[],
   label: string,
   kind: string,
   format: (value: number) => string,
+  valueTitle: string,
 ): string {
   const x = timeScale(points);
   const y = scaleLinear()
@@ -239,11 +293,11 @@ export function lineChart(
     .y((p) => y(p.value));
   const dots = points.map(
     (p) =>
-      `<circle class="dot ${kind}-dot" cx="${x(p.time).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3.5"><title>${escapeXml(`${p.time.toISOString()}: ${format(p.value)}`)}</title></circle>`,
+      `<circle class="dot ${kind}-dot" cx="${x(p.time).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3.5"><title>${escapeXml(`${formatTime(p.time)}: ${format(p.value)}`)}</title></circle>`,
   );
   return svg(label, HEIGHT, [
     yAxis(y, format),
-    xAxis(x, HEIGHT),
+    xAxis(x, HEIGHT, valueTitle),
     `<path class="series ${kind}" d="${path([...points]) ?? ''}"/>`,
     ...dots,
   ]);
@@ -294,8 +348,9 @@ export function fanChart(
   });
   const ry = y(reference.value).toFixed(1);
   return svg(label, HEIGHT, [
-    yAxis(y, formatUsd),
+    yAxis(y, usdTick),
     `<g class="axis x-axis"><line class="domain" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y0}" y2="${y0}"/>${ticks.join('')}</g>`,
+    axisTitles(HEIGHT, 'days from the latest run', 'fund balance (USD)'),
     `<path class="band fan-outer" d="${band(
       (d) => d.p5Usd,
       (d) => d.p95Usd,

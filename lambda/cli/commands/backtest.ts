@@ -8,7 +8,6 @@ import { basename, resolve } from 'node:path';
 import { type BacktestBook, bookFromFund, builtInBook } from '../../backtest/backtest-book.ts';
 import { summarizeBacktest } from '../../backtest/backtest-summary.ts';
 import { renderBacktestText } from '../../backtest/backtest-text.ts';
-import { exceedanceHtmlPage } from '../../backtest/exceedance-chart.ts';
 import { assetOfFileName, mapFilesToMarkets, parseMapOption } from '../../backtest/market-mapping.ts';
 import { modelRiskEngine } from '../../backtest/model-risk-engine.ts';
 import { parseTimeCell, readPriceCsv } from '../../backtest/price-csv.ts';
@@ -17,6 +16,7 @@ import { DEFAULT_BACKTEST_SETTINGS, runBacktest } from '../../backtest/run-backt
 import { loadFundConfig } from '../../config/load-fund-config.ts';
 import { Xoshiro128 } from '../../model/random/xoshiro128.ts';
 import { InvalidInputError } from '../../model/validation.ts';
+import { renderBacktestPage } from '../../present/backtest-page.ts';
 import { type CommandIo, ExitCode, intOption, parseOptions } from '../io.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
@@ -36,7 +36,7 @@ profile on a fixed $1B-OI-per-market book), then the realised loss under the nex
   --paths N                Monte Carlo paths per day (default ${DEFAULT_BACKTEST_SETTINGS.paths})
   --seed S                 base seed (default ${DEFAULT_BACKTEST_SETTINGS.seed})
   --json                   print the summary and every day as JSON
-  --html FILE              also write an HTML page with the exceedance chart
+  --html FILE              also write the committee page: verdict, cards, the exceedance chart, tests
 `;
 
 function dateOption(value: string | undefined, name: string): number | undefined {
@@ -142,8 +142,8 @@ export async function backtestCommand(argv: string[], io: CommandIo): Promise<nu
   const summary = summarizeBacktest(run, book.tailDof, () => rng.nextDouble());
   const text = renderBacktestText(summary, book, files);
   if (values.html !== undefined) {
-    const title = `Backstop backtest ${summary.from} → ${summary.to} (${marketIds.join(' + ')})`;
-    await writeFileAtomic(resolve(io.cwd, values.html), exceedanceHtmlPage(run.days, title, text));
+    const page = renderBacktestPage({ summary, book, files, days: run.days });
+    await writeFileAtomic(resolve(io.cwd, values.html), page);
   }
   if (values.json) {
     const { worstDays, ...rest } = summary;

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { InvalidInputError } from '../../model/validation.ts';
+import { explainRun } from '../../present/explain.ts';
 import { formatTime } from '../../present/format.ts';
 import { renderHtmlReport } from '../../present/html-report.ts';
 import { STDIO, writeOutput } from '../files.ts';
@@ -57,7 +58,13 @@ export async function reportCommand(argv: string[], io: CommandIo): Promise<numb
       );
     }
     const runs = await opened.store.summaries(fundId, { limit: last });
-    const html = renderHtmlReport({ fundId, runs, latest, generatedAt: new Date().toISOString() });
+    const html = renderHtmlReport({
+      fundId,
+      runs,
+      latest,
+      generatedAt: new Date().toISOString(),
+      why: explainRun(latest),
+    });
     await writeOutput(io, 'out', out, html);
     const what = `${runs.length} runs, latest ${formatTime(latest.asOf)} ${latest.result.status}`;
     if (out === STDIO) io.stderr(`wrote the report to stdout (${what})\n`);

@@ -171,11 +171,71 @@ describe.skipIf(!hasChromium)('backstop report in headless Chromium', () => {
     const historyRows = await page.$$eval('table.history tbody tr td:first-child', (tds) =>
       tds.map((t) => t.textContent),
     );
-    expect(historyRows).toEqual([
-      '2026-11-22T03:30:00.000Z',
-      '2026-11-22T03:15:00.000Z',
-      '2026-11-22T03:00:00.000Z',
+    expect(historyRows).toEqual(['2026-11-22 03:30 UTC', '2026-11-22 03:15 UTC', '2026-11-22 03:00 UTC']);
+    const verdict = await page.textContent('#verdict');
+    expect(verdict).toMatch(
+      /^The fund holds \d+\.\d% of its required reserve, below the BREACH threshold of 80%\. The requirement is set by the /,
+    );
+  });
+
+  it('titles the axes of every chart, inside the chart', async () => {
+    const titles = await page.$$eval('svg.chart', (svgs) =>
+      svgs.map((svg) => {
+        const box = svg.getBoundingClientRect();
+        const texts = Array.from(svg.querySelectorAll('.axis-title text')).map((t) => {
+          const r = t.getBoundingClientRect();
+          const inside =
+            r.left >= box.left - 1 &&
+            r.right <= box.right + 1 &&
+            r.top >= box.top - 1 &&
+            r.bottom <= box.bottom + 1;
+          // A rotated (y) title is tall rather than wide.
+          return { text: t.textContent, inside, width: Math.max(r.width, r.height) };
+        });
+        return { id: svg.closest('section')?.id, texts };
+      }),
+    );
+    expect(titles.map((t) => [t.id, t.texts.map((x) => x.text)])).toEqual([
+      ['balance', ['time (UTC) on 2026-11-22', 'USD']],
+      ['coverage', ['time (UTC) on 2026-11-22', 'coverage (balance / required)']],
+      ['outlook', ['days from the latest run', 'fund balance (USD)']],
+      ['growth', ['time (UTC) on 2026-11-22', 'fund balance / open interest']],
+      ['contributions', ['ES contribution (USD)']],
+      ['stress', ['net fund loss (USD)']],
     ]);
+    for (const t of titles.flatMap((c) => c.texts)) {
+      expect(t.inside, t.text ?? '').toBe(true);
+      expect(t.width, t.text ?? '').toBeGreaterThan(20);
+    }
+  });
+
+  it('marks the worst stress scenario in the table and the bars, and explains its terms', async () => {
+    const worstRows = await page.$$eval('table.stress tr.worst', (rows) =>
+      rows.map((r) => ({
+        name: r.querySelector('td')?.firstChild?.textContent,
+        tag: r.querySelector('.tag')?.textContent,
+        background: getComputedStyle(r.querySelector('td') as Element).backgroundColor,
+      })),
+    );
+    const latest = outcomes[2] as RunOutcome;
+    expect(worstRows).toHaveLength(1);
+    expect(worstRows[0]?.tag).toBe('worst');
+    expect(worstRows[0]?.background).toBe('rgb(253, 236, 234)');
+    const worstBar = await page.$$eval('#stress rect.bar-worst', (bars) =>
+      bars.map((b) => getComputedStyle(b).fill),
+    );
+    expect(worstBar).toEqual(['rgb(197, 34, 31)']);
+    expect(await page.textContent('table.monte-carlo tbody')).toContain('99.9%');
+    expect(await page.$$eval('#glossary dt', (dts) => dts.map((d) => d.textContent))).toEqual([
+      'coverage',
+      'required reserve',
+      'expected shortfall (ES)',
+      'liquidity factor',
+      'releasable',
+      'conservative bound',
+      'ADL (auto-deleveraging)',
+    ]);
+    expect(latest.status).toBe('BREACH');
   });
 
   it('renders to a screenshot', async () => {

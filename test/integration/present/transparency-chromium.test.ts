@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunOutcome } from '../../../lambda/pipeline/run-outcome.ts';
-import { formatCoverage, formatPercent, formatUsd } from '../../../lambda/present/format.ts';
+import { formatCoverage, formatPercent, formatTime, formatUsd } from '../../../lambda/present/format.ts';
 import {
   type TransparencyFeed,
   TransparencyFeedSchema,
@@ -207,7 +207,7 @@ describe.skipIf(!hasChromium)('backstop publish: the transparency page in headle
       ts.map((t) => t.textContent),
     );
     expect(tooltips).toEqual(
-      feed.history.map((h) => `${h.asOf}: ${formatPercent(h.fundToOpenInterest as number, 2)}`),
+      feed.history.map((h) => `${formatTime(h.asOf)}: ${formatPercent(h.fundToOpenInterest as number, 2)}`),
     );
   });
 

@@ -58,9 +58,45 @@ describe('svg charts', () => {
   it('spans an hour around a single run so its point is drawn mid-chart', () => {
     const svg = coverageChart([point('2026-11-22T00:00:00Z', 90, 100)], thresholds);
     const cx = Number(svg.match(/class="dot coverage-dot" cx="([\d.]+)"/)?.[1]);
-    // Plot from x = 76 to 760 − 24 = 736: the middle is 406.
-    expect(cx).toBeCloseTo(406, 0);
+    // Plot from x = 88 to 760 − 24 = 736: the middle is 412.
+    expect(cx).toBeCloseTo(412, 0);
     expect(svg.match(/class="tick x-tick"/g)?.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('titles both axes, and labels time ticks in one UTC format with the day in the title', () => {
+    const svg = balanceChart(
+      [point('2026-11-22T03:00:00Z', 90, 100), point('2026-11-22T03:30:00Z', 70, 100)],
+      thresholds,
+    );
+    expect(svg).toContain(
+      '<text class="x-title" x="412.0" y="272" text-anchor="middle">time (UTC) on 2026-11-22</text>',
+    );
+    expect(svg).toContain('rotate(-90)" text-anchor="middle">USD</text>');
+    const ticks = [...svg.matchAll(/class="tick x-tick"[^>]*><line y2="5"\/><text[^>]*>([^<]+)</g)].map(
+      (m) => m[1],
+    );
+    expect(ticks).toEqual(['03:00', '03:05', '03:10', '03:15', '03:20', '03:25', '03:30']);
+    expect(svg).toContain('<title>2026-11-22 03:30 UTC: balance $70.0, required $100</title>');
+  });
+
+  it('names the date on each tick when the runs span days, and highlights the worst bar', () => {
+    const days = coverageChart(
+      [point('2026-11-20T00:00:00Z', 90, 100), point('2026-11-22T00:00:00Z', 70, 100)],
+      thresholds,
+    );
+    expect(days).toContain('>11-20 12:00</text>');
+    expect(days).toContain('>time (UTC)</text>');
+    const bars = barChart(
+      [
+        { label: 'crash', value: 100e6, highlight: true },
+        { label: 'rebound', value: 50e6 },
+      ],
+      'stress',
+      'stress-bar',
+    );
+    expect(bars.match(/class="bar stress-bar bar-worst"/g)).toHaveLength(1);
+    expect(bars).toContain('>$100M — worst</text>');
+    expect(bars).toContain('>USD</text>');
   });
 
   it('leaves a gap, not a zero, where the balance is unknown', () => {

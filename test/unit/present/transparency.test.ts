@@ -213,8 +213,8 @@ describe('fund / open interest in the report and the chart helper', () => {
     const growth = html.slice(html.indexOf('id="growth"'), html.indexOf('id="contributions"'));
     expect(growth).toContain('<path class="series fund-oi" d="M');
     expect(growth.match(/class="dot fund-oi-dot"/g)).toHaveLength(2);
-    expect(growth).toContain('<title>2026-11-22T00:00:00.000Z: 5.00%</title>');
-    expect(growth).toContain('<title>2026-11-22T01:00:00.000Z: 3.00%</title>');
+    expect(growth).toContain('<title>2026-11-22 00:00 UTC: 5.00%</title>');
+    expect(growth).toContain('<title>2026-11-22 01:00 UTC: 3.00%</title>');
   });
 
   it('puts a higher value higher on the chart', () => {
@@ -226,6 +226,7 @@ describe('fund / open interest in the report and the chart helper', () => {
       'ratio',
       'ratio',
       String,
+      'fund / OI',
     );
     const ys = [...svg.matchAll(/class="dot ratio-dot" cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(ys).toHaveLength(2);
