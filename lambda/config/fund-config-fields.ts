@@ -2,9 +2,9 @@
  * What each field of a fund config means, for people: the source of the descriptions in
  * config/fund-config.schema.json (what an editor shows on hover) and of the field table in
  * docs/CONFIG.md. Keyed by the field's path (`markets[].volSource[][atm-options].venue`: `[]` is an
- * array's item, `[kind]` the branch of a `type` union). A field added to the schema without an entry
- * here fails `npm test` (test/unit/config/fund-config-schema.test.ts), so the docs cannot fall behind.
- * The sources of a `sum` balance share the entries of `balance[kind]`.
+ * array's item, `[kind]` the branch of a union by its `type` or `kind`). A field added to the
+ * schema without an entry here fails `npm test` (test/unit/config/fund-config-schema.test.ts), so
+ * the docs cannot fall behind. The sources of a `sum` balance share the entries of `balance[kind]`.
  */
 
 /** A field's description and, where it helps, an example value (shown as JSON). */
@@ -332,6 +332,36 @@ export const FUND_CONFIG_FIELDS: Readonly<Record<string, FieldDoc>> = {
   'management.crisisRatePerDay': d(
     'Crisis days per day; the rate measured on the shipped BTC history when absent.',
     0.01,
+  ),
+  policy: d(
+    "What the fund's board or regulator adds to the model's number (docs/MANAGEMENT.md): required = max(model + add-ons, floor).",
+  ),
+  'policy.floors': d(
+    'A floor under the requirement: a share of open interest, a fixed minimum, or both (the larger wins).',
+  ),
+  'policy.floors.openInterestShare': d(
+    'The fund holds at least this share of the total open interest (one side).',
+    0.02,
+  ),
+  'policy.floors.minimumUsd': d('The fund holds at least this many USD.', 100_000_000),
+  'policy.addOns': d(
+    'Losses beyond trader defaults the fund also covers (a smart-contract or oracle failure), by `kind`.',
+  ),
+  'policy.addOns[][fixed].kind': d('`fixed`: a fixed amount.', 'fixed'),
+  'policy.addOns[][fixed].name': d('What it covers, as the texts name it.', 'oracle failure'),
+  'policy.addOns[][fixed].amountUsd': d('The amount added, USD.', 25_000_000),
+  'policy.addOns[][share-of-value].kind': d(
+    '`share-of-value`: a share of the value the protocol holds.',
+    'share-of-value',
+  ),
+  'policy.addOns[][share-of-value].name': d(
+    'What it covers, as the texts name it.',
+    'smart-contract failure',
+  ),
+  'policy.addOns[][share-of-value].share': d('The share of `valueUsd` the failure is sized at.', 0.05),
+  'policy.addOns[][share-of-value].valueUsd': d(
+    'The value the protocol holds (its total value locked), USD.',
+    800_000_000,
   ),
   execution: d('How a run executes on AWS (docs/OPERATIONS.md, "Sizing"); chosen at deploy time.'),
   'execution.mode': d(

@@ -38,9 +38,9 @@ export interface ConfigField {
   readonly required: boolean;
 }
 
-/** The branch label of a union member: its `type` constant, if it has one. */
+/** The branch label of a union member: its `type` (or `kind`) constant, if it has one. */
 function branchTag(node: JsonSchemaNode): string | undefined {
-  const tag = node.properties?.type?.const;
+  const tag = node.properties?.type?.const ?? node.properties?.kind?.const;
   return typeof tag === 'string' ? tag : undefined;
 }
 

@@ -7,13 +7,16 @@
  */
 
 import { coverageThresholds } from '../model/coverage.ts';
+import type { PolicyResult } from '../model/policy-schema.ts';
 import type { RunSummary, StoredRun } from '../run/stored-run.ts';
 import { collapseFlags } from './data-quality.ts';
 import {
+  addOnBasis,
   bindingLine,
   type Explanation,
   engineLines,
   explainReserve,
+  floorWords,
   formulaLine,
   sensitivityHeading,
 } from './explain.ts';
@@ -243,7 +246,7 @@ ${htmlTable(
   ],
   'recommendation',
 )}
-${warnings.length === 0 ? '' : `<h2>Warnings and data flags</h2>\n<ul class="flags">${warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`}
+${result.policy === undefined ? '' : policyTable(result.policy, result.binding === 'floor')}${warnings.length === 0 ? '' : `<h2>Warnings and data flags</h2>\n<ul class="flags">${warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`}
 <h2>Recent runs</h2>
 ${htmlTable(['time (UTC)', 'status', 'balance', 'required', 'coverage'], historyRows, 'history')}
 </section>
@@ -253,4 +256,27 @@ ${htmlTable(['time (UTC)', 'status', 'balance', 'required', 'coverage'], history
 ${glossary(['coverage', 'required reserve', 'expected shortfall (ES)', 'liquidity factor', 'releasable', 'conservative bound', 'ADL (auto-deleveraging)'])}
 </section>`;
   return htmlPage(`Backstop report — ${fundId}`, body, OUTLOOK_STYLE);
+}
+
+/** The policy's lines: the model's requirement, each non-market add-on (added), the floor (binding or not). */
+function policyTable(policy: PolicyResult, floorBinds: boolean): string {
+  const rows: string[][] = [
+    [
+      'model requirement',
+      formatUsd(policy.modelRequirementUsd),
+      `set by the ${BINDING_LABEL[policy.modelBinding]}`,
+    ],
+  ];
+  for (const a of policy.addOns) rows.push([`non-market add-on: ${a.name}`, formatUsd(a.usd), addOnBasis(a)]);
+  if (policy.floor !== null)
+    rows.push([
+      'policy floor',
+      formatUsd(policy.floor.usd),
+      `${floorWords(policy.floor)}${floorBinds ? ' — binding' : ''}`,
+    ]);
+  return `<h2>Policy: floors and non-market add-ons</h2>\n${htmlTable(
+    ['term', 'USD', 'what'],
+    rows.map(([term, usd, what]) => [term ?? '', usd ?? '', { text: what ?? '', cls: 'text' }]),
+    'policy',
+  )}`;
 }
