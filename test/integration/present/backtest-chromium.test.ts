@@ -106,7 +106,8 @@ describe.skipIf(!hasChromium)('backstop backtest --html in headless Chromium', (
     expect(geometry.yLabels[0]).toBe('$0');
     expect(geometry.series).toHaveLength(3);
     const inside = (r: Rect) => r.top >= geometry.top.top - 1 && r.bottom <= geometry.bottom.bottom + 1;
-    for (const r of geometry.series) expect(inside(r), JSON.stringify({ r, top: geometry.top, bottom: geometry.bottom })).toBe(true);
+    for (const r of geometry.series)
+      expect(inside(r), JSON.stringify({ r, top: geometry.top, bottom: geometry.bottom })).toBe(true);
     expect(geometry.legend.top).toBeGreaterThanOrEqual(geometry.svg.bottom);
   });
 
