@@ -38,7 +38,7 @@ table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{text-align:right;padding:4px 8px;border-bottom:1px solid #eef0f3}
 th:first-child,td:first-child{text-align:left}th{color:#5b6474;font-weight:600}
 td.text,th.text{text-align:left}td:first-child{white-space:nowrap}
-table.tests th:nth-child(2),table.worst-days th:nth-child(6),table.why-assumptions th:nth-child(n+2){text-align:left}
+table.policy td:nth-child(3),table.policy th:nth-child(3),table.tests th:nth-child(2),table.worst-days th:nth-child(6),table.why-assumptions th:nth-child(n+2){text-align:left}
 tr.worst td{background:#fdecea;font-weight:600}
 .tag{display:inline-block;margin-left:6px;padding:0 6px;border-radius:8px;background:#c5221f;color:#fff;font-size:11px;font-weight:600}
 ul.flags{margin:4px 0;padding-left:20px;color:#5b6474}

@@ -274,9 +274,5 @@ function policyTable(policy: PolicyResult, floorBinds: boolean): string {
       formatUsd(policy.floor.usd),
       `${floorWords(policy.floor)}${floorBinds ? ' — binding' : ''}`,
     ]);
-  return `<h2>Policy: floors and non-market add-ons</h2>\n${htmlTable(
-    ['term', 'USD', 'what'],
-    rows.map(([term, usd, what]) => [term ?? '', usd ?? '', { text: what ?? '', cls: 'text' }]),
-    'policy',
-  )}`;
+  return `<h2>Policy: floors and non-market add-ons</h2>\n${htmlTable(['term', 'USD', 'what'], rows, 'policy')}`;
 }
