@@ -37,9 +37,10 @@ describe('the leverage family', () => {
       maintenanceMargin: 0.004,
       source: '',
     };
-    expect(
-      liquidatedShare([...V1_LEVERAGE_PROFILE], point.adverseMove, point.maintenanceMargin),
-    ).toBeCloseTo(0.583, 3);
+    expect(liquidatedShare([...V1_LEVERAGE_PROFILE], point.adverseMove, point.maintenanceMargin)).toBeCloseTo(
+      0.583,
+      3,
+    );
     expect(declineError([point], 0.5, 2)).toBeCloseTo((0.3121 - 0.192) ** 2, 3);
   });
 
