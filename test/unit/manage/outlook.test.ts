@@ -272,7 +272,7 @@ describe('recommendWithTarget', () => {
     expect(rec.contributionUsd).toBeGreaterThanOrEqual(1.5e8); // at least the gap to $200M
     expect(rec.text).toContain('not reachable by fees alone');
     expect(rec.text).toBe(
-      `Contribute ${usd(rec.contributionUsd)} now to reach the required reserve of $200M and a one-year exhaustion probability (now ${pct(rec.exhaustionProbability1y)}) within the 1.0% target: it is not reachable by fees alone: it would take ${rec.additionalFeeBps?.toFixed(2)} bps of volume for 90 days, above the 10.00 bps ceiling.`,
+      `Contribute ${usd(rec.contributionUsd)} now to reach the required reserve of $200M and a one-year exhaustion probability (now ${pct(rec.exhaustionProbability1y)}) within the 1.0% target; it is not reachable by fees alone (it would take ${rec.additionalFeeBps?.toFixed(2)} bps of volume for 90 days, above the 10.00 bps ceiling).`,
     );
     // The contribution meets both targets on the same simulated years.
     const after = simulate(5e7 + rec.contributionUsd);
@@ -324,7 +324,7 @@ describe('recommendWithTarget', () => {
       action: 'contribute',
       additionalFeeBps: null,
     });
-    expect(rec.text).toMatch(/: there is no traded volume to charge a fee on\.$/);
+    expect(rec.text).toMatch(/; there is no traded volume to charge a fee on\.$/);
   });
 });
 
