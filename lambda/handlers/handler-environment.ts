@@ -8,6 +8,11 @@ import { z } from 'zod';
 import { urlProblem } from '../ingest/http/safe-url.ts';
 import { VENUE_API_SPECS, VENUE_APIS } from '../ingest/venues/registry.ts';
 import { parseOrThrow } from '../model/validation.ts';
+import {
+  CHANNEL_URL_ENV_VARS,
+  type ChannelEndpoints,
+  channelEndpointsFromEnv,
+} from '../notify/configured-channels.ts';
 
 /** The bucket of the fund config objects (`funds/<fundId>.json`). */
 export const FUND_CONFIG_BUCKET_ENV_VAR = 'BACKSTOP_FUND_CONFIG_BUCKET';
@@ -64,6 +69,9 @@ export const HandlerEnvSchema = z.object({
     .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'must be an SNS topic ARN'),
   BACKSTOP_IDEMPOTENCY_TABLE_NAME: z.string().min(3).max(255),
   ...venueUrls,
+  // Alert channel endpoint overrides (a proxy; the tests' local server), checked like the venue URLs.
+  [CHANNEL_URL_ENV_VARS.pagerdutyUrl]: VenueUrl,
+  [CHANNEL_URL_ENV_VARS.telegramApiUrl]: VenueUrl,
 });
 
 /** The validated environment. */
@@ -81,6 +89,8 @@ export interface HandlerEnvironment {
   readonly idempotencyTableName: string;
   /** The venue URL overrides that were set, for `createVenueMarketSource({ env })`. */
   readonly venueEnv: Readonly<Record<string, string>>;
+  /** The alert channels' endpoint overrides that were set. */
+  readonly channelEndpoints: ChannelEndpoints;
 }
 
 /**
@@ -106,5 +116,6 @@ export function readHandlerEnvironment(
     topicArn: parsed.BACKSTOP_TOPIC_ARN,
     idempotencyTableName: parsed.BACKSTOP_IDEMPOTENCY_TABLE_NAME,
     venueEnv,
+    channelEndpoints: channelEndpointsFromEnv(parsed as Record<string, string | undefined>),
   };
 }

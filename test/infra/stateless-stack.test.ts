@@ -5,7 +5,25 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FundConfigSchema } from '../../lambda/config/fund-config.ts';
 import { fundConfigVersion } from '../../lib/constructs/fund-config-bucket.ts';
 import type { BackstopStatelessStack } from '../../lib/stateless-stack.ts';
-import { fastStacks, TWO_FUNDS } from './support/fixtures.ts';
+import { CHANNEL_KEY_ARN, fastStacks, TWO_FUNDS } from './support/fixtures.ts';
+
+/** `arn:<partition>:<service>:<region>:<account><rest>` as CloudFormation joins it. */
+function regionalArn(service: string, rest: string): unknown {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        `:${service}:`,
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        rest,
+      ],
+    ],
+  };
+}
 
 /** A template fragment: CloudFormation JSON is untyped, as `Template.findResources` returns it. */
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are untyped JSON
@@ -161,7 +179,7 @@ describe('BackstopStatelessStack', () => {
   });
 
   describe('least privilege', () => {
-    it('gives the function no managed policy and only statements on its own table, topic, key, log group, queue and parameter', () => {
+    it('gives the function no managed policy and only statements on its own table, topic, key, log group, queue, parameter and channel secrets', () => {
       const roles = template.findResources('AWS::IAM::Role', {
         Properties: {
           AssumeRolePolicyDocument: {
@@ -242,6 +260,31 @@ describe('BackstopStatelessStack', () => {
                 ':parameter/treasury/beta/balance-usd',
               ],
             ],
+          },
+        },
+        // The alert channels' secrets of alpha-perps, exactly (lib/fund-secrets.ts).
+        {
+          Effect: 'Allow',
+          Action: 'ssm:GetParameter',
+          Resource: [
+            regionalArn('ssm', ':parameter/backstop/test/pagerduty-routing-key'),
+            regionalArn('ssm', ':parameter/aws/reference/secretsmanager/backstop/test/telegram-bot'),
+            regionalArn('ssm', ':parameter/backstop/test/webhook-signing-key'),
+          ],
+        },
+        {
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: regionalArn('secretsmanager', ':secret:backstop/test/telegram-bot-??????'),
+        },
+        {
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: CHANNEL_KEY_ARN,
+          Condition: {
+            StringEquals: {
+              'kms:ViaService': ['ssm.eu-west-1.amazonaws.com', 'secretsmanager.eu-west-1.amazonaws.com'],
+            },
           },
         },
         {
