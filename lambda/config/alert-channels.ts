@@ -142,14 +142,16 @@ export function alertChannelIssues(
 
 /** The secret references of the channels (what the deployment grants read access to). */
 export function channelSecretRefs(channels: readonly AlertChannel[] | undefined): SecretRef[] {
-  return (channels ?? []).flatMap((c): SecretRef[] => {
-    switch (c.type) {
-      case 'pagerduty':
-        return [c.routingKey];
-      case 'telegram':
-        return [c.botToken];
-      case 'webhook':
-        return [...(typeof c.url === 'string' ? [] : [c.url]), ...(c.secret === undefined ? [] : [c.secret])];
-    }
-  });
+  return (channels ?? []).flatMap(secretRefsOfChannel);
+}
+
+function secretRefsOfChannel(c: AlertChannel): SecretRef[] {
+  switch (c.type) {
+    case 'pagerduty':
+      return [c.routingKey];
+    case 'telegram':
+      return [c.botToken];
+    case 'webhook':
+      return [...(typeof c.url === 'string' ? [] : [c.url]), ...(c.secret === undefined ? [] : [c.secret])];
+  }
 }

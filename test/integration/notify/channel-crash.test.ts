@@ -91,9 +91,9 @@ describe('a crash between channels', () => {
     expect([retried.code, retried.stderr]).toEqual([0, '']);
     expect(h.sns.published.map((p) => p.messageId)).toEqual([id]);
     expect(server.to('/v2/enqueue')).toHaveLength(1);
-    expect(server.to('/bot').map((r) => (r.body as { text: string }).text.split('\n')[0])).toEqual([
-      (server.to('/v2/enqueue')[0]?.body as { payload: { summary: string } }).payload.summary,
-    ]);
+    const [trigger] = server.to('/v2/enqueue');
+    const summary = (trigger?.body as { payload: { summary: string } } | undefined)?.payload.summary;
+    expect(server.to('/bot').map((r) => (r.body as { text: string }).text.split('\n')[0])).toEqual([summary]);
     expect(server.to('/hooks/risk').map((r) => (r.body as { messageId: string }).messageId)).toEqual([id]);
     expect(await h.store(table).pending('demo-perps')).toEqual([]);
   }, 120_000);
