@@ -4,7 +4,13 @@
  * `version` "1.0", `source` "custom", `content` {textType "client-markdown", title, description,
  * nextSteps, keywords}, `metadata` {threadId, summary, eventType, relatedResources, additionalContext}.
  */
-import { bindingLine, contributionList, formulaLine, sensitivityLines } from '../present/explain.ts';
+import {
+  bindingLine,
+  contributionList,
+  formulaLine,
+  policyLines,
+  sensitivityLines,
+} from '../present/explain.ts';
 import type { OutboxItem } from '../run/notification.ts';
 import { ALERT_NAMED_CONTRIBUTORS } from './render-email.ts';
 import { alertFacts } from './render-facts.ts';
@@ -55,6 +61,7 @@ export function renderChatbot(item: OutboxItem): ChatbotNotification {
     ...(why.contributions.length === 0
       ? []
       : [`*Its loss by market* ${contributionList(why.contributions, ALERT_NAMED_CONTRIBUTORS)}`]),
+    ...policyLines(why),
     ...(why.assumptions.length === 0
       ? []
       : [`*Assumptions* ${why.assumptions.map((a) => `${a.name}: ${a.value} (${a.source})`).join('; ')}`]),

@@ -9,7 +9,7 @@ import type { MarketSnapshot } from '../model/schemas.ts';
 /**
  * The config fields whose values differ from what the stored snapshot was built with: `model.<key>`
  * for every model parameter both carry (the seed only when the config sets one), `alerts.thresholds`,
- * and `markets` (ids and leverage profiles).
+ * `policy` (floors and add-ons, the snapshot's `model.policy`) and `markets` (ids and leverage profiles).
  *
  * @example configDrift(config, run.snapshot) // ["model.buffer", "markets"]
  */
@@ -24,6 +24,7 @@ export function configDrift(config: FundConfig, snapshot: MarketSnapshot): strin
     if (key in model && !same(mine, theirs)) changed.push(`model.${key}`);
   }
   if (!same(config.alerts.thresholds, snapshot.model.thresholds)) changed.push('alerts.thresholds');
+  if (!same(config.policy, snapshot.model.policy)) changed.push('policy');
   // Maintenance margins are left out: a venue's position tiers may set them in the snapshot.
   const markets = config.markets.map((m) => ({
     id: m.id,

@@ -19,6 +19,7 @@ import {
   StressScenarioSchema,
 } from '../model/schemas.ts';
 import { AlertChannelsSchema, alertChannelIssues } from './alert-channels.ts';
+import { fundPolicySchema } from './fund-policy.ts';
 import { SecretRefSchema, secretInUrl } from './secret-ref.ts';
 import { LIBRARY_SCENARIO_NAMES } from './stress-library.ts';
 
@@ -395,6 +396,8 @@ export const FundConfigSchema = z
     /** Optional retention of stored runs, in days (DynamoDB TTL on `expiresAt`). */
     retentionDays: z.number().int().positive().max(36_500).optional(),
     management: FundManagementSchema.prefault({}),
+    /** Policy floors and non-market add-ons on the requirement (docs/MANAGEMENT.md); none when absent. */
+    policy: fundPolicySchema(MAX_FUND_USD).optional(),
     /** How a run executes on AWS: one Lambda, or a Step Functions fan-out (docs/OPERATIONS.md). */
     execution: FundExecutionSchema.optional(),
   })

@@ -5,6 +5,7 @@
  * checked here so that the engine can trust its input.
  */
 import { z } from 'zod';
+import { PolicyParamsSchema, PolicyResultSchema } from './policy-schema.ts';
 
 /** Tolerance on the sum of leverage shares (docs/MODEL.md §2). */
 export const SHARE_SUM_TOLERANCE = 1e-9;
@@ -293,6 +294,8 @@ export const ModelParamsSchema = z.strictObject({
   correlationModel: z.enum(['dense', 'factor']).optional(),
   /** v2: factors k of the factor model; default √n rounded. */
   factors: z.number().int().gte(1).lte(64).optional(),
+  /** Policy floors and non-market add-ons applied after the engine (lambda/model/policy.ts). */
+  policy: PolicyParamsSchema.optional(),
 });
 
 /** Data quality of a recalibrated snapshot (absent on hand-written snapshots = OK). */
@@ -555,8 +558,8 @@ export const ReserveResultSchema = z.strictObject({
       worstStressLossUsd: finite,
     }),
   ),
-  /** Which term set the requirement. */
-  binding: z.enum(['expectedShortfall', 'stress', 'cover2']),
+  /** Which term set the requirement: a model term, or the policy floor (`model.policy`). */
+  binding: z.enum(['expectedShortfall', 'stress', 'cover2', 'floor']),
   recommendation: z.strictObject({
     shortfallUsd: nonNegative,
     /** Insurance-fee rate, in bps of 30 days' volume, that closes the shortfall; null if none. */
@@ -579,6 +582,8 @@ export const ReserveResultSchema = z.strictObject({
   reverseStress: z.array(ReverseStressSchema).optional(),
   /** v2: the v1 gap model's requirement on the same book: a conservative upper bound. */
   conservativeBoundUsd: nonNegative.optional(),
+  /** What the snapshot's policy (floors, non-market add-ons) did to the requirement; absent without one. */
+  policy: PolicyResultSchema.optional(),
   warnings: z.array(z.string()),
 });
 

@@ -7,7 +7,7 @@
 import { ALERT_NAMED_CONTRIBUTORS } from '../alert/render-email.ts';
 import { alertFacts, renderSubject } from '../alert/render-facts.ts';
 import type { Notifier } from '../pipeline/ports.ts';
-import { bindingLine, contributionList, formulaLine } from '../present/explain.ts';
+import { bindingLine, contributionList, formulaLine, policyLines } from '../present/explain.ts';
 import { messageIdOf, type OutboxItem } from '../run/notification.ts';
 import { postJson, type RetryPolicy, type SecretSource } from './http-channel.ts';
 
@@ -71,6 +71,7 @@ export function pagerDutyEvent(item: OutboxItem, routingKey: string): PagerDutyE
         why: formulaLine(f.why),
         set_by: bindingLine(f.why),
         binding_loss_by_market: contributionList(f.why.contributions, ALERT_NAMED_CONTRIBUTORS),
+        ...(policyLines(f.why).length === 0 ? {} : { policy: policyLines(f.why).join('; ') }),
         change: f.change,
         snapshot: item.snapshotKey,
         message_id: messageIdOf(n),

@@ -7,6 +7,7 @@
  * An {@link Explanation} is plain data (JSON-safe), so an alert can carry the one its run computed.
  */
 import { FundModelSchema } from '../config/fund-config.ts';
+import type { PolicyResult } from '../model/policy-schema.ts';
 import type { MarketSnapshot, ReserveResult } from '../model/schemas.ts';
 import { computeSensitivity, type Sensitivity } from '../model/sensitivity.ts';
 import { type BalanceQuality, balanceQuality, type FlagLike } from './data-quality.ts';
@@ -19,7 +20,7 @@ export const NAMED_CONTRIBUTORS = 5;
 
 /** One term of `max(ES, worst stress, cover-2)`. */
 export interface ReserveTerm {
-  readonly term: ReserveResult['binding'];
+  readonly term: PolicyResult['modelBinding'];
   /** `ES 99.9%`, `worst stress`, `cover-2`. */
   readonly label: string;
   /** USD; null when the term is not configured (cover-2 without large accounts). */
@@ -50,7 +51,13 @@ export interface Explanation {
   /** max(ES, worst stress, cover-2) before the buffer. */
   readonly baseUsd: number;
   readonly terms: readonly ReserveTerm[];
+  /** The term that sets the requirement: a model term, or `"floor"` when the policy floor binds. */
   readonly binding: ReserveResult['binding'];
+  /**
+   * The fund's policy floors and non-market add-ons as the run applied them; absent without a policy
+   * (and on explanations stored before policies existed).
+   */
+  readonly policy?: PolicyResult;
   /** The binding stress scenario's name and liquidity factor (when stress or cover-2 binds). */
   readonly scenario: { readonly name: string; readonly liquidityFactor: number } | null;
   /** Markets by their part of the binding term's loss, largest first (empty for cover-2). */
@@ -141,7 +148,8 @@ export function explainRun(
  */
 export function explainFromResult(result: ReserveResult): Explanation {
   const base = Math.max(result.monteCarlo.esUsd, worstStress(result)?.lossUsd ?? 0, result.cover2Usd ?? 0, 0);
-  const buffer = base > 0 ? Number((result.requiredReserveUsd / base - 1).toFixed(4)) : 0;
+  const modelUsd = result.policy?.modelRequirementUsd ?? result.requiredReserveUsd;
+  const buffer = base > 0 ? Number((modelUsd / base - 1).toFixed(4)) : 0;
   return {
     ...explainTerms(result, buffer),
     assumptions: [],
@@ -171,8 +179,9 @@ function explainTerms(
     baseUsd: Math.max(...terms.map((t) => t.usd ?? Number.NEGATIVE_INFINITY), 0),
     terms,
     binding: result.binding,
+    ...(result.policy === undefined ? {} : { policy: result.policy }),
     scenario:
-      result.binding === 'expectedShortfall' || worst === null
+      result.binding === 'expectedShortfall' || result.binding === 'floor' || worst === null
         ? null
         : { name: worst.name, liquidityFactor: worst.liquidityFactor },
     contributions: contributionsOf(result, worst),
@@ -318,15 +327,91 @@ export function contributionList(contributions: readonly Contribution[], named =
   return shown.join(', ');
 }
 
-/** `Required $7.76B = (1 + 25% buffer) × $6.21B, the largest of ES 99.9% $821M, worst stress $6.21B and cover-2 (not configured)`. */
+/**
+ * `Required $7.76B = (1 + 25% buffer) × $6.21B, the largest of ES 99.9% $821M, worst stress $6.21B and
+ * cover-2 (not configured)`; with a policy `Required $50.0M = max(model $30.0M + non-market add-ons
+ * $5.00M, policy floor $50.0M); model $30.0M = (1 + 25% buffer) × …`.
+ */
 export function formulaLine(why: Explanation): string {
   const terms = why.terms.map((t) => `${t.label} ${t.usd === null ? '(not configured)' : formatUsd(t.usd)}`);
   const last = terms.pop();
-  return `Required ${formatUsd(why.requiredReserveUsd)} = (1 + ${formatPercent(why.buffer, 0)} buffer) × ${formatUsd(why.baseUsd)}, the largest of ${terms.join(', ')} and ${last}`;
+  const model = `(1 + ${formatPercent(why.buffer, 0)} buffer) × ${formatUsd(why.baseUsd)}, the largest of ${terms.join(', ')} and ${last}`;
+  const policy = why.policy;
+  const formula = policy === undefined ? null : policyFormula(policy);
+  if (policy === undefined || formula === null)
+    return `Required ${formatUsd(why.requiredReserveUsd)} = ${model}`;
+  return `Required ${formatUsd(why.requiredReserveUsd)} = ${formula}; model ${formatUsd(policy.modelRequirementUsd)} = ${model}`;
+}
+
+/**
+ * The requirement's policy formula: `max(model $30.0M + non-market add-ons $5.00M, policy floor
+ * $50.0M)`, `model $30.0M + non-market add-ons $5.00M` or `max(model $30.0M, policy floor $50.0M)`;
+ * null for a policy with neither (an empty `addOns` list and no floor).
+ */
+export function policyFormula(policy: PolicyResult): string | null {
+  const model = `model ${formatUsd(policy.modelRequirementUsd)}`;
+  const sum =
+    policy.addOns.length === 0 ? model : `${model} + non-market add-ons ${formatUsd(policy.addOnsUsd)}`;
+  if (policy.floor !== null) return `max(${sum}, policy floor ${formatUsd(policy.floor.usd)})`;
+  return policy.addOns.length === 0 ? null : sum;
+}
+
+/**
+ * What a floor is made of: `2% of open interest $40.0M`, `the fixed minimum $50.0M`, or with both the
+ * larger first: `the fixed minimum $50.0M (above 2% of open interest $40.0M)`.
+ */
+export function floorWords(floor: NonNullable<PolicyResult['floor']>): string {
+  const parts: { usd: number; text: string }[] = [];
+  if (floor.openInterestShare !== null) {
+    const usd = floor.openInterestShare * floor.openInterestUsd;
+    parts.push({ usd, text: `${formatPercent(floor.openInterestShare)} of open interest ${formatUsd(usd)}` });
+  }
+  if (floor.minimumUsd !== null)
+    parts.push({ usd: floor.minimumUsd, text: `the fixed minimum ${formatUsd(floor.minimumUsd)}` });
+  // The minimum wins a tie: it is the part that does not move with the market.
+  parts.sort((a, b) => b.usd - a.usd || (a.text.startsWith('the fixed') ? -1 : 1));
+  const [first, second] = parts;
+  if (first === undefined) return 'no floor';
+  return second === undefined ? first.text : `${first.text} (above ${second.text})`;
+}
+
+/** How an add-on is sized: `5% of $100M held`, or `fixed` for a fixed amount. */
+export function addOnBasis(a: PolicyResult['addOns'][number]): string {
+  return a.share !== undefined && a.valueUsd !== undefined
+    ? `${formatPercent(a.share)} of ${formatUsd(a.valueUsd)} held`
+    : 'fixed';
+}
+
+/** `smart-contract failure $5.00M (5% of $100M held), oracle failure $2.00M (fixed)`. */
+export function addOnList(policy: PolicyResult): string {
+  return policy.addOns.map((a) => `${a.name} ${formatUsd(a.usd)} (${addOnBasis(a)})`).join(', ');
+}
+
+/**
+ * The policy's own lines beside the binding term: the add-ons (policy, not model) and a floor that
+ * does not bind; empty without a policy. A binding floor is the binding line itself.
+ */
+export function policyLines(why: Explanation): string[] {
+  const policy = why.policy;
+  if (policy === undefined) return [];
+  const lines: string[] = [];
+  if (policy.addOns.length > 0)
+    lines.push(
+      `Non-market add-ons (policy, not model): ${addOnList(policy)}; ${formatUsd(policy.addOnsUsd)} in all`,
+    );
+  if (policy.floor !== null && why.binding !== 'floor')
+    lines.push(`Policy floor ${formatUsd(policy.floor.usd)} (${floorWords(policy.floor)}): not binding`);
+  return lines;
 }
 
 /** `Set by the worst stress scenario "…" (volume and depth at 4% of normal)`. */
 export function bindingLine(why: Explanation): string {
+  if (why.binding === 'floor') {
+    const p = why.policy;
+    if (p === undefined || p.floor === null) return 'Set by the policy floor';
+    const addOns = p.addOns.length === 0 ? '' : ` plus non-market add-ons ${formatUsd(p.addOnsUsd)}`;
+    return `Set by the policy floor: ${floorWords(p.floor)}, above the model requirement ${formatUsd(p.modelRequirementUsd)}${addOns}`;
+  }
   if (why.binding === 'expectedShortfall')
     return 'Set by the Monte Carlo expected shortfall (the mean loss of the worst tail scenarios)';
   const scenario =
@@ -361,6 +446,7 @@ export function whyLines(why: Explanation, named = NAMED_CONTRIBUTORS): string[]
   const lines = [formulaLine(why), bindingLine(why)];
   if (why.contributions.length > 0)
     lines.push(`Its loss by market: ${contributionList(why.contributions, named)}`);
+  lines.push(...policyLines(why));
   if (why.assumptions.length > 0) lines.push('Key assumptions:');
   for (const a of why.assumptions) lines.push(`  ${a.name}: ${a.value} (${a.source})`);
   if (why.sensitivity !== null) {

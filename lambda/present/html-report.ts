@@ -6,11 +6,14 @@
  */
 
 import { coverageThresholds } from '../model/coverage.ts';
+import type { PolicyResult } from '../model/policy-schema.ts';
 import type { RunSummary, StoredRun } from '../run/stored-run.ts';
+import { addOnBasis, floorWords } from './explain.ts';
 import { formatCoverage, formatPercent, formatUsd } from './format.ts';
 import { fundToOpenInterestChart } from './growth-chart.ts';
 import { OUTLOOK_STYLE, outlookSection } from './outlook-section.ts';
 import { recommendationColumns } from './recommendation-view.ts';
+import { BINDING_LABEL } from './reserve-summary.ts';
 import { balanceChart, barChart, type ChartPoint, coverageChart, escapeXml } from './svg-charts.ts';
 
 /** What the report shows. */
@@ -192,14 +195,14 @@ ${table(
   ['binding term', 'cover-2', ...recommendation.headers],
   [
     [
-      result.binding,
+      BINDING_LABEL[result.binding],
       result.cover2Usd === null ? 'not configured' : formatUsd(result.cover2Usd),
       ...recommendation.cells,
     ],
   ],
   'recommendation',
 )}
-${warnings.length === 0 ? '' : `<h2>Warnings and data flags</h2>\n<ul class="flags">${warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`}
+${result.policy === undefined ? '' : policyTable(result.policy, result.binding === 'floor')}${warnings.length === 0 ? '' : `<h2>Warnings and data flags</h2>\n<ul class="flags">${warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`}
 <h2>Recent runs</h2>
 ${table(['asOf', 'status', 'balance', 'required', 'coverage'], historyRows, 'history')}
 </section>
@@ -207,4 +210,23 @@ ${table(['asOf', 'status', 'balance', 'required', 'coverage'], historyRows, 'his
 </body>
 </html>
 `;
+}
+
+/** The policy's lines: the model's requirement, each non-market add-on (added), the floor (binding or not). */
+function policyTable(policy: PolicyResult, floorBinds: boolean): string {
+  const rows = [
+    [
+      'model requirement',
+      formatUsd(policy.modelRequirementUsd),
+      `set by the ${BINDING_LABEL[policy.modelBinding]}`,
+    ],
+  ];
+  for (const a of policy.addOns) rows.push([`non-market add-on: ${a.name}`, formatUsd(a.usd), addOnBasis(a)]);
+  if (policy.floor !== null)
+    rows.push([
+      'policy floor',
+      formatUsd(policy.floor.usd),
+      `${floorWords(policy.floor)}${floorBinds ? ' — binding' : ''}`,
+    ]);
+  return `<h2>Policy: floors and non-market add-ons</h2>\n${table(['term', 'USD', 'what'], rows, 'policy')}`;
 }

@@ -5,7 +5,7 @@
  * a first-order estimate of whether cutting it alone would be enough.
  */
 import type { ReserveResult } from '../model/schemas.ts';
-import type { Explanation } from './explain.ts';
+import { type Explanation, floorWords } from './explain.ts';
 import { formatBps, formatPercent, formatUsd } from './format.ts';
 
 /** What {@link reserveNextSteps} reads. */
@@ -73,6 +73,11 @@ export function reserveNextSteps(input: NextStepsInput): string[] {
  * the shortfall, i.e. the binding loss by shortfall / (1 + buffer).
  */
 function exposureStep(why: Explanation, shortfallUsd: number): string | null {
+  const floor = why.policy?.floor ?? null;
+  if (why.binding === 'floor' && floor !== null) {
+    const oi = floor.openInterestShare === null ? '' : ', less open interest';
+    return `The policy floor sets the requirement: ${floorWords(floor)}; lowering market risk does not lower it, only a larger balance${oi} or a change of the fund's policy does.`;
+  }
   const top = why.contributions[0];
   if (top === undefined || top.lossUsd <= 0) return null;
   const term =
@@ -92,6 +97,10 @@ function exposureStep(why: Explanation, shortfallUsd: number): string | null {
     );
   if (next !== null && (next.usd ?? 0) > why.baseUsd - needed) {
     return `${head}; cutting it lowers the requirement, but ${next.label} (${formatUsd(next.usd)}) would then set it above the balance.`;
+  }
+  // Cutting the model's number can only bring the requirement down to the floor.
+  if (floor !== null && floor.usd > why.requiredReserveUsd - shortfallUsd) {
+    return `${head}; cutting it lowers the requirement, but the policy floor (${formatUsd(floor.usd)}) would then set it above the balance.`;
   }
   return `${head}; cutting its open interest (or the leverage allowed on it) by about ${formatPercent(needed / top.lossUsd, 0)} would restore coverage on its own (first-order estimate).`;
 }

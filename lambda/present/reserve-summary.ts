@@ -7,7 +7,7 @@ import type { FundOutlook } from '../manage/fund-outlook.ts';
 import type { MarketSnapshot, ReserveResult } from '../model/schemas.ts';
 import type { Sensitivity } from '../model/sensitivity.ts';
 import type { FlagLike } from './data-quality.ts';
-import { type ExplainOptions, engineLines, explainReserve, whyLines } from './explain.ts';
+import { type ExplainOptions, engineLines, explainReserve, policyFormula, whyLines } from './explain.ts';
 import { formatCount, formatCoverage, formatPercent, formatTable, formatTime, formatUsd } from './format.ts';
 import { reserveNextSteps } from './next-steps.ts';
 
@@ -16,6 +16,7 @@ export const BINDING_LABEL: Record<ReserveResult['binding'], string> = {
   expectedShortfall: 'Monte Carlo expected shortfall',
   stress: 'worst stress scenario',
   cover2: 'cover-2 (two largest accounts)',
+  floor: 'policy floor',
 };
 
 /** What the summary knows beyond the snapshot and result. */
@@ -83,6 +84,8 @@ function section(title: string, lines: readonly string[]): string {
 function headline(snapshot: MarketSnapshot, r: ReserveResult, balanceNote: string): string {
   const mc = r.monteCarlo;
   const base = Math.max(mc.esUsd, ...r.stress.map((s) => s.lossUsd), r.cover2Usd ?? 0);
+  const model = `(1 + ${formatPercent(snapshot.model.buffer, 0)} buffer) × ${formatUsd(base)}`;
+  const formula = (r.policy === undefined ? null : policyFormula(r.policy)) ?? model;
   const notes = [
     ...(r.status === r.coverageStatus ? [] : [`coverage ${r.coverageStatus}`]),
     ...(balanceNote === '' || r.fundBalanceUsd === null ? [] : [balanceNote]),
@@ -90,7 +93,7 @@ function headline(snapshot: MarketSnapshot, r: ReserveResult, balanceNote: strin
   return [
     `Backstop reserve — ${r.fundId} as of ${formatTime(r.asOf)}`,
     '',
-    `  Required reserve  ${formatUsd(r.requiredReserveUsd)}  = (1 + ${formatPercent(snapshot.model.buffer, 0)} buffer) × ${formatUsd(base)}, set by the ${BINDING_LABEL[r.binding]}`,
+    `  Required reserve  ${formatUsd(r.requiredReserveUsd)}  = ${formula}, set by the ${BINDING_LABEL[r.binding]}`,
     `  Fund balance      ${formatUsd(r.fundBalanceUsd)}${balanceNote === '' || r.fundBalanceUsd === null ? '' : `  ${balanceNote.replace(/^balance /, '')}`}`,
     `  Coverage          ${formatCoverage(r.coverageRatio)}`,
     `  Status            ${r.status}${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`,

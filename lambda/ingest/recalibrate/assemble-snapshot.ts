@@ -355,6 +355,7 @@ function snapshotModel(config: FundConfig, asOf: string): MarketSnapshot['model'
     ...(correlationModelOf(config) === 'factor'
       ? { correlationModel: 'factor' as const, ...optional('factors') }
       : {}),
+    ...(config.policy === undefined ? {} : { policy: config.policy }),
   };
 }
 

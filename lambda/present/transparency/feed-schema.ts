@@ -42,6 +42,15 @@ export const TransparencyFeedSchema = strict({
   thresholds: strict({ warnBelow: z.number(), breachBelow: z.number() }),
   /** Which term sets the requirement. */
   bindingTerm: z.string(),
+  /**
+   * The fund's policy terms: requirement = max(model requirement + non-market add-ons, floor).
+   * Absent when the fund has no policy.
+   */
+  policy: strict({
+    modelRequirementUsd: usd,
+    addOns: z.array(strict({ name: z.string(), usd })),
+    floorUsd: usd.nullable(),
+  }).optional(),
   engine: z.enum(['path', 'gap']),
   modelVersion: z.string(),
   /** What the balance is held in; null when the fund reports one amount. */

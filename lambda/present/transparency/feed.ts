@@ -7,7 +7,7 @@ import { fundToOpenInterest } from '../../manage/growth.ts';
 import { coverageThresholds } from '../../model/coverage.ts';
 import type { ReserveResult } from '../../model/schemas.ts';
 import type { RunSummary, StoredRun } from '../../run/stored-run.ts';
-import { formatPercent } from '../format.ts';
+import { formatPercent, formatUsd } from '../format.ts';
 import {
   FEED_VERSION,
   type FeedHistoryPoint,
@@ -92,6 +92,15 @@ export function buildFeed(
     coverageRatio: result.coverageRatio,
     thresholds: coverageThresholds(snapshot.model),
     bindingTerm: bindingTerm(result),
+    ...(result.policy === undefined
+      ? {}
+      : {
+          policy: {
+            modelRequirementUsd: result.policy.modelRequirementUsd,
+            addOns: result.policy.addOns.map((a) => ({ name: a.name, usd: a.usd })),
+            floorUsd: result.policy.floor?.usd ?? null,
+          },
+        }),
     engine,
     modelVersion: result.modelVersion,
     composition:
@@ -143,6 +152,8 @@ function bindingTerm(result: ReserveResult): string {
       return 'the worst historical stress scenario';
     case 'cover2':
       return 'the default of the two largest accounts';
+    case 'floor':
+      return "the fund's policy floor (a minimum set by its rules, above what the model requires)";
   }
 }
 
@@ -152,6 +163,21 @@ export function reverseStressText(r: NonNullable<ReserveResult['reverseStress']>
   return r.scale === null
     ? `The fund is not exhausted by up to ${r.maxScale} × the ${r.scenario} path at ${depth}.`
     : `The fund is exhausted by ${r.scale.toFixed(1)} × the ${r.scenario} path at ${depth}.`;
+}
+
+/** The policy terms in plain words (none without a policy). */
+function policyParagraph(policy: ReserveResult['policy']): string[] {
+  if (policy === undefined) return [];
+  const parts: string[] = [];
+  if (policy.addOns.length > 0)
+    parts.push(
+      `The fund's policy adds ${formatUsd(policy.addOnsUsd)} for losses beyond trader defaults that the model does not price (${policy.addOns.map((a) => `${a.name} ${formatUsd(a.usd)}`).join(', ')}).`,
+    );
+  if (policy.floor !== null)
+    parts.push(
+      `The fund's policy sets a floor of ${formatUsd(policy.floor.usd)}: the required reserve is never below it, whatever the model says.`,
+    );
+  return parts.length === 0 ? [] : [parts.join(' ')];
 }
 
 /** The method in plain words, with the run's own parameters. */
@@ -169,6 +195,7 @@ function methodology(run: StoredRun, engine: 'path' | 'gap', windowHours: number
     `The required reserve is what the insurance fund must hold to cover the losses left when leveraged positions go bankrupt faster than they can be liquidated. It is recomputed at every run from the open interest, implied volatility, prices and volumes of the ${markets.length} markets the fund backs.`,
     simulation,
     `It also replays ${model.stressScenarios.length} historical stress scenarios with the order books thinned as they were then (${scenarios}). The requirement is the largest of the expected shortfall, the worst stress loss and, where the venue supplies them, the default of its two largest accounts, plus a ${formatPercent(model.buffer, 0)} buffer.`,
+    ...policyParagraph(run.result.policy),
     `Coverage is the fund balance divided by the required reserve: below ${formatPercent(thresholds.warnBelow, 0)} the status is WARN, below ${formatPercent(thresholds.breachBelow, 0)} BREACH.`,
     'Fund / open interest is the balance over the total open interest (one side) of those markets: whether the fund grows with the book it backs.',
     'Every run is stored with all its inputs and can be replayed to the same numbers.',
