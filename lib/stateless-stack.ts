@@ -24,6 +24,7 @@ import type { BalanceSource, FundConfig } from '../lambda/config/fund-config.ts'
 import {
   FUND_CONFIG_BUCKET_ENV_VAR,
   FUND_CONFIG_VERSION_ENV_VAR,
+  HISTORY_BUCKET_ENV_VAR,
   SITE_BUCKET_ENV_VAR,
   STAGE_ENV_VAR,
 } from '../lambda/handlers/handler-environment.ts';
@@ -35,6 +36,7 @@ import { FanOutStateMachine } from './constructs/fan-out-state-machine.ts';
 import { FundConfigBucket } from './constructs/fund-config-bucket.ts';
 import { FundMonitoring } from './constructs/fund-monitoring.ts';
 import { FundSchedule } from './constructs/fund-schedule.ts';
+import { RunHistory } from './constructs/run-history.ts';
 import { TransparencySite, transparencyOutputId } from './constructs/transparency-site.ts';
 import type { DeployedFund } from './deployment-config.ts';
 import { secretRefsOf } from './fund-secrets.ts';
@@ -89,6 +91,8 @@ export class BackstopStatelessStack extends Stack {
   readonly recalibrate: BackstopFunction;
   readonly fundConfigs: FundConfigBucket;
   readonly transparency: TransparencySite;
+  /** Each run's rows as Parquet, with Athena tables over them. */
+  readonly history: RunHistory;
   readonly idempotencyTable: Table;
   readonly schedules: ReadonlyMap<string, FundSchedule>;
   readonly monitoring: ReadonlyMap<string, FundMonitoring>;
@@ -180,6 +184,19 @@ export class BackstopStatelessStack extends Stack {
       alarmAction,
     });
     this.recalibrate.bindSite(this.transparency.bucket, SITE_BUCKET_ENV_VAR);
+    this.history = new RunHistory(this, 'RunHistory', {
+      stage: props.stage,
+      fundIds: funds.map((f) => f.fundId),
+    });
+    this.recalibrate.bindHistory(this.history.bucket, HISTORY_BUCKET_ENV_VAR);
+    new CfnOutput(this, 'RunHistoryBucketName', {
+      description: 'Parquet history of every run (runs/ and markets/, by fund_id and date)',
+      value: this.history.bucket.bucketName,
+    });
+    new CfnOutput(this, 'RunHistoryDatabase', {
+      description: 'Glue database of the Athena tables runs and markets',
+      value: this.history.databaseName,
+    });
     for (const fund of funds) {
       new CfnOutput(this, transparencyOutputId(fund.fundId), {
         description: `Public transparency page of fund ${fund.fundId}`,

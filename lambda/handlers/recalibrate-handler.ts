@@ -41,6 +41,7 @@ import type { Clock, MarketSource } from '../pipeline/ports.ts';
 import type { RunOutcome } from '../pipeline/run-outcome.ts';
 import { type RunPipelineInput, runPipeline } from '../pipeline/run-pipeline.ts';
 import { DynamoSnapshotStore } from '../store/dynamo-snapshot-store.ts';
+import { exportAfterRun } from './export-after-run.ts';
 import type { HandlerEnvironment } from './handler-environment.ts';
 import { publishAfterRun } from './publish-after-run.ts';
 import { checkTickAge, parseSchedulerPayload, type RecalibrateRequest } from './scheduler-payload.ts';
@@ -142,6 +143,15 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
         log: { error: (message, extra) => logger.error(message, extra ?? {}) },
       });
       metrics.addMetric('SitePublishFailures', MetricUnit.Count, published ? 0 : 1);
+    }
+    if (environment.historyBucket !== undefined) {
+      const exported = await exportAfterRun({
+        run,
+        bucket: environment.historyBucket,
+        client: deps.s3Client,
+        log: { error: (message, extra) => logger.error(message, extra ?? {}) },
+      });
+      metrics.addMetric('HistoryExportFailures', MetricUnit.Count, exported ? 0 : 1);
     }
     logger.info('run finished', {
       status: outcome.status,

@@ -285,6 +285,30 @@ export class BackstopFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * Lets the function write each run's Parquet rows under `runs/` and `markets/` of the history
+   * bucket (nothing else: no read, no delete) and passes the bucket's name in `envVar`.
+   */
+  bindHistory(bucket: Bucket, envVar: string): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('runs/*'), bucket.arnForObjects('markets/*')],
+      }),
+    );
+    const bucketId = Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement);
+    for (const prefix of ['runs', 'markets']) {
+      Validations.of(this.role!).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`,
+        reason:
+          'one object per run, named by fund, date and valuation time; the bucket holds only the ' +
+          "function's Parquet history",
+      });
+    }
+    this.addEnvironment(envVar, bucket.bucketName);
+    return this;
+  }
+
   private grantKey(key: IKey): void {
     if (this.grantedKeys.has(key)) return;
     this.grantedKeys.add(key);

@@ -37,6 +37,7 @@ type Json = any;
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const BUCKET = 'backstop-iam-fund-configs';
 const SITE_BUCKET = 'backstop-iam-site';
+const HISTORY_BUCKET = 'backstop-iam-history';
 const T1 = '2026-11-22T05:00:00.000Z';
 
 /**
@@ -99,6 +100,7 @@ function resourceTag(resource: Json): string {
     if (text.includes(needle)) return tag;
   }
   if (text.includes('FundConfigsBucket') && text.includes('/funds/*')) return 'FundConfigsBucket/funds/*';
+  if (text.includes('RunHistoryBucket')) return `RunHistoryBucket${/"(\/[a-z]+\/\*)"/.exec(text)?.[1] ?? ''}`;
   if (text.includes('TransparencySiteBucket'))
     return text.includes('/*') ? 'TransparencySiteBucket/*' : 'TransparencySiteBucket';
   return text;
@@ -199,6 +201,7 @@ describe('IAM derived from the code', () => {
           : `table ${input.TableName}`;
     const dynamoClient = recording(new DynamoDBClient(dynamo.clientConfig), 'dynamodb', table);
     recording(s3.client, 's3', (input) => {
+      if (input.Bucket === HISTORY_BUCKET) return `RunHistoryBucket/${String(input.Key).split('/')[0]}/*`;
       if (input.Bucket === SITE_BUCKET)
         return input.Key === undefined ? 'TransparencySiteBucket' : 'TransparencySiteBucket/*';
       return input.Bucket === BUCKET && String(input.Key).startsWith('funds/')
@@ -228,6 +231,7 @@ describe('IAM derived from the code', () => {
         BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
         BACKSTOP_STAGE: 'test',
         BACKSTOP_SITE_BUCKET: SITE_BUCKET,
+        BACKSTOP_HISTORY_BUCKET: HISTORY_BUCKET,
         BACKSTOP_TABLE_NAME: tableName,
         BACKSTOP_TOPIC_ARN: TOPIC_ARN,
         BACKSTOP_IDEMPOTENCY_TABLE_NAME: idempotencyTable,
@@ -296,6 +300,8 @@ describe('IAM derived from the code', () => {
       'kms:Decrypt key/1234abcd-12ab-34cd-56ef-1234567890ab',
       's3:GetObject FundConfigsBucket/funds/*',
       's3:GetObject TransparencySiteBucket/*',
+      's3:PutObject RunHistoryBucket/markets/*',
+      's3:PutObject RunHistoryBucket/runs/*',
       's3:PutObject TransparencySiteBucket/*',
       'secretsmanager:GetSecretValue secret/backstop/test/telegram-bot',
       'sns:Publish AlertTopic',
