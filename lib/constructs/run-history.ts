@@ -102,7 +102,7 @@ export class RunHistory extends Construct {
           },
         },
       });
-      table.addDependency(this.database);
+      table.addResourceDependency(this.database);
     }
   }
 }
