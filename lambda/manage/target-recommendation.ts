@@ -132,8 +132,8 @@ function sentence(r: Omit<TargetRecommendation, 'text'>): string {
       const why =
         r.additionalFeeBps === null
           ? 'there is no traded volume to charge a fee on'
-          : `it is not reachable by fees alone: it would take ${bps(r.additionalFeeBps)} of volume for ${r.feeHorizonDays} days, above the ${bps(r.feeCeilingBps)} ceiling`;
-      return `Contribute ${formatUsd(r.contributionUsd)} now to reach ${reserve} and a one-year exhaustion probability (${now}) within ${target}: ${why}.`;
+          : `it is not reachable by fees alone (it would take ${bps(r.additionalFeeBps)} of volume for ${r.feeHorizonDays} days, above the ${bps(r.feeCeilingBps)} ceiling)`;
+      return `Contribute ${formatUsd(r.contributionUsd)} now to reach ${reserve} and a one-year exhaustion probability (${now}) within ${target}; ${why}.`;
     }
   }
 }

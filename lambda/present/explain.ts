@@ -400,7 +400,7 @@ export function policyLines(why: Explanation): string[] {
       `Non-market add-ons (policy, not model): ${addOnList(policy)}; ${formatUsd(policy.addOnsUsd)} in all`,
     );
   if (policy.floor !== null && why.binding !== 'floor')
-    lines.push(`Policy floor ${formatUsd(policy.floor.usd)} (${floorWords(policy.floor)}): not binding`);
+    lines.push(`Policy floor (not binding): ${floorWords(policy.floor)}`);
   return lines;
 }
 

@@ -56,6 +56,19 @@ function section(id: string, title: string, body: string): string {
   return `<section id="${id}">\n<h2>${escapeXml(title)}</h2>\n${body}\n</section>`;
 }
 
+/** The fund's policy terms (floor, non-market add-ons) beside the model's number; '' without a policy. */
+function policySection(policy: TransparencyFeed['policy']): string {
+  if (policy === undefined) return '';
+  const rows = [
+    ['what the model requires', formatUsd(policy.modelRequirementUsd)],
+    ...policy.addOns.map((a) => [`added for ${a.name} (policy, not model)`, formatUsd(a.usd)]),
+    ...(policy.floorUsd === null
+      ? []
+      : [['policy floor (the reserve is never below it)', formatUsd(policy.floorUsd)]]),
+  ];
+  return `\n${section('policy', "The fund's policy on top of the model", table(['term', 'USD'], rows, 'policy'))}`;
+}
+
 /** Renders the page. Deterministic: the same feed gives the same bytes. */
 export function renderTransparencyPage(feed: TransparencyFeed): string {
   const points: ChartPoint[] = feed.history.map((h) => ({
@@ -125,7 +138,7 @@ ${figure('Required reserve', 'requiredReserveUsd', feed.requiredReserveUsd, form
 ${figure('Coverage', 'coverageRatio', feed.coverageRatio, formatCoverage(feed.coverageRatio))}
 ${figure('Fund / open interest', 'fundToOpenInterest', feed.fundToOpenInterest, formatPercent(feed.fundToOpenInterest, 2))}${effective}
 </div>
-${section('composition', 'What the fund holds', composition)}
+${section('composition', 'What the fund holds', composition)}${policySection(feed.policy)}
 ${section('history', 'Balance and coverage over time', history)}
 ${section('growth', 'Fund balance against open interest', `${fundOi}\n<p class="note">Open interest backed today: <span data-field="openInterestUsd" data-value="${feed.openInterestUsd}">${escapeXml(formatUsd(feed.openInterestUsd))}</span> across ${feed.markets.length} markets.</p>`)}
 ${section('stress', 'Latest stress results', `${stress}${reverse}`)}

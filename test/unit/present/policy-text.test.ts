@@ -15,6 +15,7 @@ import { renderHtmlReport } from '../../../lambda/present/html-report.ts';
 import { reserveNextSteps } from '../../../lambda/present/next-steps.ts';
 import { renderReserveSummary } from '../../../lambda/present/reserve-summary.ts';
 import { buildFeed } from '../../../lambda/present/transparency/feed.ts';
+import { renderTransparencyPage } from '../../../lambda/present/transparency/page.ts';
 import type { StoredRun } from '../../../lambda/run/stored-run.ts';
 import { outboxItem } from '../alert/result-fixtures.ts';
 import { market, snapshot } from '../model/snapshot-builder.ts';
@@ -90,7 +91,7 @@ describe('the terminal summary', () => {
       '  Set by the worst stress scenario "crash" (volume and depth at 10% of normal)',
       '  Its loss by market: BTC-PERP $2.00B (100%)',
       '  Non-market add-ons (policy, not model): oracle failure $300M (fixed); $300M in all',
-      '  Policy floor $1.00B (the fixed minimum $1.00B): not binding',
+      '  Policy floor (not binding): the fixed minimum $1.00B',
     ]);
   });
 
@@ -226,5 +227,20 @@ describe('the report and the public feed', () => {
     expect(feed.methodology).toContain(
       "The fund's policy adds $200M for losses beyond trader defaults that the model does not price (smart-contract failure $200M). The fund's policy sets a floor of $3.00B: the required reserve is never below it, whatever the model says.",
     );
+    const page = renderTransparencyPage(feed);
+    expect(page).toContain(
+      'the required reserve is set by the fund&#39;s policy floor (a minimum set by its rules, above what the model requires)</p>',
+    );
+    expect(page).toContain(`<section id="policy">
+<h2>The fund&#39;s policy on top of the model</h2>
+<table class="policy">
+<thead><tr><th>term</th><th>USD</th></tr></thead>
+<tbody>
+<tr><td>what the model requires</td><td>$2.50B</td></tr>
+<tr><td>added for smart-contract failure (policy, not model)</td><td>$200M</td></tr>
+<tr><td>policy floor (the reserve is never below it)</td><td>$3.00B</td></tr>
+</tbody>
+</table>
+</section>`);
   });
 });
