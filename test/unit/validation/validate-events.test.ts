@@ -51,7 +51,7 @@ describe('the validation events', () => {
       ['bitmex-2020-03-13', 2_049, false],
       ['deribit-2020-03-12', -1_479, true],
       ['dydx-2023-11-18-yfi', -10_935, false],
-      ['hyperliquid-2025-10-10', 67_103, true],
+      ['hyperliquid-2025-10-10', 54_485, true],
     ]);
   });
 
