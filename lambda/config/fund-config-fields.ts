@@ -21,6 +21,18 @@ const d = (text: string, example?: unknown, defaultText?: string): FieldDoc => (
   ...(defaultText === undefined ? {} : { defaultText }),
 });
 
+/** The fields of a secret reference (`{ssmParameter}` or `{secretsManager}`) under `parent`. */
+function secretRefFields(parent: string): Record<string, FieldDoc> {
+  return {
+    [`${parent}.ssmParameter`]: d('An SSM SecureString parameter name.', '/backstop/secret'),
+    [`${parent}.secretsManager`]: d('A Secrets Manager secret name or ARN.', 'backstop/secret'),
+    [`${parent}.region`]: d("The secret's AWS region; the function's own when absent.", 'eu-west-1'),
+    [`${parent}.kmsKeyArn`]: d(
+      'The customer-managed KMS key the secret is encrypted with, when not the default key.',
+    ),
+  };
+}
+
 /** Descriptions by field path. */
 export const FUND_CONFIG_FIELDS: Readonly<Record<string, FieldDoc>> = {
   $schema: d(
@@ -56,9 +68,7 @@ export const FUND_CONFIG_FIELDS: Readonly<Record<string, FieldDoc>> = {
   'balance[evm].rpcUrlSecret': d(
     'Where a JSON-RPC URL that carries an API key is kept, read at run time: `{ssmParameter}` or `{secretsManager}`, each with an optional `region`.',
   ),
-  'balance[evm].rpcUrlSecret.ssmParameter': d('An SSM SecureString parameter name.', '/backstop/rpc-url'),
-  'balance[evm].rpcUrlSecret.secretsManager': d('A Secrets Manager secret name or ARN.', 'backstop/rpc-url'),
-  'balance[evm].rpcUrlSecret.region': d("The secret's AWS region; the function's own when absent."),
+  ...secretRefFields('balance[evm].rpcUrlSecret'),
   'balance[evm].address': d('The account holding the fund.', '0x1111111111111111111111111111111111111111'),
   'balance[evm].token': d(
     "An ERC-20 contract; the chain's native coin when absent.",
@@ -295,6 +305,29 @@ export const FUND_CONFIG_FIELDS: Readonly<Record<string, FieldDoc>> = {
   ),
   'alerts.thresholds.warnBelow': d('WARN below this coverage.', 1),
   'alerts.thresholds.breachBelow': d('BREACH below this coverage (at most `warnBelow`).', 0.8),
+  'alerts.channels': d(
+    'PagerDuty, Telegram and webhook channels besides the SNS topic (docs/ALERTS.md §5), by `type`; credentials by secret reference only.',
+  ),
+  'alerts.channels[][pagerduty].type': d('`pagerduty`: an Events API v2 integration.', 'pagerduty'),
+  'alerts.channels[][pagerduty].name': d('The channel name, unique in the fund (lower-case).', 'oncall'),
+  'alerts.channels[][pagerduty].routingKey': d(
+    "Where the integration's routing key is kept (a secret reference).",
+  ),
+  ...secretRefFields('alerts.channels[][pagerduty].routingKey'),
+  'alerts.channels[][telegram].type': d('`telegram`: a Telegram bot posting to a chat.', 'telegram'),
+  'alerts.channels[][telegram].name': d('The channel name, unique in the fund (lower-case).', 'risk-chat'),
+  'alerts.channels[][telegram].botToken': d("Where the bot's token is kept (a secret reference)."),
+  ...secretRefFields('alerts.channels[][telegram].botToken'),
+  'alerts.channels[][telegram].chatId': d('The chat: a numeric id or an @channel name.', '@fund_risk'),
+  'alerts.channels[][webhook].type': d('`webhook`: a signed JSON POST to your endpoint.', 'webhook'),
+  'alerts.channels[][webhook].name': d('The channel name, unique in the fund (lower-case).', 'ops-hook'),
+  'alerts.channels[][webhook].url': d(
+    'The https URL (no credentials), or a secret reference when the URL itself is secret.',
+    'https://hooks.example.com/backstop',
+  ),
+  ...secretRefFields('alerts.channels[][webhook].url'),
+  'alerts.channels[][webhook].secret': d('Where the HMAC signing key is kept (a secret reference).'),
+  ...secretRefFields('alerts.channels[][webhook].secret'),
   'alerts.hysteresis': d('Coverage must clear a threshold by this much to move back up (no flapping).'),
   'alerts.reminderHours': d('A status that persists is re-sent after this many hours.'),
   'alerts.drawdown': d('DRAWDOWN alert: the balance fell by `warn`/`breach` within `windowHours`.'),

@@ -47,7 +47,7 @@ describe('fundConfigProblems', () => {
       d.alerts.colour = 'red';
     });
     expect(fundConfigProblems(doc)).toEqual([
-      'alerts.colour: unknown key (allowed here: drawdown, growth, hysteresis, reminderHours, thresholds)',
+      'alerts.colour: unknown key (allowed here: channels, drawdown, growth, hysteresis, reminderHours, thresholds)',
     ]);
   });
 
