@@ -23,6 +23,34 @@ export const CRISIS_MOVE = 0.15;
 /** Smallest move from the open that makes an extreme day (a stress-library event). */
 export const EXTREME_MOVE = 0.25;
 
+/**
+ * Sizes of an ordinary crisis day (a move from the open of at least {@link CRISIS_MOVE}, below
+ * {@link EXTREME_MOVE}): the 10/30/50/70/90% quantiles of the 50 such days of the shipped Binance
+ * BTCUSDT daily history (2017-08-17 → 2026-03-30), which {@link ordinaryCrisisSizes} recomputes (a
+ * test checks the two agree). The outlook prices an ordinary crisis day by the stress paths scaled
+ * to these moves (lambda/manage/severity.ts).
+ */
+export const ORDINARY_CRISIS_SIZES: readonly number[] = [0.1533, 0.161, 0.1714, 0.188, 0.2107];
+
+/**
+ * The 10/30/50/70/90% quantiles (linear between order statistics) of the ordinary crisis days'
+ * moves, rounded to 4 decimals; empty without such days.
+ */
+export function ordinaryCrisisSizes(candles: readonly DailyCandle[]): number[] {
+  const moves = candles
+    .map(dailyExcursion)
+    .filter((m) => m >= CRISIS_MOVE && m < EXTREME_MOVE)
+    .sort((a, b) => a - b);
+  if (moves.length === 0) return [];
+  return [0.1, 0.3, 0.5, 0.7, 0.9].map((q) => {
+    const pos = q * (moves.length - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(moves.length - 1, lo + 1);
+    const value = moves[lo]! + (moves[hi]! - moves[lo]!) * (pos - lo);
+    return Math.round(value * 1e4) / 1e4;
+  });
+}
+
 /** Crisis counts over a history and the daily rates they give. */
 export interface CrisisRates {
   /** Days in the history (candles counted). */

@@ -9,7 +9,7 @@ import type { MarketSnapshot, ReserveResult } from '../model/schemas.ts';
 import { SHIPPED_CRISIS_RATES } from './crisis-rate.ts';
 import { type BalanceSample, fundInflow, type Inflow } from './inflow.ts';
 import { type FanPoint, OUTLOOK_DAYS, simulateYear } from './outlook-simulation.ts';
-import { type CrisisSeverity, severityFromResult } from './severity.ts';
+import { type CrisisSeverity, crisisSeverity } from './severity.ts';
 import { recommendWithTarget, type TargetRecommendation } from './target-recommendation.ts';
 
 /** The crisis process the outlook assumed. */
@@ -70,7 +70,7 @@ export function fundOutlook(input: FundOutlookInput): FundOutlook | null {
       management.crisisRatePerDay === undefined
         ? SHIPPED_CRISIS_RATES.source
         : 'the fund config (management.crisisRatePerDay)',
-    severity: severityFromResult(result),
+    severity: crisisSeverity(snapshot, result),
   };
   const seed = result.monteCarlo.seed;
   const simulation = simulateYear({

@@ -48,6 +48,8 @@ export const FundOutlookSchema = z.strictObject({
       tailEsUsd: finite,
       stressLossesUsd: z.array(finite),
       stressNames: z.array(z.string()),
+      ordinaryLossesUsd: z.array(finite).optional(),
+      ordinarySizes: z.array(finite).optional(),
     }),
   }),
   fan: z.array(FanPointSchema),

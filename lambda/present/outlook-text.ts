@@ -3,6 +3,7 @@
  * then the recommendation in its one sentence.
  */
 import type { FundOutlook } from '../manage/fund-outlook.ts';
+import type { CrisisSeverity } from '../manage/severity.ts';
 import { formatCount, formatPercent, formatTime, formatUsd } from './format.ts';
 
 /** The `--json` object: exactly these five fields. */
@@ -47,10 +48,22 @@ export function renderOutlook(outlook: FundOutlook, settingsNote: string): strin
     `  Required reserve            ${formatUsd(outlook.requiredReserveUsd)}: ${reach}`,
     `  Inflow                      ${formatUsd(inflow.dailyUsd)} a day, ${inflow.detail}`,
     `  Crisis days                 ${perYear.toFixed(1)} a year (${formatPercent(crises.extremeShare)} of them extreme), rate from ${crises.source}`,
-    `  Priced at                   tail VaR ${formatUsd(crises.severity.tailVarUsd)}, ES ${formatUsd(crises.severity.tailEsUsd)}${stress === '' ? '' : `; extreme days: ${stress}`}`,
+    `  Priced at                   ${ordinaryPricing(crises.severity)}${stress === '' ? '' : `; extreme days: ${stress}`}`,
     '',
     `Recommendation (target: P(exhausted within 1 year) <= ${formatPercent(rec.targetExhaustionProbability)}; ${settingsNote})`,
     `  ${rec.text}`,
     '',
   ].join('\n');
+}
+
+/** How an ordinary crisis day was priced, in one phrase. */
+function ordinaryPricing(severity: CrisisSeverity): string {
+  const losses = severity.ordinaryLossesUsd;
+  const sizes = severity.ordinarySizes;
+  if (losses === undefined || losses.length === 0 || sizes === undefined || sizes.length === 0) {
+    return `tail VaR ${formatUsd(severity.tailVarUsd)}, ES ${formatUsd(severity.tailEsUsd)}`;
+  }
+  const mean = losses.reduce((a, b) => a + b, 0) / losses.length;
+  const range = `${formatPercent(Math.min(...sizes), 0)}–${formatPercent(Math.max(...sizes), 0)}`;
+  return `ordinary days: the stress paths scaled to ${range} moves, mean ${formatUsd(mean)}, worst ${formatUsd(Math.max(...losses))}`;
 }

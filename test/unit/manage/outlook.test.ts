@@ -2,13 +2,27 @@ import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readPriceCsv } from '../../../lambda/backtest/price-csv.ts';
-import { crisisRates, type DailyCandle, SHIPPED_CRISIS_RATES } from '../../../lambda/manage/crisis-rate.ts';
+import {
+  crisisRates,
+  type DailyCandle,
+  ORDINARY_CRISIS_SIZES,
+  ordinaryCrisisSizes,
+  SHIPPED_CRISIS_RATES,
+} from '../../../lambda/manage/crisis-rate.ts';
 import { fundInflow } from '../../../lambda/manage/inflow.ts';
 import { quantile, type SimulationInput, simulateYear } from '../../../lambda/manage/outlook-simulation.ts';
-import { type CrisisSeverity, drawSeverity, severityFromResult } from '../../../lambda/manage/severity.ts';
+import {
+  type CrisisSeverity,
+  crisisSeverity,
+  drawSeverity,
+  severityFromResult,
+} from '../../../lambda/manage/severity.ts';
 import { recommendWithTarget } from '../../../lambda/manage/target-recommendation.ts';
+import { lossEngineFor } from '../../../lambda/model/engines/select-engine.ts';
+import { computeReserve } from '../../../lambda/model/reserve.ts';
 import type { ReserveResult } from '../../../lambda/model/schemas.ts';
 import { formatUsd as usd } from '../../../lambda/present/format.ts';
+import { market, snapshot } from '../model/snapshot-builder.ts';
 
 const NO_STRESS: CrisisSeverity = { tailVarUsd: 0, tailEsUsd: 0, stressLossesUsd: [], stressNames: [] };
 
@@ -170,6 +184,17 @@ describe('crisis rates: the Poisson rate estimator', () => {
     const { source: _source, ...counts } = crisisRates(candles, '');
     const { source: _shipped, ...shipped } = SHIPPED_CRISIS_RATES;
     expect(counts).toEqual(shipped);
+    expect(ordinaryCrisisSizes(candles)).toEqual(ORDINARY_CRISIS_SIZES);
+  });
+
+  it('takes the ordinary crisis sizes as quantiles of the 15–25% days only, linear between order statistics', () => {
+    const day = (move: number) => ({ open: 100, high: 100, low: 100 * (1 - move) });
+    // Ordinary moves 0.15, 0.16, 0.20 (0.30 is extreme, 0.10 no crisis): positions 0.2, 0.6, 1, 1.4, 1.8.
+    const sizes = ordinaryCrisisSizes([day(0.2), day(0.3), day(0.15), day(0.1), day(0.16)]);
+    [0.152, 0.156, 0.16, 0.176, 0.192].forEach((v, i) => {
+      expect(sizes[i]).toBeCloseTo(v, 10);
+    });
+    expect(ordinaryCrisisSizes([day(0.3)])).toEqual([]);
   });
 });
 
@@ -356,6 +381,53 @@ describe('severityFromResult', () => {
       stressLossesUsd: [1.2e9, 0],
       stressNames: ['crash', 'rebound'],
     });
+  });
+
+  it('prices an ordinary crisis day by the stress paths scaled to the ordinary sizes, an extreme one as recorded', () => {
+    const book = snapshot(
+      [market('BTC-PERP', { openInterestUsd: 2e9 }), market('ETH-PERP')],
+      {},
+      { schemaVersion: 2 },
+    );
+    book.model.stressScenarios = [
+      {
+        name: 'big crash',
+        liquidityFactor: 0.05,
+        recorded: true,
+        path: [
+          [0, { '*': 0 }],
+          [60, { '*': -0.2 }],
+          [120, { '*': -0.4 }],
+        ],
+      },
+      {
+        name: 'small dip',
+        liquidityFactor: 0.5,
+        recorded: true,
+        path: [
+          [0, { '*': 0 }],
+          [60, { '*': -0.1 }],
+        ],
+      },
+    ];
+    const result = computeReserve({ ...book, model: { ...book.model, paths: 2000 } });
+    const severity = crisisSeverity(book, result);
+    const engine = lossEngineFor(book);
+    expect(severity.ordinarySizes).toEqual(ORDINARY_CRISIS_SIZES);
+    expect(severity.ordinaryLossesUsd).toHaveLength(10);
+    ORDINARY_CRISIS_SIZES.forEach((size, k) => {
+      // The big crash scaled so that BTC-PERP's largest fall is exactly the size.
+      const scaled = engine.replay(book.model.stressScenarios[0]!, { scale: size / 0.4 });
+      const lead = scaled.bySide.filter((side) => side.marketId === 'BTC-PERP');
+      expect(Math.max(...lead.map((side) => side.maxAdverseMove))).toBeCloseTo(size, 12);
+      expect(severity.ordinaryLossesUsd?.[k]).toBe(Math.max(0, scaled.netLossUsd));
+      // The dip is smaller than every ordinary size: replayed as it is.
+      expect(severity.ordinaryLossesUsd?.[5 + k]).toBe(Math.max(0, result.stress[1]!.lossUsd));
+    });
+    expect(severity.stressLossesUsd).toEqual(result.stress.map((s) => Math.max(0, s.lossUsd)));
+    // An ordinary draw takes the u-th of the ten; an extreme draw a recorded replay.
+    expect(drawSeverity(severity, 0.1, 0.5, 0.35)).toBe(severity.ordinaryLossesUsd?.[3]);
+    expect(drawSeverity(severity, 0.1, 0.05, 0.7)).toBe(severity.stressLossesUsd[1]);
   });
 
   it('draws a tail loss of VaR at u = 0 and VaR + (ES − VaR)·ln 2 at the median', () => {

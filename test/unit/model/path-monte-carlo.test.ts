@@ -70,6 +70,27 @@ describe('the loss-engine contract', () => {
   }
 });
 
+describe('Monte Carlo jumps', () => {
+  it('are fast moves the engines trade through, not gaps: a jump path costs what its continuous replay costs', () => {
+    const s = smallBook({
+      paths: 400,
+      pathDynamics: { jumpRatePerDay: 12, jumpMeanSize: 0.04, jumpDownShare: 0.6 },
+    });
+    const engine = engineFor('path', s);
+    const sampled = engine.sampleScenarios(400);
+    for (const { scenario, lossUsd } of sampled) {
+      expect(scenario.gaps).toBeUndefined();
+      expect(engine.replay(scenario).netLossUsd).toBe(lossUsd);
+    }
+    // Marking every step a gap changes the loss of many scenarios: the Monte Carlo did not mark them.
+    const gapped = sampled.filter(({ scenario, lossUsd }) => {
+      const gaps = (scenario.path ?? []).slice(1).map(([minute]) => minute);
+      return engine.replay({ ...scenario, gaps }).netLossUsd !== lossUsd;
+    });
+    expect(gapped.length).toBeGreaterThan(100);
+  });
+});
+
 describe('path Monte Carlo estimators', () => {
   it('gives a bit-identical result for the same snapshot and seed', () => {
     const s = smallBook();

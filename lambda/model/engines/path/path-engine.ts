@@ -164,7 +164,7 @@ export function createPathEngine(
           stepMinutes: setup.stepMinutes,
           liquidityFactor: buf.liquidityFactor,
           limited: false,
-          gapSteps: buf.gapSteps,
+          gapSteps: null,
           impactIncluded: false,
         },
         ws,
@@ -177,14 +177,11 @@ export function createPathEngine(
         });
         path.push([(t + 1) * setup.stepMinutes, point]);
       }
-      const gaps: number[] = [];
-      for (let t = 0; t < setup.steps; t++) if (buf.gapSteps[t] === 1) gaps.push((t + 1) * setup.stepMinutes);
       sampled.push({
         scenario: {
           name: `Monte Carlo scenario ${p}`,
           path,
           liquidityFactor: buf.liquidityFactor,
-          ...(gaps.length === 0 ? {} : { gaps }),
         },
         lossUsd,
         weight: buf.weight,

@@ -106,8 +106,6 @@ export interface GeneratorBuffers {
   /** The mid relative to P0 per market, along the path. */
   readonly level: Float64Array;
   readonly jumpByStep: Float64Array;
-  /** 1 on the steps that carry a jump (gaps for the kernel). */
-  readonly gapSteps: Uint8Array;
   readonly cumulativeReturn: Float64Array;
   /** The last scenario's likelihood-ratio weight and liquidity factor. */
   weight: number;
@@ -124,7 +122,6 @@ export function createGeneratorBuffers(setup: PathGeneratorSetup): GeneratorBuff
     z: new Float64Array(Math.max(n, setup.factor?.factors ?? 0)),
     level: new Float64Array(n),
     jumpByStep: new Float64Array(setup.steps),
-    gapSteps: new Uint8Array(setup.steps),
     cumulativeReturn: new Float64Array(setup.steps * n),
     weight: 1,
     liquidityFactor: 1,
@@ -157,7 +154,7 @@ export function generateScenario(
   index: number,
   buf: GeneratorBuffers,
 ): void {
-  const { state, jumpByStep, gapSteps } = buf;
+  const { state, jumpByStep } = buf;
   const { steps } = setup;
   seedPathStream(seedWords, index, state, 0);
   let weight = 1;
@@ -181,7 +178,6 @@ export function generateScenario(
   // The common jumps: the tilted component has more of them (mean μ + 1) and larger ones (mean size
   // ×{@link JUMP_SIZE_TILT}); the weight is the mixture's likelihood ratio of the count and sizes.
   jumpByStep.fill(0);
-  gapSteps.fill(0);
   const mu = setup.jumpMean;
   if (mu > 0) {
     const tiltedMean = mu + JUMP_TILT_EXTRA;
@@ -194,8 +190,9 @@ export function generateScenario(
       const step = Math.min(steps - 1, Math.floor(uniformOpen(state, 0) * steps));
       const size = -meanSize * Math.log(uniformOpen(state, 0));
       ratio *= Math.exp((size * (1 - 1 / JUMP_SIZE_TILT)) / setup.jumpMeanSize) / JUMP_SIZE_TILT;
+      // A jump is a fast move within its step, not a gap: the venues' engines trade through it
+      // (docs/MODEL.md, "Jumps are continuous"). Gaps are for outages a scenario lists.
       jumpByStep[step]! += uniformOpen(state, 0) < setup.jumpDownShare ? -size : size;
-      gapSteps[step] = 1;
     }
     if (setup.importanceSampling) weight *= 1 / (JUMP_NOMINAL_SHARE + (1 - JUMP_NOMINAL_SHARE) * ratio);
   }

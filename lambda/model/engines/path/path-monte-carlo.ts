@@ -137,7 +137,7 @@ function scenarioOf(setup: PathGeneratorSetup, buf: GeneratorBuffers) {
     stepMinutes: setup.stepMinutes,
     liquidityFactor: 1,
     limited: false,
-    gapSteps: buf.gapSteps,
+    gapSteps: null,
     impactIncluded: false,
   };
 }

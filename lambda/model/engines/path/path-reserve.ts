@@ -18,7 +18,7 @@ import { createPathEngine, monteCarloSetup, PATH_DEFAULTS } from './path-engine.
 import { type PathMonteCarloEstimate, runPathMonteCarlo } from './path-monte-carlo.ts';
 
 /** Version of the path model's equations and conventions, stored with every v2 result. */
-export const PATH_MODEL_VERSION = '2.0.0';
+export const PATH_MODEL_VERSION = '2.1.0';
 /** Paths of the gap model's conservative bound when the snapshot does not fix `paths`. */
 export const BOUND_PATHS = 200_000;
 /** ES standard error above this fraction of ES earns a warning. */
