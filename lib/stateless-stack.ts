@@ -21,10 +21,10 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { BalanceSource, FundConfig } from '../lambda/config/fund-config.ts';
-import { ssmNameOf } from '../lambda/config/secret-ref.ts';
 import {
   FUND_CONFIG_BUCKET_ENV_VAR,
   FUND_CONFIG_VERSION_ENV_VAR,
+  HISTORY_BUCKET_ENV_VAR,
   SITE_BUCKET_ENV_VAR,
   STAGE_ENV_VAR,
 } from '../lambda/handlers/handler-environment.ts';
@@ -36,8 +36,10 @@ import { FanOutStateMachine } from './constructs/fan-out-state-machine.ts';
 import { FundConfigBucket } from './constructs/fund-config-bucket.ts';
 import { FundMonitoring } from './constructs/fund-monitoring.ts';
 import { FundSchedule } from './constructs/fund-schedule.ts';
+import { RunHistory } from './constructs/run-history.ts';
 import { TransparencySite, transparencyOutputId } from './constructs/transparency-site.ts';
 import type { DeployedFund } from './deployment-config.ts';
+import { secretRefsOf } from './fund-secrets.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './run-metrics.ts';
 
 /** The handler every schedule invokes (lambda/handlers/recalibrate.ts, export `handler`). */
@@ -89,6 +91,8 @@ export class BackstopStatelessStack extends Stack {
   readonly recalibrate: BackstopFunction;
   readonly fundConfigs: FundConfigBucket;
   readonly transparency: TransparencySite;
+  /** Each run's rows as Parquet, with Athena tables over them. */
+  readonly history: RunHistory;
   readonly idempotencyTable: Table;
   readonly schedules: ReadonlyMap<string, FundSchedule>;
   readonly monitoring: ReadonlyMap<string, FundMonitoring>;
@@ -162,7 +166,9 @@ export class BackstopStatelessStack extends Stack {
       ])
       .bindTopic(props.topic, FunctionEnv.topic)
       .bindFundConfigs(this.fundConfigs, FunctionEnv.fundConfigBucket, FunctionEnv.fundConfigVersion)
-      .bindParameters(funds.flatMap((f) => balanceParameters(f.balance)));
+      .bindParameters(funds.flatMap((f) => balanceParameters(f.balance)))
+      // RPC URLs with keys and the alert channels' secrets (lib/fund-secrets.ts).
+      .bindSecrets(funds.flatMap(secretRefsOf));
     Validations.of(this.recalibrate).acknowledge({
       id: 'Serverless::Serverless-LambdaDLQ',
       reason:
@@ -178,6 +184,19 @@ export class BackstopStatelessStack extends Stack {
       alarmAction,
     });
     this.recalibrate.bindSite(this.transparency.bucket, SITE_BUCKET_ENV_VAR);
+    this.history = new RunHistory(this, 'RunHistory', {
+      stage: props.stage,
+      fundIds: funds.map((f) => f.fundId),
+    });
+    this.recalibrate.bindHistory(this.history.bucket, HISTORY_BUCKET_ENV_VAR);
+    new CfnOutput(this, 'RunHistoryBucketName', {
+      description: 'Parquet history of every run (runs/ and markets/, by fund_id and date)',
+      value: this.history.bucket.bucketName,
+    });
+    new CfnOutput(this, 'RunHistoryDatabase', {
+      description: 'Glue database of the Athena tables runs and markets',
+      value: this.history.databaseName,
+    });
     for (const fund of funds) {
       new CfnOutput(this, transparencyOutputId(fund.fundId), {
         description: `Public transparency page of fund ${fund.fundId}`,
@@ -284,6 +303,7 @@ export class BackstopStatelessStack extends Stack {
       .bindTopic(props.topic, FunctionEnv.topic)
       .bindFundConfigs(this.fundConfigs, FunctionEnv.fundConfigBucket, FunctionEnv.fundConfigVersion)
       .bindParameters(fanned.flatMap((f) => balanceParameters(f.balance)))
+      .bindSecrets(fanned.flatMap(secretRefsOf))
       .bindSite(this.transparency.bucket, SITE_BUCKET_ENV_VAR);
     for (const fn of [fanOut.coordinator, fanOut.worker]) {
       Validations.of(fn).acknowledge({
@@ -339,14 +359,14 @@ export class BackstopStatelessStack extends Stack {
 }
 
 /**
- * The SSM parameters a balance source reads at run time: a treasury-maintained balance, or the
- * secret reference of an EVM RPC URL (a Secrets Manager secret through SSM's reference path).
+ * The SSM parameters a balance source reads at run time: a treasury-maintained balance (secrets,
+ * such as an EVM RPC URL with a key, are granted by {@link secretRefsOf}).
  */
 function balanceParameters(balance: BalanceSource): { name: string; region?: string }[] {
-  const region = (r: string | undefined) => (r === undefined ? {} : { region: r });
   if (balance.type === 'sum') return balance.sources.flatMap(balanceParameters);
-  if (balance.type === 'ssm') return [{ name: balance.parameterName, ...region(balance.region) }];
-  if (balance.type === 'evm' && balance.rpcUrlSecret !== undefined)
-    return [{ name: ssmNameOf(balance.rpcUrlSecret), ...region(balance.rpcUrlSecret.region) }];
+  if (balance.type === 'ssm')
+    return [
+      { name: balance.parameterName, ...(balance.region === undefined ? {} : { region: balance.region }) },
+    ];
   return [];
 }

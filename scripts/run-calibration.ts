@@ -8,7 +8,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { bookFromFund, DESIGN_LEVERAGE_PROFILE } from '../lambda/backtest/backtest-book.ts';
+import { bookFromFund, V1_LEVERAGE_PROFILE } from '../lambda/backtest/backtest-book.ts';
 import { summarizeBacktest } from '../lambda/backtest/backtest-summary.ts';
 import {
   beta,
@@ -260,7 +260,7 @@ function outcomesSection(): void {
         dailyVolumeUsd: volume,
         impliedVol: 0.8,
         maintenanceMargin: 0.005,
-        leverageProfile: [...DESIGN_LEVERAGE_PROFILE],
+        leverageProfile: [...V1_LEVERAGE_PROFILE],
       },
     ],
     correlation: [[1]],
@@ -299,7 +299,8 @@ async function backtestSection(quick: boolean): Promise<void> {
     { marketId: ids[0] ?? '', series: btc },
     { marketId: ids[1] ?? '', series: eth },
   ]);
-  const base = bookFromFund(fund, ids, 'config/funds/demo.json');
+  // This section is the gap model's (v1) backtest on closes; the path engine's is `backstop backtest`.
+  const base = { ...bookFromFund(fund, ids, 'config/funds/demo.json'), engine: 'gap' as const };
   out('### Backtests: BTC + ETH daily, demo fund profile on $1B OI per market');
   out();
   out(

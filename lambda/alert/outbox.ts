@@ -6,6 +6,12 @@
  * publish one item. The one repeat left: a channel that accepted an item whose acknowledgement was
  * then lost (the answer never arrived, the process died, the table failed before the ack) gets it
  * again once the lease expires; the item's `messageId` lets the consumer drop the repeat.
+ *
+ * A channel that is down as a whole (its publish error says `channelWide: true`: no answer, a
+ * 5xx, 429, a rejected key) gets none of its later items in the same delivery: they wait, in order,
+ * for the next run — so a recovery never overtakes the trigger it resolves (PagerDuty would keep
+ * the incident open), and a dead channel costs one timeout per run, not one per item. An item the
+ * channel refused on its own (a 400) does not hold back the next.
  */
 import type { Notifier, OutboxRepository } from '../pipeline/ports.ts';
 import type { Notification } from '../run/notification.ts';
@@ -56,9 +62,18 @@ export async function deliver(
   const byChannel = new Map(notifiers.map((n) => [n.channel, n]));
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const failures: DeliveryFailure[] = [];
+  const refused = new Map<string, unknown>();
   let sent = 0;
   let left = 0;
   for (const item of await store.pending(fundId)) {
+    if (refused.has(item.channel)) {
+      failures.push({
+        notification: item.notification,
+        channel: item.channel,
+        error: refused.get(item.channel),
+      });
+      continue;
+    }
     const notifier = byChannel.get(item.channel);
     const nowMs = options.now().getTime();
     if (
@@ -72,6 +87,7 @@ export async function deliver(
       await notifier.publish(item);
     } catch (error) {
       failures.push({ notification: item.notification, channel: item.channel, error });
+      if ((error as { channelWide?: unknown } | null)?.channelWide === true) refused.set(item.channel, error);
       await store.release(item, options.owner, error instanceof Error ? error.message : String(error));
       continue;
     }

@@ -5,6 +5,8 @@
  * cascade) from changes in the book's size, which the backtest cannot know for past days.
  */
 import type { FundConfig } from '../config/fund-config.ts';
+import { DEFAULT_LEVERAGE_PROFILE } from '../config/leverage-profile.ts';
+import type { EngineName } from '../model/engines/loss-engine.ts';
 import type { LeverageBucket } from '../model/schemas.ts';
 
 /** One market of the backtest book. */
@@ -23,6 +25,8 @@ export interface BacktestBook {
   readonly fundId: string;
   /** Where the book came from, for the report (`config/funds/demo.json`, `built-in`). */
   readonly source: string;
+  /** The loss engine: `gap` backtests schemaVersion 1 snapshots on closes, `path` v2 on candles. */
+  readonly engine: EngineName;
   readonly markets: readonly BookMarket[];
   readonly tailDof: number | null;
   readonly impactCoefficient: number;
@@ -38,8 +42,8 @@ export interface BacktestBook {
 export const REFERENCE_OI_USD = 1e9;
 export const REFERENCE_VOLUME_USD = 2e9;
 
-/** DESIGN.md §3.2 default leverage profile (the model's assumption when a venue does not know its book). */
-export const DESIGN_LEVERAGE_PROFILE: readonly LeverageBucket[] = [
+/** The v1 model's default leverage profile (its assumption when a venue does not know its book). */
+export const V1_LEVERAGE_PROFILE: readonly LeverageBucket[] = [
   { margin: 0.01, share: 0.02 },
   { margin: 0.02, share: 0.05 },
   { margin: 0.04, share: 0.13 },
@@ -49,17 +53,19 @@ export const DESIGN_LEVERAGE_PROFILE: readonly LeverageBucket[] = [
 ];
 
 /**
- * The built-in book, used when no fund config is available: the DESIGN.md §4 defaults (ν = 3, k = 1,
- * 0.5% maintenance margin, the default leverage profile, 20% vol floor) on the given market ids.
+ * The built-in book, used when no fund config is available: ν = 3, k = 1, 0.5% maintenance margin,
+ * 20% vol floor on the given market ids, with the engine's default leverage profile (the path
+ * engine's calibrated one, docs/VALIDATION.md; the gap model's v1 one).
  */
-export function builtInBook(marketIds: readonly string[]): BacktestBook {
+export function builtInBook(marketIds: readonly string[], engine: EngineName = 'path'): BacktestBook {
   return {
     fundId: 'backtest-built-in',
     source: 'built-in',
+    engine,
     markets: marketIds.map((id) => ({
       id,
       maintenanceMargin: 0.005,
-      leverageProfile: DESIGN_LEVERAGE_PROFILE,
+      leverageProfile: engine === 'path' ? DEFAULT_LEVERAGE_PROFILE : V1_LEVERAGE_PROFILE,
       openInterestUsd: REFERENCE_OI_USD,
       dailyVolumeUsd: REFERENCE_VOLUME_USD,
     })),
@@ -78,6 +84,7 @@ export function bookFromFund(fund: FundConfig, marketIds: readonly string[], sou
   return {
     fundId: fund.fundId,
     source,
+    engine: fund.model.engine,
     markets: marketIds.map((id) => {
       const m = byId.get(id);
       if (m === undefined) throw new RangeError(`market ${id} is not in fund ${fund.fundId}`);

@@ -10,6 +10,12 @@ const usd = (x: number) => (x >= 1e9 ? `$${(x / 1e9).toFixed(2)}B` : `$${(x / 1e
 const pct = (x: number, digits = 2) => `${(x * 100).toFixed(digits)}%`;
 const pv = (p: number) => (p < 0.0001 ? p.toExponential(1) : p.toFixed(4));
 
+/** What each engine realises a day as, for the report's second line. */
+const ENGINE_TEXT = {
+  path: "path — each day's candle (open, extremes in the order the candle implies, close) replayed through the book",
+  gap: 'gap — the close-to-close move through the liquidation cascade',
+} as const;
+
 /**
  * The one-line verdict: the traffic-light zone decides, and a green zone is qualified when another
  * test disagrees (too few exceedances, clustering, ES too small), because a committee reads the line.
@@ -35,6 +41,7 @@ export function renderBacktestText(s: BacktestSummary, book: BacktestBook, files
   const es = s.expectedShortfall;
   const lines = [
     `Backtest ${s.from} → ${s.to}: ${s.days} one-day forecasts at ${pct(s.confidence, 1)} (book: ${book.source}, ${book.markets.map((m) => m.id).join(' + ')}, ${usd(book.markets[0]?.openInterestUsd ?? 0)} OI per market, ν = ${book.tailDof ?? 'Gaussian'})`,
+    `Engine: ${ENGINE_TEXT[book.engine]}`,
     `Prices: ${files.join(', ')}${s.skippedGaps > 0 ? ` (${s.skippedGaps} forecasts skipped: next day missing)` : ''}`,
     '',
     `Verdict: ${s.trafficLight.zone.toUpperCase()} — ${verdictLine(s)}`,
@@ -48,7 +55,7 @@ export function renderBacktestText(s: BacktestSummary, book: BacktestBook, files
     `  mean loss on exceedance days ${musd(es.meanLossOnExceedanceUsd)} vs mean predicted ES ${musd(es.meanEsOnExceedanceUsd)}`,
     `  mean VaR ${musd(s.meanVarUsd)}, mean ES ${musd(s.meanEsUsd)}`,
     '',
-    'Worst days (realised loss of the book through the liquidation cascade):',
+    'Worst days (realised loss of the book; negative = the fund earned on its liquidations):',
     `  ${'date'.padEnd(10)}  ${'loss'.padStart(9)}  ${'VaR'.padStart(9)}  ${'ES'.padStart(9)}  exceed  returns`,
     ...s.worstDays.map(
       (d) =>

@@ -4,7 +4,7 @@
  * construction: the estimator is never given a later return before the forecast is taken).
  *
  * Vol uses RiskMetrics' daily decay λ = 0.94 (half-life ≈ 11 days: reacts within a week, as an IV
- * proxy should); correlation λ = 0.97 (half-life ≈ 23 days), the recalibration default (DESIGN.md §5).
+ * proxy should); correlation λ = 0.97 (half-life ≈ 23 days), the recalibration default.
  * Both start from the equally weighted covariance of the warm-up returns.
  */
 

@@ -17,10 +17,10 @@ export const modelRiskEngine: RiskEngine = {
     const { varUsd, esUsd } = computeReserve(checked).monteCarlo;
     return { varUsd, esUsd };
   },
-  realize(snapshot, returns) {
+  realize(snapshot, day) {
     return lossEngineFor(snapshot).replay({
       name: 'realised day',
-      shocks: { ...returns },
+      shocks: { ...day.returns },
       liquidityFactor: 1,
     }).netLossUsd;
   },

@@ -24,12 +24,21 @@ export interface PricePoint {
   readonly close: number;
   /** Values of the requested extra columns (open, low, volume…), in the order they were asked for. */
   readonly extra?: readonly number[];
+  /** The bar's open, high and low, when asked for with `candles` and the file has all three. */
+  readonly open?: number;
+  readonly high?: number;
+  readonly low?: number;
 }
 
 /** Options of {@link parsePriceCsv}. */
 export interface PriceCsvOptions {
   /** More numeric columns to read (case-insensitive names), e.g. `['open', 'low']` for intra-bar moves. */
   readonly extraColumns?: readonly string[];
+  /**
+   * Also read the open, high and low columns when the file has all three (any of the names in
+   * {@link CANDLE_COLUMNS}); a file without them is read as closes only.
+   */
+  readonly candles?: boolean;
 }
 
 /** A run of missing bars between two consecutive rows. */
@@ -54,11 +63,45 @@ export interface PriceSeries {
   readonly gaps: readonly PriceGap[];
   /** True when the file listed its rows newest first. */
   readonly wasNewestFirst: boolean;
+  /** The open, high and low columns read (as spelled in the file), or null for closes only. */
+  readonly candleColumns: readonly [string, string, string] | null;
 }
 
 /** Time column names, best first: a numeric Unix column is preferred over a formatted date. */
-const TIME_COLUMNS = ['unix', 'timestamp', 'open_time', 'opentime', 'time', 'datetime', 'date'];
-const CLOSE_COLUMNS = ['close', 'close_price', 'closeprice'];
+const TIME_COLUMNS = [
+  'unix',
+  'timestamp',
+  'open_time',
+  'opentime',
+  'time_open',
+  'timeopen',
+  'time',
+  'datetime',
+  'date',
+  'snapped_at',
+  'day',
+];
+/** Close column names, best first; `price`, `last` and `adj_close` only when no close column exists. */
+const CLOSE_COLUMNS = ['close', 'close_price', 'closeprice', 'closing_price', 'price', 'last', 'adj_close'];
+/** Names of the open, high and low columns (any case), as exports spell them. */
+export const CANDLE_COLUMNS = {
+  open: ['open', 'open_price', 'openprice', 'opening_price', '24h_open'],
+  high: ['high', 'high_price', 'highprice', '24h_high'],
+  low: ['low', 'low_price', 'lowprice', '24h_low'],
+} as const;
+
+/**
+ * A header name as the column lists spell it: lower case, a unit in parentheses dropped
+ * (`Closing Price (USD)`), footnote stars dropped (`Close**`), spaces and hyphens as `_`.
+ */
+export function normalColumnName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/\([^)]*\)/g, '')
+    .replace(/\*/g, '')
+    .trim()
+    .replace(/[\s-]+/g, '_');
+}
 /** Header lines may be preceded by at most this many banner lines. */
 const MAX_BANNER_LINES = 5;
 /** The delimiters tried, in this order when several would find the header. */
@@ -110,8 +153,9 @@ function parseRows(text: string, delimiter: Delimiter, file: string, toLine?: nu
 function headerIn(rows: readonly Row[]): Header | undefined {
   for (let i = 0; i < Math.min(rows.length, MAX_BANNER_LINES + 1); i++) {
     const names = rows[i]?.cells ?? [];
-    const lower = names.map((n) => n.toLowerCase());
-    const closeIndex = lower.findIndex((n) => CLOSE_COLUMNS.includes(n));
+    const lower = names.map(normalColumnName);
+    const closeName = CLOSE_COLUMNS.find((c) => lower.includes(c));
+    const closeIndex = closeName === undefined ? -1 : lower.indexOf(closeName);
     const timeName = TIME_COLUMNS.find((t) => lower.includes(t));
     if (closeIndex >= 0 && timeName !== undefined) {
       return { rowIndex: i, timeIndex: lower.indexOf(timeName), closeIndex, names };
@@ -172,26 +216,78 @@ export function usesDecimalComma(cells: Iterable<string>, delimiter: string): bo
   return comma;
 }
 
+/** Day-first or month-first order of a file's numeric dates like `03/10/2020`. */
+export type DateOrder = 'dmy' | 'mdy';
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** `03/10/2020`, `3.10.2020`, `03-10-2020`, optionally followed by a time. */
+const NUMERIC_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{2}:\d{2}(?::\d{2})?))?$/;
+/** `Mar 10, 2020`, `March 10 2020`, `10 Mar 2020`, `10-Mar-2020`. */
+const MONTH_FIRST = /^([a-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})$/i;
+const DAY_FIRST = /^(\d{1,2})[ -]([a-z]{3})[a-z]*\.?[ -](\d{4})$/i;
+
+function utcDay(year: number, month: number, day: number, time = '00:00:00'): number | undefined {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  const iso = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T${time.length === 5 ? `${time}:00` : time}Z`;
+  const ms = Date.parse(iso);
+  // Date.parse rolls 31 April over to 1 May; a date that does not round-trip is no date.
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === iso.slice(0, 10) ? ms : undefined;
+}
+
+/**
+ * The order of a file's numeric dates: day-first when some first field exceeds 12, month-first
+ * when some second field does; undefined when the cells decide nothing (or are not such dates).
+ */
+export function numericDateOrder(cells: Iterable<string>): DateOrder | undefined {
+  for (const cell of cells) {
+    const m = NUMERIC_DATE.exec(cell);
+    if (m === null) continue;
+    if (Number(m[1]) > 12) return 'dmy';
+    if (Number(m[2]) > 12) return 'mdy';
+  }
+  return undefined;
+}
+
 /**
  * Parses one time cell to Unix ms. Numbers below 1e11 are seconds (until year 5138), below 1e14
- * milliseconds, otherwise microseconds (Binance's 2025+ kline exports). Text is ISO-8601; without an
- * offset it is taken as UTC, as every exchange export is.
+ * milliseconds, otherwise microseconds (Binance's 2025+ kline exports). Text is ISO-8601 (also with
+ * `/` between the parts, or a trailing ` UTC`); without an offset it is taken as UTC, as every
+ * exchange export is. Dates with month names (`Mar 10, 2020`, `10 Mar 2020`) are read too, and
+ * numeric dates like `03/10/2020` when the file's `order` is known ({@link numericDateOrder}).
  */
-export function parseTimeCell(cell: string): number | undefined {
+export function parseTimeCell(cell: string, order?: DateOrder): number | undefined {
   if (/^-?\d+(\.\d+)?$/.test(cell)) {
     const n = Number(cell);
     if (n < 1e11) return n * 1000;
     if (n < 1e14) return n;
     return n / 1000;
   }
+  const text = cell.replace(/\s+UTC$/i, 'Z').replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3');
   const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(
-    cell,
+    text,
   );
-  if (m === null) return undefined;
-  const time = m[2] ?? '00:00:00';
-  const zone = m[3] ?? 'Z';
-  const ms = Date.parse(`${m[1]}T${time}${zone}`);
-  return Number.isFinite(ms) ? ms : undefined;
+  if (m !== null) {
+    const time = m[2] ?? '00:00:00';
+    const zone = m[3] ?? 'Z';
+    const ms = Date.parse(`${m[1]}T${time}${zone}`);
+    return Number.isFinite(ms) ? ms : undefined;
+  }
+  const monthFirst = MONTH_FIRST.exec(cell);
+  if (monthFirst !== null) {
+    const month = MONTHS.indexOf(monthFirst[1]!.toLowerCase()) + 1;
+    return month === 0 ? undefined : utcDay(Number(monthFirst[3]), month, Number(monthFirst[2]));
+  }
+  const dayFirst = DAY_FIRST.exec(cell);
+  if (dayFirst !== null) {
+    const month = MONTHS.indexOf(dayFirst[2]!.toLowerCase()) + 1;
+    return month === 0 ? undefined : utcDay(Number(dayFirst[3]), month, Number(dayFirst[1]));
+  }
+  const numeric = NUMERIC_DATE.exec(cell);
+  if (numeric === null || order === undefined) return undefined;
+  const [a, b] = [Number(numeric[1]), Number(numeric[2])];
+  return order === 'dmy'
+    ? utcDay(Number(numeric[3]), b, a, numeric[4])
+    : utcDay(Number(numeric[3]), a, b, numeric[4]);
 }
 
 /** The column indexes of the requested extra columns; a missing one is bad input. */
@@ -206,6 +302,18 @@ function extraIndexOf(header: Header, options: PriceCsvOptions, file: string): n
     }
     return i;
   });
+}
+
+/** Indexes of the open, high and low columns, or null when the file lacks any of them. */
+function candleIndexOf(header: Header): [number, number, number] | null {
+  const lower = header.names.map(normalColumnName);
+  const find = (names: readonly string[]) => lower.findIndex((n) => names.includes(n));
+  const index: [number, number, number] = [
+    find(CANDLE_COLUMNS.open),
+    find(CANDLE_COLUMNS.high),
+    find(CANDLE_COLUMNS.low),
+  ];
+  return index.every((i) => i >= 0) ? index : null;
 }
 
 function badCell(file: string, line: number, column: string, expected: string, got: string): never {
@@ -237,19 +345,24 @@ export function parsePriceCsv(text: string, file: string, options: PriceCsvOptio
   const header = headerIn(rows);
   if (header === undefined) throw new Error(`prices ${file}: the header found in its first lines vanished`);
   const extraIndex = extraIndexOf(header, options, file);
-  const numericColumns = [header.closeIndex, ...extraIndex];
+  const candleIndex = options.candles === true ? candleIndexOf(header) : null;
+  const numericColumns = [header.closeIndex, ...extraIndex, ...(candleIndex ?? [])];
   const commaDecimal = usesDecimalComma(
     rows.slice(header.rowIndex + 1).flatMap((r) => numericColumns.map((k) => r.cells[k] ?? '')),
     delimiter,
   );
   const timeColumn = header.names[header.timeIndex] ?? '';
   const closeColumn = header.names[header.closeIndex] ?? '';
+  const dateOrder = numericDateOrder(
+    rows.slice(header.rowIndex + 1).map((r) => r.cells[header.timeIndex] ?? ''),
+  );
   const raw: Array<PricePoint & { line: number }> = [];
   for (const { cells, line } of rows.slice(header.rowIndex + 1)) {
     const timeCell = cells[header.timeIndex] ?? '';
     const closeCell = cells[header.closeIndex] ?? '';
-    const timeMs = parseTimeCell(timeCell);
-    if (timeMs === undefined) badCell(file, line, timeColumn, 'a Unix time or an ISO-8601 date', timeCell);
+    const timeMs = parseTimeCell(timeCell, dateOrder);
+    if (timeMs === undefined)
+      badCell(file, line, timeColumn, 'a Unix time or a date such as 2020-03-10', timeCell);
     const close = parseNumberCell(closeCell, commaDecimal);
     if (!Number.isFinite(close) || close <= 0)
       badCell(file, line, closeColumn, 'a positive number', closeCell);
@@ -259,7 +372,13 @@ export function parsePriceCsv(text: string, file: string, options: PriceCsvOptio
       if (!Number.isFinite(v) || v < 0) badCell(file, line, header.names[k] ?? '', 'a number >= 0', cell);
       return v;
     });
-    raw.push(extraIndex.length === 0 ? { timeMs, close, line } : { timeMs, close, extra, line });
+    const candle =
+      candleIndex === null ? {} : candleCells(cells, candleIndex, header, file, line, commaDecimal);
+    raw.push(
+      extraIndex.length === 0
+        ? { timeMs, close, ...candle, line }
+        : { timeMs, close, extra, ...candle, line },
+    );
   }
   if (raw.length < 2) {
     throw new InvalidInputError(
@@ -290,7 +409,29 @@ export function parsePriceCsv(text: string, file: string, options: PriceCsvOptio
     stepMs,
     gaps: findGaps(points, stepMs),
     wasNewestFirst,
+    candleColumns:
+      candleIndex === null
+        ? null
+        : [header.names[candleIndex[0]]!, header.names[candleIndex[1]]!, header.names[candleIndex[2]]!],
   };
+}
+
+/** A row's open, high and low: positive numbers, else bad input naming the cell. */
+function candleCells(
+  cells: readonly string[],
+  index: readonly [number, number, number],
+  header: Header,
+  file: string,
+  line: number,
+  commaDecimal: boolean,
+): { open: number; high: number; low: number } {
+  const [open, high, low] = index.map((k) => {
+    const cell = cells[k] ?? '';
+    const v = parseNumberCell(cell, commaDecimal);
+    if (!Number.isFinite(v) || v <= 0) badCell(file, line, header.names[k] ?? '', 'a positive number', cell);
+    return v;
+  }) as [number, number, number];
+  return { open, high, low };
 }
 
 function findGaps(points: readonly PricePoint[], stepMs: number): PriceGap[] {

@@ -5,6 +5,7 @@
  * calendar day.
  */
 import { InvalidInputError } from '../model/validation.ts';
+import type { Candle } from './candle-path.ts';
 import type { PriceSeries } from './price-csv.ts';
 
 /** Milliseconds in a day. */
@@ -17,6 +18,11 @@ export interface PricePanel {
   readonly days: readonly number[];
   /** closes[m][t]: close of market m on days[t]. */
   readonly closes: readonly (readonly number[])[];
+  /**
+   * candles[m][t]: the candle of market m on days[t], or candles[m] null when its file has only
+   * closes (absent: no market has candles).
+   */
+  readonly candles?: readonly (readonly Candle[] | null)[];
 }
 
 /** A series and the market it prices. */
@@ -42,7 +48,7 @@ export function alignDaily(
         'step',
       );
     }
-    return new Map(series.points.map((p) => [Math.floor(p.timeMs / DAY_MS), p.close]));
+    return new Map(series.points.map((p) => [Math.floor(p.timeMs / DAY_MS), p]));
   });
   const first = byDay[0];
   if (first === undefined) throw new InvalidInputError('backtest: no price files given', 'prices');
@@ -57,9 +63,18 @@ export function alignDaily(
       'prices',
     );
   }
+  const candles = mapped.map(({ series }, i) =>
+    series.candleColumns === null
+      ? null
+      : days.map((d) => {
+          const p = byDay[i]!.get(d)!;
+          return { open: p.open ?? p.close, high: p.high ?? p.close, low: p.low ?? p.close, close: p.close };
+        }),
+  );
   return {
     marketIds: mapped.map((m) => m.marketId),
     days,
-    closes: byDay.map((m) => days.map((d) => m.get(d) ?? Number.NaN)),
+    closes: byDay.map((m) => days.map((d) => m.get(d)?.close ?? Number.NaN)),
+    ...(candles.every((c) => c === null) ? {} : { candles }),
   };
 }

@@ -1,11 +1,13 @@
 /**
  * The backtest loop: for every day t, a MarketSnapshot built from closes up to day t only (EWMA vol
  * as the IV proxy, EWMA correlation, the book held fixed, a 24-hour window), the model's one-day VaR
- * and ES of the fund's loss, and the realised loss of the same book under day t+1's actual simple
- * returns through the same liquidation cascade.
+ * and ES of the fund's loss, and the realised loss of the same book on day t+1 through the same
+ * engine: the gap model (schemaVersion 1 books) takes the day's close-to-close returns, the path
+ * engine (schemaVersion 2) the day's candle as an intraday path.
  */
 import type { MarketSnapshot } from '../model/schemas.ts';
 import type { BacktestBook } from './backtest-book.ts';
+import { type Candle, closeOnlyCandle } from './candle-path.ts';
 import { DEFAULT_EWMA_DECAYS, type EwmaDecays, EwmaEstimator } from './ewma-estimator.ts';
 import { DAY_MS, type PricePanel } from './price-panel.ts';
 
@@ -13,9 +15,28 @@ import { DAY_MS, type PricePanel } from './price-panel.ts';
 export interface RiskEngine {
   /** One-horizon VaR and ES of the fund's loss (USD, positive = loss) at the snapshot's confidence. */
   forecast(snapshot: MarketSnapshot): { varUsd: number; esUsd: number };
-  /** Loss of the snapshot's book under the given simple returns per market id (USD). */
-  realize(snapshot: MarketSnapshot, returns: Readonly<Record<string, number>>): number;
+  /** Loss of the snapshot's book over the realised day (USD). */
+  realize(snapshot: MarketSnapshot, day: RealisedDay): number;
 }
+
+/** What happened on a realised day, per market (index-aligned with the snapshot's markets). */
+export interface RealisedDay {
+  /** Close-to-close simple return per market id. */
+  readonly returns: Readonly<Record<string, number>>;
+  /** The day's candle per market (a straight move from the previous close when a file has only closes). */
+  readonly candles: readonly Candle[];
+  /** The closes the forecast was made at. */
+  readonly previousCloses: readonly number[];
+}
+
+/**
+ * Default paths per day of the path engine: each is a day of 144 steps replayed through the book, and
+ * importance sampling puts most of them in wild regimes, so the 1% tail holds far more than 50.
+ */
+export const DEFAULT_PATH_BACKTEST_PATHS = 5_000;
+
+/** The path engine's backtest window and step: one day, in the engine's default 10-minute steps. */
+export const PATH_BACKTEST_WINDOW = { windowHours: 24, stepMinutes: 10 } as const;
 
 /** Settings of a backtest run. */
 export interface BacktestSettings {
@@ -30,7 +51,7 @@ export interface BacktestSettings {
   readonly decays: EwmaDecays;
 }
 
-/** Defaults: 99%, 20 000 paths, 60 warm-up days, RiskMetrics decays. */
+/** Defaults: 99%, 20 000 paths (the gap model's), 60 warm-up days, RiskMetrics decays. */
 export const DEFAULT_BACKTEST_SETTINGS: BacktestSettings = {
   confidence: 0.99,
   paths: 20_000,
@@ -77,10 +98,10 @@ export function backtestSnapshot(
   day: number,
   t: number,
 ): MarketSnapshot {
+  const path = book.engine === 'path';
   return {
-    // The daily backtest tests the v1 gap model (the path engine's backtest on intraday paths is the
-    // validation issue's work): schemaVersion 1 keeps it on the gap engine.
-    schemaVersion: 1,
+    // schemaVersion selects the engine: 1 the gap model, 2 the path engine over a one-day window.
+    schemaVersion: path ? 2 : 1,
     fundId: book.fundId,
     asOf: new Date((day + 1) * DAY_MS).toISOString(),
     fundBalanceUsd: null,
@@ -103,6 +124,7 @@ export function backtestSnapshot(
       impactCoefficient: book.impactCoefficient,
       buffer: 0,
       stressScenarios: [],
+      ...(path ? PATH_BACKTEST_WINDOW : {}),
     },
   };
 }
@@ -150,7 +172,10 @@ export function runBacktest(
       returns[m.id] = (closes[i]?.[t + 1] ?? 1) / (closes[i]?.[t] ?? 1) - 1;
       volsById[m.id] = vols[i] ?? 0;
     });
-    const realizedLossUsd = engine.realize(snapshot, returns);
+    const candles = book.markets.map(
+      (_, i) => panel.candles?.[i]?.[t + 1] ?? closeOnlyCandle(closes[i]?.[t] ?? 1, closes[i]?.[t + 1] ?? 1),
+    );
+    const realizedLossUsd = engine.realize(snapshot, { returns, candles, previousCloses: closesT });
     out.push({
       date: isoDate(day + 1),
       varUsd,

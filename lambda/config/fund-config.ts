@@ -18,6 +18,7 @@ import {
   SHARE_SUM_TOLERANCE,
   StressScenarioSchema,
 } from '../model/schemas.ts';
+import { AlertChannelsSchema, alertChannelIssues } from './alert-channels.ts';
 import { fundPolicySchema } from './fund-policy.ts';
 import { SecretRefSchema, secretInUrl } from './secret-ref.ts';
 import { LIBRARY_SCENARIO_NAMES } from './stress-library.ts';
@@ -346,6 +347,8 @@ export const FundAlertsSchema = z.strictObject({
     .default({ windowHours: 8, warn: 0.1, breach: 0.25 }),
   /** GROWTH alert (fund / open interest falling while covered); defaults in {@link GROWTH_ALERT_DEFAULTS}. */
   growth: GrowthAlertSchema.optional(),
+  /** PagerDuty, Telegram and webhook channels besides the topic (lambda/config/alert-channels.ts). */
+  channels: AlertChannelsSchema.optional(),
 });
 
 /** How often the deployed job runs this fund (EventBridge Scheduler). */
@@ -421,6 +424,8 @@ export const FundConfigSchema = z
         (keyed === undefined ? undefined : `${keyed}, got (not shown)`);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', path, message: problem });
     });
+    for (const issue of alertChannelIssues(c.alerts.channels, c.data.allowPrivateNetwork))
+      ctx.addIssue({ code: 'custom', ...issue });
     // One venue instrument under two market ids would be counted twice.
     const instruments = new Map<string, string>();
     c.markets.forEach((m, i) => {

@@ -5,17 +5,29 @@
  */
 import { z } from 'zod';
 
+/** An AWS region name. */
+const RegionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1');
+/**
+ * The customer-managed KMS key the secret is encrypted with, when it is not the AWS-managed one:
+ * the deployment then grants `kms:Decrypt` on it (through SSM or Secrets Manager only).
+ */
+const KmsKeyArnSchema = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]{1,128}$/, 'must be a KMS key ARN');
+
 /** Where a secret is kept. */
 export const SecretRefSchema = z.union([
   z.strictObject({
     /** An SSM parameter (SecureString), by name. */
     ssmParameter: z.string().regex(/^\/?[a-zA-Z0-9_.\-/]{1,2048}$/, 'must be an SSM parameter name'),
-    region: z.string().optional(),
+    region: RegionSchema.optional(),
+    kmsKeyArn: KmsKeyArnSchema.optional(),
   }),
   z.strictObject({
     /** A Secrets Manager secret, by name or ARN; read through SSM's `/aws/reference/secretsmanager/`. */
     secretsManager: z.string().regex(/^[a-zA-Z0-9/_+=.@:-]{1,2048}$/, 'must be a secret name or ARN'),
-    region: z.string().optional(),
+    region: RegionSchema.optional(),
+    kmsKeyArn: KmsKeyArnSchema.optional(),
   }),
 ]);
 /** Where a secret is kept. */
@@ -33,10 +45,12 @@ const KEY_LIKE = /^[A-Za-z0-9_-]{20,}$/;
  * Why a plain URL looks like it carries a secret (a query string, or a key-like path segment), so
  * it belongs in a secret reference; undefined when it does not.
  *
+ * @param where - what to do instead, the end of the message
+ *
  * @example
  * secretInUrl('https://eth-mainnet.g.alchemy.com/v2/abcdefghijklmnopqrstuvwxyz012345') // 'looks like …'
  */
-export function secretInUrl(url: string): string | undefined {
+export function secretInUrl(url: string, where = 'name it in rpcUrlSecret'): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -46,6 +60,6 @@ export function secretInUrl(url: string): string | undefined {
   const keyLike =
     parsed.search !== '' || parsed.pathname.split('/').some((segment) => KEY_LIKE.test(segment));
   return keyLike
-    ? 'looks like it carries an API key (a query string or a key-like path segment): keep the URL in an SSM SecureString or Secrets Manager and name it in rpcUrlSecret'
+    ? `looks like it carries an API key (a query string or a key-like path segment): keep the URL in an SSM SecureString or Secrets Manager and ${where}`
     : undefined;
 }

@@ -11,9 +11,12 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { s3FundConfigs } from '../config/s3-fund-configs.ts';
 import { createVenueMarketSource } from '../ingest/venue-market-source.ts';
+import { ssmSecretReader } from '../notify/channel-secrets.ts';
+import { channelEndpointsFromEnv, channelNotifiers } from '../notify/configured-channels.ts';
 import { SnsNotifier } from '../notify/sns-notifier.ts';
 import type { StoredRun } from '../run/stored-run.ts';
 import { readBatchEnvironment, readFanOutEnvironment } from '../scale/fan-out/fan-out-environment.ts';
@@ -43,6 +46,10 @@ function coordinatorPorts() {
     env,
     configs: s3FundConfigs({ bucket: env.fundConfigBucket, client: s3 }),
     metrics: createMetrics(env.stage),
+    secrets: ssmSecretReader((region) =>
+      tracer.captureAWSv3Client(new SSMClient(region === undefined ? {} : { region })),
+    ),
+    channelEndpoints: channelEndpointsFromEnv(process.env),
     ports: {
       source: createVenueMarketSource({ env: env.venueEnv }),
       store: new DynamoSnapshotStore({
@@ -70,7 +77,14 @@ export async function coordinate(event: unknown, context: Context): Promise<Coor
     : parsed.run;
   logger.appendKeys({ ...run, fundConfigVersion: coordinator.env.fundConfigVersion });
   const config = await coordinator.configs.get(run.fundId);
-  const { ports, env, metrics } = coordinator;
+  const { env, metrics } = coordinator;
+  const ports = {
+    ...coordinator.ports,
+    notifiers: [
+      ...coordinator.ports.notifiers,
+      ...channelNotifiers(config, { secrets: coordinator.secrets, endpoints: coordinator.channelEndpoints }),
+    ],
+  };
   const publish = async (stored: StoredRun) => {
     if (env.siteBucket === undefined) return;
     const published = await publishAfterRun({

@@ -8,6 +8,11 @@ import { z } from 'zod';
 import { urlProblem } from '../ingest/http/safe-url.ts';
 import { VENUE_API_SPECS, VENUE_APIS } from '../ingest/venues/registry.ts';
 import { parseOrThrow } from '../model/validation.ts';
+import {
+  CHANNEL_URL_ENV_VARS,
+  type ChannelEndpoints,
+  channelEndpointsFromEnv,
+} from '../notify/configured-channels.ts';
 
 /** The bucket of the fund config objects (`funds/<fundId>.json`). */
 export const FUND_CONFIG_BUCKET_ENV_VAR = 'BACKSTOP_FUND_CONFIG_BUCKET';
@@ -21,6 +26,11 @@ export const FUND_CONFIG_VERSION_ENV_VAR = 'BACKSTOP_FUND_CONFIG_VERSION';
  * it the function publishes none (docs/MANAGEMENT.md §5).
  */
 export const SITE_BUCKET_ENV_VAR = 'BACKSTOP_SITE_BUCKET';
+/**
+ * The bucket each run's rows go to as Parquet (`runs/…`, `markets/…`, docs/EXPORT.md); without it
+ * the function exports none.
+ */
+export const HISTORY_BUCKET_ENV_VAR = 'BACKSTOP_HISTORY_BUCKET';
 /** The stage (`staging`, `prod`): the `stage` dimension of every metric the function emits. */
 export const STAGE_ENV_VAR = 'BACKSTOP_STAGE';
 
@@ -57,6 +67,10 @@ export const HandlerEnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
     .optional(),
+  [HISTORY_BUCKET_ENV_VAR]: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .optional(),
   [STAGE_ENV_VAR]: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be a stage name'),
   BACKSTOP_TABLE_NAME: z.string().min(3).max(255),
   BACKSTOP_TOPIC_ARN: z
@@ -64,6 +78,9 @@ export const HandlerEnvSchema = z.object({
     .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'must be an SNS topic ARN'),
   BACKSTOP_IDEMPOTENCY_TABLE_NAME: z.string().min(3).max(255),
   ...venueUrls,
+  // Alert channel endpoint overrides (a proxy; the tests' local server), checked like the venue URLs.
+  [CHANNEL_URL_ENV_VARS.pagerdutyUrl]: VenueUrl,
+  [CHANNEL_URL_ENV_VARS.telegramApiUrl]: VenueUrl,
 });
 
 /** The validated environment. */
@@ -74,6 +91,8 @@ export interface HandlerEnvironment {
   readonly fundConfigVersion: string;
   /** Where the transparency sites go; absent: none is published. */
   readonly siteBucket?: string;
+  /** Where each run's Parquet rows go; absent: none are exported. */
+  readonly historyBucket?: string;
   /** The stage this function belongs to. */
   readonly stage: string;
   readonly tableName: string;
@@ -81,6 +100,8 @@ export interface HandlerEnvironment {
   readonly idempotencyTableName: string;
   /** The venue URL overrides that were set, for `createVenueMarketSource({ env })`. */
   readonly venueEnv: Readonly<Record<string, string>>;
+  /** The alert channels' endpoint overrides that were set. */
+  readonly channelEndpoints: ChannelEndpoints;
 }
 
 /**
@@ -101,10 +122,14 @@ export function readHandlerEnvironment(
     fundConfigBucket: parsed[FUND_CONFIG_BUCKET_ENV_VAR],
     fundConfigVersion: parsed[FUND_CONFIG_VERSION_ENV_VAR],
     ...(parsed[SITE_BUCKET_ENV_VAR] === undefined ? {} : { siteBucket: parsed[SITE_BUCKET_ENV_VAR] }),
+    ...(parsed[HISTORY_BUCKET_ENV_VAR] === undefined
+      ? {}
+      : { historyBucket: parsed[HISTORY_BUCKET_ENV_VAR] }),
     stage: parsed[STAGE_ENV_VAR],
     tableName: parsed.BACKSTOP_TABLE_NAME,
     topicArn: parsed.BACKSTOP_TOPIC_ARN,
     idempotencyTableName: parsed.BACKSTOP_IDEMPOTENCY_TABLE_NAME,
     venueEnv,
+    channelEndpoints: channelEndpointsFromEnv(parsed as Record<string, string | undefined>),
   };
 }

@@ -28,16 +28,20 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { FundConfigSource } from '../config/fund-config-objects.ts';
 import { s3FundConfigs } from '../config/s3-fund-configs.ts';
 import { createVenueMarketSource } from '../ingest/venue-market-source.ts';
+import { ssmSecretReader } from '../notify/channel-secrets.ts';
+import { channelNotifiers } from '../notify/configured-channels.ts';
 import { SnsNotifier } from '../notify/sns-notifier.ts';
 import type { Clock, MarketSource } from '../pipeline/ports.ts';
 import type { RunOutcome } from '../pipeline/run-outcome.ts';
 import { type RunPipelineInput, runPipeline } from '../pipeline/run-pipeline.ts';
 import { DynamoSnapshotStore } from '../store/dynamo-snapshot-store.ts';
+import { exportAfterRun } from './export-after-run.ts';
 import type { HandlerEnvironment } from './handler-environment.ts';
 import { publishAfterRun } from './publish-after-run.ts';
 import { checkTickAge, parseSchedulerPayload, type RecalibrateRequest } from './scheduler-payload.ts';
@@ -58,6 +62,8 @@ export interface RecalibrateDeps {
   readonly snsClient: SNSClient;
   /** Reads the fund config objects from the environment's bucket (and writes the transparency sites). */
   readonly s3Client: S3Client;
+  /** The SSM client of a region (undefined: the function's own), for the alert channels' secrets. */
+  readonly ssmClient?: (region: string | undefined) => SSMClient;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
   readonly tracer?: Tracer;
@@ -87,6 +93,10 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
   const clock = deps.clock ?? systemClock;
   const store = new DynamoSnapshotStore({ tableName: environment.tableName, client: deps.dynamoClient });
   const notifier = new SnsNotifier({ topicArn: environment.topicArn, client: deps.snsClient });
+  // Built once per cold start, so the secrets cache outlives an invocation.
+  const secrets = ssmSecretReader(
+    deps.ssmClient ?? ((region) => new SSMClient(region === undefined ? {} : { region })),
+  );
   const source = deps.marketSource ?? createVenueMarketSource({ env: environment.venueEnv });
   const fundConfigs = s3FundConfigs({ bucket: environment.fundConfigBucket, client: deps.s3Client });
   const persistenceStore = new DynamoDBPersistenceLayer({
@@ -110,7 +120,10 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
       runId,
       source,
       store,
-      notifiers: [notifier],
+      notifiers: [
+        notifier,
+        ...channelNotifiers(config, { secrets, endpoints: environment.channelEndpoints }),
+      ],
       clock,
       ...(deps.pathRunner === undefined ? {} : { pathRunner: deps.pathRunner }),
       logger: {
@@ -130,6 +143,15 @@ export function createRecalibrateHandler(deps: RecalibrateDeps): RecalibrateHand
         log: { error: (message, extra) => logger.error(message, extra ?? {}) },
       });
       metrics.addMetric('SitePublishFailures', MetricUnit.Count, published ? 0 : 1);
+    }
+    if (environment.historyBucket !== undefined) {
+      const exported = await exportAfterRun({
+        run,
+        bucket: environment.historyBucket,
+        client: deps.s3Client,
+        log: { error: (message, extra) => logger.error(message, extra ?? {}) },
+      });
+      metrics.addMetric('HistoryExportFailures', MetricUnit.Count, exported ? 0 : 1);
     }
     logger.info('run finished', {
       status: outcome.status,

@@ -8,6 +8,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { lambdaPathRunner } from '../scale/lambda-workers.ts';
 import { readHandlerEnvironment } from './handler-environment.ts';
 import { createRecalibrateHandler, type RecalibrateDeps } from './recalibrate-handler.ts';
@@ -24,6 +25,7 @@ export function fromEnvironment(
     dynamoClient: tracer.captureAWSv3Client(new DynamoDBClient({})),
     snsClient: tracer.captureAWSv3Client(new SNSClient({})),
     s3Client: tracer.captureAWSv3Client(new S3Client({})),
+    ssmClient: (region) => tracer.captureAWSv3Client(new SSMClient(region === undefined ? {} : { region })),
     ...lambdaPathRunner(),
   };
 }

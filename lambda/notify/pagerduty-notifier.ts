@@ -8,8 +8,8 @@ import { ALERT_NAMED_CONTRIBUTORS } from '../alert/render-email.ts';
 import { alertFacts, renderSubject } from '../alert/render-facts.ts';
 import type { Notifier } from '../pipeline/ports.ts';
 import { bindingLine, contributionList, formulaLine, policyLines } from '../present/explain.ts';
-import type { OutboxItem } from '../run/notification.ts';
-import { notificationId, postJson, type SecretSource } from './http-channel.ts';
+import { messageIdOf, type OutboxItem } from '../run/notification.ts';
+import { postJson, type RetryPolicy, type SecretSource } from './http-channel.ts';
 
 /** PagerDuty's Events API v2 endpoint. */
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
@@ -74,7 +74,7 @@ export function pagerDutyEvent(item: OutboxItem, routingKey: string): PagerDutyE
         ...(policyLines(f.why).length === 0 ? {} : { policy: policyLines(f.why).join('; ') }),
         change: f.change,
         snapshot: item.snapshotKey,
-        message_id: notificationId(n),
+        message_id: messageIdOf(n),
       },
     },
   };
@@ -86,23 +86,32 @@ export interface PagerDutyNotifierOptions {
   readonly routingKey: SecretSource;
   /** @default {@link PAGERDUTY_EVENTS_URL} (tests point it at a local server) */
   readonly url?: string;
+  /** The outbox channel name. @default 'pagerduty' */
+  readonly channel?: string;
+  readonly retry?: RetryPolicy;
 }
 
 /** {@link Notifier} on PagerDuty; resolves once PagerDuty has accepted the event (202). */
 export class PagerDutyNotifier implements Notifier {
-  readonly channel = 'pagerduty';
+  readonly channel: string;
   readonly #routingKey: SecretSource;
   readonly #url: string;
+  readonly #retry: RetryPolicy | undefined;
 
   constructor(options: PagerDutyNotifierOptions) {
+    this.channel = options.channel ?? 'pagerduty';
     this.#routingKey = options.routingKey;
     this.#url = options.url ?? PAGERDUTY_EVENTS_URL;
+    this.#retry = options.retry;
   }
 
   async publish(item: OutboxItem): Promise<void> {
     const key = await this.#routingKey();
     const event = pagerDutyEvent(item, key);
     if (event === null) return;
-    await postJson(this.channel, this.#url, event, [key]);
+    await postJson(this.channel, this.#url, event, {
+      secrets: [key],
+      ...(this.#retry === undefined ? {} : { retry: this.#retry }),
+    });
   }
 }

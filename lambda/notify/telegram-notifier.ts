@@ -7,7 +7,7 @@ import { alertFacts } from '../alert/render-facts.ts';
 import type { Notifier } from '../pipeline/ports.ts';
 import { whyLines } from '../present/explain.ts';
 import type { OutboxItem } from '../run/notification.ts';
-import { postJson, type SecretSource } from './http-channel.ts';
+import { postJson, type RetryPolicy, type SecretSource } from './http-channel.ts';
 
 /** The Bot API's base URL. */
 export const TELEGRAM_API_URL = 'https://api.telegram.org';
@@ -53,16 +53,22 @@ export interface TelegramNotifierOptions {
   readonly chatId: string;
   /** @default {@link TELEGRAM_API_URL} */
   readonly apiUrl?: string;
+  /** The outbox channel name. @default 'telegram' */
+  readonly channel?: string;
+  readonly retry?: RetryPolicy;
 }
 
 /** {@link Notifier} on Telegram; resolves once the Bot API answered `ok`. */
 export class TelegramNotifier implements Notifier {
-  readonly channel = 'telegram';
+  readonly channel: string;
   readonly #botToken: SecretSource;
   readonly #chatId: string;
   readonly #apiUrl: string;
+  readonly #retry: RetryPolicy | undefined;
 
   constructor(options: TelegramNotifierOptions) {
+    this.channel = options.channel ?? 'telegram';
+    this.#retry = options.retry;
     this.#botToken = options.botToken;
     this.#chatId = options.chatId;
     this.#apiUrl = options.apiUrl ?? TELEGRAM_API_URL;
@@ -74,7 +80,7 @@ export class TelegramNotifier implements Notifier {
       this.channel,
       `${this.#apiUrl}/bot${token}/sendMessage`,
       telegramMessage(item, this.#chatId),
-      [token],
+      { secrets: [token], ...(this.#retry === undefined ? {} : { retry: this.#retry }) },
     );
   }
 }

@@ -4,7 +4,14 @@
  * exact actions the code uses on exactly one resource and pass that resource's name in the
  * environment in the same call — so a permission and the variable that uses it cannot drift apart.
  */
-import { type CfnElement, type Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  type CfnElement,
+  type Duration,
+  type RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -17,6 +24,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FUND_CONFIG_PREFIX } from '../../lambda/config/fund-config-objects.ts';
+import { type SecretRef, ssmNameOf } from '../../lambda/config/secret-ref.ts';
 import type { FundConfigBucket } from './fund-config-bucket.ts';
 
 /** DynamoDB data-plane actions a binding may grant; no table management, no scans. */
@@ -178,6 +186,59 @@ export class BackstopFunction extends NodejsFunction {
   }
 
   /**
+   * Lets the function read exactly the referenced secrets, the way the code reads them (SSM
+   * `GetParameter` with decryption): `ssm:GetParameter` on each parameter — for a Secrets Manager
+   * secret its `/aws/reference/secretsmanager/` parameter — `secretsmanager:GetSecretValue` on
+   * each such secret (SSM reads it with the caller's permissions; a name matches the secret's
+   * six-character ARN suffix), and `kms:Decrypt` on each customer-managed key a reference names,
+   * only through SSM or Secrets Manager.
+   */
+  bindSecrets(refs: readonly SecretRef[]): this {
+    if (refs.length === 0) return this;
+    const stack = Stack.of(this);
+    this.bindParameters(
+      refs.map((ref) => ({
+        name: ssmNameOf(ref),
+        ...(ref.region === undefined ? {} : { region: ref.region }),
+      })),
+    );
+    const secrets = refs.flatMap((ref) => {
+      if (!('secretsManager' in ref)) return [];
+      if (ref.secretsManager.startsWith('arn:')) return [ref.secretsManager];
+      return [
+        stack.formatArn({
+          service: 'secretsmanager',
+          resource: 'secret',
+          resourceName: `${ref.secretsManager}-??????`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          ...(ref.region === undefined ? {} : { region: ref.region }),
+        }),
+      ];
+    });
+    if (secrets.length > 0) {
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [...new Set(secrets)] }),
+      );
+    }
+    const keys = [...new Set(refs.flatMap((ref) => (ref.kmsKeyArn === undefined ? [] : [ref.kmsKeyArn])))];
+    for (const key of keys) {
+      const region = key.split(':')[3];
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [key],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': [`ssm.${region}.amazonaws.com`, `secretsmanager.${region}.amazonaws.com`],
+            },
+          },
+        }),
+      );
+    }
+    return this;
+  }
+
+  /**
    * Grants `s3:GetObject` on the fund config objects, passes the bucket's name in `bucketEnvVar` and
    * the configs' content hash in `versionEnvVar` (a config change then replaces the warm functions
    * and their cached configs), and updates the function only after the objects are in place.
@@ -220,6 +281,30 @@ export class BackstopFunction extends NodejsFunction {
         'the one function runs every fund and rewrites the page and feed of the fund it ran; the bucket ' +
         'holds nothing but those public pages',
     });
+    this.addEnvironment(envVar, bucket.bucketName);
+    return this;
+  }
+
+  /**
+   * Lets the function write each run's Parquet rows under `runs/` and `markets/` of the history
+   * bucket (nothing else: no read, no delete) and passes the bucket's name in `envVar`.
+   */
+  bindHistory(bucket: Bucket, envVar: string): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects('runs/*'), bucket.arnForObjects('markets/*')],
+      }),
+    );
+    const bucketId = Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnElement);
+    for (const prefix of ['runs', 'markets']) {
+      Validations.of(this.role!).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`,
+        reason:
+          'one object per run, named by fund, date and valuation time; the bucket holds only the ' +
+          "function's Parquet history",
+      });
+    }
     this.addEnvironment(envVar, bucket.bucketName);
     return this;
   }

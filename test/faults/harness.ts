@@ -58,6 +58,8 @@ export interface RunOptions {
   readonly fund?: string;
   /** SIGKILL the CLI when the proxy or the fake SNS hits a `kill` rule. */
   readonly killable?: boolean;
+  /** More environment for the CLI (alert channel endpoints, a fake SSM). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts the servers and a workspace holding the demo fund at 2,000 paths. */
@@ -142,7 +144,7 @@ export async function startHarness(): Promise<Harness> {
           o.asOf,
           '--json',
         ],
-        { ...baseEnv, ...(o.venues ?? replay).env() },
+        { ...baseEnv, ...(o.venues ?? replay).env(), ...o.env },
         cwd,
       ),
     cli: (args, dir = cwd) => spawnCli(args, baseEnv, dir),

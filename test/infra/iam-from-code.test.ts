@@ -4,9 +4,12 @@
  * failure was swallowed). This test runs the real handler — against dynalite, the venue replay
  * server, a local S3 and mocked SNS/SSM clients — through every path that issues a distinct AWS
  * call (a fresh tick, a redelivered tick, a tick a day later that prunes delivered outbox items, a
- * failed run, an SSM-read balance), records each SDK command with the resource it addressed, and
+ * failed run, an SSM-read balance, alerts on PagerDuty, Telegram and a signed webhook whose secrets
+ * come from SSM and Secrets Manager), records each SDK command with the resource it addressed, and
  * checks against the synthesized stack that every one is granted on that resource — and that the
- * role is granted nothing else, apart from the actions the Lambda service uses on its behalf.
+ * role is granted nothing else, apart from the actions the Lambda service uses on its behalf and
+ * those SSM performs with the caller's permissions for a call the code made (reading a Secrets
+ * Manager secret through its reference parameter, decrypting under a customer-managed key).
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -15,11 +18,15 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FundConfigSchema } from '../../lambda/config/fund-config.ts';
+import { ssmNameOf } from '../../lambda/config/secret-ref.ts';
 import { readHandlerEnvironment } from '../../lambda/handlers/handler-environment.ts';
 import { createRecalibrateHandler } from '../../lambda/handlers/recalibrate-handler.ts';
 import { type ReplayServer, startReplayServer } from '../../lambda/ingest/replay/replay-server.ts';
 import { createVenueMarketSource } from '../../lambda/ingest/venue-market-source.ts';
 import type { MarketSource } from '../../lambda/pipeline/ports.ts';
+import { secretRefsOf } from '../../lib/fund-secrets.ts';
+import { type ChannelServer, startChannelServer } from '../support/channel-server.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.ts';
 import { startTestS3, type TestS3 } from '../support/s3-server.ts';
 import { fastStacks, TWO_FUNDS } from './support/fixtures.ts';
@@ -30,6 +37,7 @@ type Json = any;
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts';
 const BUCKET = 'backstop-iam-fund-configs';
 const SITE_BUCKET = 'backstop-iam-site';
+const HISTORY_BUCKET = 'backstop-iam-history';
 const T1 = '2026-11-22T05:00:00.000Z';
 
 /**
@@ -77,6 +85,10 @@ function resourceTag(resource: Json): string {
   if (resource === '*') return '*';
   const parameter = /:parameter\/([^"]+)"/.exec(text);
   if (parameter !== null) return `parameter/${parameter[1]}`;
+  const secret = /:secret:([^"]+)-\?{6}"/.exec(text);
+  if (secret !== null) return `secret/${secret[1]}`;
+  const key = /^"arn:aws:kms:[^"]*:key\/([^"]+)"$/.exec(text);
+  if (key !== null) return `key/${key[1]}`;
   for (const [needle, tag] of [
     ['SnapshotTable', 'SnapshotTable'],
     ['IdempotencyTable', 'IdempotencyTable'],
@@ -88,6 +100,7 @@ function resourceTag(resource: Json): string {
     if (text.includes(needle)) return tag;
   }
   if (text.includes('FundConfigsBucket') && text.includes('/funds/*')) return 'FundConfigsBucket/funds/*';
+  if (text.includes('RunHistoryBucket')) return `RunHistoryBucket${/"(\/[a-z]+\/\*)"/.exec(text)?.[1] ?? ''}`;
   if (text.includes('TransparencySiteBucket'))
     return text.includes('/*') ? 'TransparencySiteBucket/*' : 'TransparencySiteBucket';
   return text;
@@ -117,24 +130,37 @@ describe('IAM derived from the code', () => {
   let dynamo: TestDynamo;
   let replay: ReplayServer;
   let s3: TestS3;
+  let channels: ChannelServer;
   let granted: Set<string>;
 
   beforeAll(async () => {
     dynamo = await startTestDynamo();
     replay = await startReplayServer();
     s3 = await startTestS3();
+    channels = await startChannelServer();
     for (const file of TWO_FUNDS) {
       const json = structuredClone(file.json) as Json;
       json.model.paths = 2000;
+      // The webhook on 127.0.0.1 (PagerDuty and Telegram through the environment's overrides).
+      for (const channel of json.alerts?.channels ?? [])
+        if (channel.type === 'webhook') channel.url = `${channels.base}/hooks/backstop`;
       s3.put(BUCKET, `funds/${json.fundId}.json`, JSON.stringify(json));
     }
     granted = grantedPairs(Template.fromStack(fastStacks().stateless));
   });
   afterAll(async () => {
+    await channels?.close();
     await s3?.close();
     await replay?.close();
     await dynamo?.close();
   });
+
+  /** The customer-managed key of each secret reference of the deployed funds, by SSM name. */
+  const keyOfParameter = new Map(
+    TWO_FUNDS.flatMap((f) => secretRefsOf(FundConfigSchema.parse(f.json))).flatMap((ref) =>
+      ref.kmsKeyArn === undefined ? [] : [[ssmNameOf(ref).replace(/^\//, ''), ref.kmsKeyArn] as const],
+    ),
+  );
 
   /** Records every command a client sends, with the resource it addressed. */
   function recording<C extends { middlewareStack: Json }>(
@@ -175,6 +201,7 @@ describe('IAM derived from the code', () => {
           : `table ${input.TableName}`;
     const dynamoClient = recording(new DynamoDBClient(dynamo.clientConfig), 'dynamodb', table);
     recording(s3.client, 's3', (input) => {
+      if (input.Bucket === HISTORY_BUCKET) return `RunHistoryBucket/${String(input.Key).split('/')[0]}/*`;
       if (input.Bucket === SITE_BUCKET)
         return input.Key === undefined ? 'TransparencySiteBucket' : 'TransparencySiteBucket/*';
       return input.Bucket === BUCKET && String(input.Key).startsWith('funds/')
@@ -204,9 +231,12 @@ describe('IAM derived from the code', () => {
         BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
         BACKSTOP_STAGE: 'test',
         BACKSTOP_SITE_BUCKET: SITE_BUCKET,
+        BACKSTOP_HISTORY_BUCKET: HISTORY_BUCKET,
         BACKSTOP_TABLE_NAME: tableName,
         BACKSTOP_TOPIC_ARN: TOPIC_ARN,
         BACKSTOP_IDEMPOTENCY_TABLE_NAME: idempotencyTable,
+        BACKSTOP_PAGERDUTY_URL: `${channels.base}/v2/enqueue`,
+        BACKSTOP_TELEGRAM_API_URL: channels.base,
       }),
       dynamoClient,
       snsClient: new SNSClient({
@@ -214,6 +244,7 @@ describe('IAM derived from the code', () => {
         credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
       }),
       s3Client: s3.client,
+      ssmClient: () => ssmClient,
       clock: { now: () => now },
       marketSource: source,
     });
@@ -234,8 +265,26 @@ describe('IAM derived from the code', () => {
 
     for (const call of sns.calls())
       calls.add(`sns:${call.args[0].constructor.name.replace(/Command$/, '')} AlertTopic`);
-    for (const call of ssm.commandCalls(GetParameterCommand))
-      calls.add(`ssm:GetParameter parameter/${String(call.args[0].input.Name).replace(/^\//, '')}`);
+    for (const call of ssm.commandCalls(GetParameterCommand)) {
+      const name = String(call.args[0].input.Name).replace(/^\//, '');
+      calls.add(`ssm:GetParameter parameter/${name}`);
+      // SSM reads a referenced secret, and decrypts under a customer-managed key, as the caller.
+      if (name.startsWith('aws/reference/secretsmanager/'))
+        calls.add(
+          `secretsmanager:GetSecretValue secret/${name.slice('aws/reference/secretsmanager/'.length)}`,
+        );
+      const key = keyOfParameter.get(name);
+      if (key !== undefined) calls.add(`kms:Decrypt key/${key.split('/')[1]}`);
+    }
+    // The channels were really used: both alerts of alpha-perps (the fresh tick, the next day) reached each.
+    expect(channels.requests.map((r) => r.path.replace(/^\/bot[^/]+/, '/bot<token>'))).toEqual([
+      '/v2/enqueue',
+      '/bot<token>/sendMessage',
+      '/hooks/backstop',
+      '/v2/enqueue',
+      '/bot<token>/sendMessage',
+      '/hooks/backstop',
+    ]);
 
     // What the code called, as recorded (not as listed anywhere by hand).
     expect([...calls].sort()).toEqual([
@@ -248,10 +297,17 @@ describe('IAM derived from the code', () => {
       'dynamodb:Query SnapshotTable',
       'dynamodb:UpdateItem IdempotencyTable',
       'dynamodb:UpdateItem SnapshotTable',
+      'kms:Decrypt key/1234abcd-12ab-34cd-56ef-1234567890ab',
       's3:GetObject FundConfigsBucket/funds/*',
       's3:GetObject TransparencySiteBucket/*',
+      's3:PutObject RunHistoryBucket/markets/*',
+      's3:PutObject RunHistoryBucket/runs/*',
       's3:PutObject TransparencySiteBucket/*',
+      'secretsmanager:GetSecretValue secret/backstop/test/telegram-bot',
       'sns:Publish AlertTopic',
+      'ssm:GetParameter parameter/aws/reference/secretsmanager/backstop/test/telegram-bot',
+      'ssm:GetParameter parameter/backstop/test/pagerduty-routing-key',
+      'ssm:GetParameter parameter/backstop/test/webhook-signing-key',
       'ssm:GetParameter parameter/treasury/beta/balance-usd',
     ]);
     const missing = [...calls].filter((c) => !granted.has(c));

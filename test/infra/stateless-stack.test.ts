@@ -5,7 +5,25 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FundConfigSchema } from '../../lambda/config/fund-config.ts';
 import { fundConfigVersion } from '../../lib/constructs/fund-config-bucket.ts';
 import type { BackstopStatelessStack } from '../../lib/stateless-stack.ts';
-import { fastStacks, TWO_FUNDS } from './support/fixtures.ts';
+import { CHANNEL_KEY_ARN, fastStacks, TWO_FUNDS } from './support/fixtures.ts';
+
+/** `arn:<partition>:<service>:<region>:<account><rest>` as CloudFormation joins it. */
+function regionalArn(service: string, rest: string): unknown {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        `:${service}:`,
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        rest,
+      ],
+    ],
+  };
+}
 
 /** A template fragment: CloudFormation JSON is untyped, as `Template.findResources` returns it. */
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are untyped JSON
@@ -56,6 +74,7 @@ describe('BackstopStatelessStack', () => {
       expect(Object.keys(env).sort()).toEqual([
         'BACKSTOP_FUND_CONFIG_BUCKET',
         'BACKSTOP_FUND_CONFIG_VERSION',
+        'BACKSTOP_HISTORY_BUCKET',
         'BACKSTOP_IDEMPOTENCY_TABLE_NAME',
         'BACKSTOP_SITE_BUCKET',
         'BACKSTOP_STAGE',
@@ -161,7 +180,7 @@ describe('BackstopStatelessStack', () => {
   });
 
   describe('least privilege', () => {
-    it('gives the function no managed policy and only statements on its own table, topic, key, log group, queue and parameter', () => {
+    it('gives the function no managed policy and only statements on its own table, topic, key, log group, queue, parameter and channel secrets', () => {
       const roles = template.findResources('AWS::IAM::Role', {
         Properties: {
           AssumeRolePolicyDocument: {
@@ -244,6 +263,31 @@ describe('BackstopStatelessStack', () => {
             ],
           },
         },
+        // The alert channels' secrets of alpha-perps, exactly (lib/fund-secrets.ts).
+        {
+          Effect: 'Allow',
+          Action: 'ssm:GetParameter',
+          Resource: [
+            regionalArn('ssm', ':parameter/backstop/test/pagerduty-routing-key'),
+            regionalArn('ssm', ':parameter/aws/reference/secretsmanager/backstop/test/telegram-bot'),
+            regionalArn('ssm', ':parameter/backstop/test/webhook-signing-key'),
+          ],
+        },
+        {
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: regionalArn('secretsmanager', ':secret:backstop/test/telegram-bot-??????'),
+        },
+        {
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: CHANNEL_KEY_ARN,
+          Condition: {
+            StringEquals: {
+              'kms:ViaService': ['ssm.eu-west-1.amazonaws.com', 'secretsmanager.eu-west-1.amazonaws.com'],
+            },
+          },
+        },
         {
           Effect: 'Allow',
           Action: ['s3:GetObject', 's3:PutObject'],
@@ -258,6 +302,13 @@ describe('BackstopStatelessStack', () => {
           Effect: 'Allow',
           Action: 's3:ListBucket',
           Resource: { 'Fn::GetAtt': [expect.stringMatching(/^TransparencySiteBucket/), 'Arn'] },
+        },
+        {
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: ['/runs/*', '/markets/*'].map((prefix) => ({
+            'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^RunHistoryBucket/), 'Arn'] }, prefix]],
+          })),
         },
       ]);
     });
@@ -551,6 +602,92 @@ describe('BackstopStatelessStack', () => {
         },
         DeletionPolicy: 'Delete',
       });
+    });
+  });
+
+  describe('run history in S3 and Athena', () => {
+    it('keeps the Parquet history in a private, TLS-only, encrypted bucket retained with the stack gone', () => {
+      const [bucket] = Object.entries(template.findResources('AWS::S3::Bucket')).filter(([id]) =>
+        id.startsWith('RunHistoryBucket'),
+      );
+      expect(bucket?.[1]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        Properties: {
+          BucketEncryption: {
+            ServerSideEncryptionConfiguration: [
+              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+            ],
+          },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+        },
+      });
+    });
+
+    it('declares the runs and markets tables, partitioned by fund and date with projection', () => {
+      template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'backstop_test' } });
+      const tables = Object.values(template.findResources('AWS::Glue::Table')).map(
+        (t) => t.Properties.TableInput,
+      );
+      expect(tables.map((t) => t.Name)).toEqual(['runs', 'markets']);
+      const [runs, markets] = tables;
+      expect(runs.PartitionKeys).toEqual([
+        { Name: 'fund_id', Type: 'string' },
+        { Name: 'date', Type: 'string' },
+      ]);
+      expect(
+        runs.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => `${c.Name}:${c.Type}`),
+      ).toEqual([
+        'as_of:timestamp',
+        'run_id:string',
+        'model_version:string',
+        'engine:string',
+        'status:string',
+        'coverage_status:string',
+        'fund_balance_usd:double',
+        'required_reserve_usd:double',
+        'coverage_ratio:double',
+        'binding:string',
+        'var_usd:double',
+        'es_usd:double',
+        'es_std_error_usd:double',
+        'confidence:double',
+        'paths:int',
+        'worst_stress:string',
+        'worst_stress_loss_usd:double',
+        'cover2_usd:double',
+        'shortfall_usd:double',
+        'fee_bps_to_close_30d:double',
+        'releasable_usd:double',
+        'market_count:int',
+        'open_interest_usd:double',
+        'degraded:boolean',
+        'flag_count:int',
+      ]);
+      expect(markets.StorageDescriptor.Columns).toHaveLength(9);
+      const bucketName = { Ref: expect.stringMatching(/^RunHistoryBucket/) };
+      expect(runs.Parameters).toEqual({
+        classification: 'parquet',
+        'projection.enabled': 'true',
+        'projection.fund_id.type': 'enum',
+        'projection.fund_id.values': 'alpha-perps,beta-lending',
+        'projection.date.type': 'date',
+        'projection.date.format': 'yyyy-MM-dd',
+        'projection.date.range': '2026-01-01,NOW',
+        'projection.date.interval': '1',
+        'projection.date.interval.unit': 'DAYS',
+        'storage.location.template': {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholders
+          'Fn::Join': ['', ['s3://', bucketName, '/runs/fund_id=${fund_id}/date=${date}/']],
+        },
+      });
+      expect(runs.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(
+        'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+      );
     });
   });
 

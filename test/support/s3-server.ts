@@ -11,6 +11,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 /** An object as the test S3 holds it. */
 export interface StoredObject {
   readonly body: string;
+  /** The body's exact bytes (a Parquet file is not text). */
+  readonly bytes: Buffer;
   readonly contentType: string | undefined;
   readonly cacheControl: string | undefined;
 }
@@ -48,8 +50,10 @@ export async function startTestS3(): Promise<TestS3> {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
+        const bytes = Buffer.concat(chunks);
         objects.set(path, {
-          body: Buffer.concat(chunks).toString('utf8'),
+          body: bytes.toString('utf8'),
+          bytes,
           contentType: req.headers['content-type'],
           cacheControl: req.headers['cache-control'],
         });
@@ -86,7 +90,12 @@ export async function startTestS3(): Promise<TestS3> {
     client,
     requests,
     put: (bucket, key, body) =>
-      objects.set(`/${bucket}/${key}`, { body, contentType: undefined, cacheControl: undefined }),
+      objects.set(`/${bucket}/${key}`, {
+        body,
+        bytes: Buffer.from(body, 'utf8'),
+        contentType: undefined,
+        cacheControl: undefined,
+      }),
     object: (bucket, key) => objects.get(`/${bucket}/${key}`),
     close: async () => {
       client.destroy();

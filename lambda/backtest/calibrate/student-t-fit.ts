@@ -1,6 +1,6 @@
 /**
  * Maximum-likelihood fit of the model's tail parameter: the degrees of freedom ν of a unit-variance
- * Student-t (the model's shock T, DESIGN.md §4) to standardised returns z_t = r_t / σ_{t|t−1}, with a
+ * Student-t (the model's shock T, docs/MODEL.md) to standardised returns z_t = r_t / σ_{t|t−1}, with a
  * free scale s so that a biased vol estimate does not masquerade as a tail: z ~ s·T_ν.
  */
 import { lnGamma } from '../stats/special-functions.ts';
@@ -75,7 +75,7 @@ export interface TailFit {
   readonly nuHigh: number;
   /** Log-likelihood of the best Gaussian, and the LR statistic t vs Gaussian. */
   readonly normalLogLikelihood: number;
-  /** Log-likelihood with ν fixed at 3 (the DESIGN default), scale re-fitted. */
+  /** Log-likelihood with ν fixed at 3 (the model's default), scale re-fitted. */
   readonly logLikelihoodAt3: number;
 }
 

@@ -11,10 +11,16 @@ import { renderBacktestText } from '../../backtest/backtest-text.ts';
 import { exceedanceHtmlPage } from '../../backtest/exceedance-chart.ts';
 import { assetOfFileName, mapFilesToMarkets, parseMapOption } from '../../backtest/market-mapping.ts';
 import { modelRiskEngine } from '../../backtest/model-risk-engine.ts';
+import { pathRiskEngine } from '../../backtest/path-risk-engine.ts';
 import { parseTimeCell, readPriceCsv } from '../../backtest/price-csv.ts';
 import { alignDaily } from '../../backtest/price-panel.ts';
-import { DEFAULT_BACKTEST_SETTINGS, runBacktest } from '../../backtest/run-backtest.ts';
+import {
+  DEFAULT_BACKTEST_SETTINGS,
+  DEFAULT_PATH_BACKTEST_PATHS,
+  runBacktest,
+} from '../../backtest/run-backtest.ts';
 import { loadFundConfig } from '../../config/load-fund-config.ts';
+import type { EngineName } from '../../model/engines/loss-engine.ts';
 import { Xoshiro128 } from '../../model/random/xoshiro128.ts';
 import { InvalidInputError } from '../../model/validation.ts';
 import { type CommandIo, ExitCode, intOption, parseOptions } from '../io.ts';
@@ -25,15 +31,19 @@ export const DEFAULT_FUND_PATH = 'config/funds/demo.json';
 
 const USAGE = `usage: backstop backtest --prices FILE[,FILE...] [options]
 
-Backtests the model's one-day VaR and ES of the fund's loss on daily close history: for every day a
+Backtests the model's one-day VaR and ES of the fund's loss on daily price history: for every day a
 snapshot from data up to that day only (EWMA vol as the IV proxy, EWMA correlation, the fund's leverage
-profile on a fixed $1B-OI-per-market book), then the realised loss under the next day's actual move.
-  --prices FILE[,FILE...]  daily price CSVs (a time column and a close column), one per market
+profile on a fixed $1B-OI-per-market book), then the realised loss of the next day through the same
+engine: the path engine replays the day's candle (open, high, low, close in the order the candle
+implies) through the book; the gap model takes the close-to-close move.
+  --prices FILE[,FILE...]  daily price CSVs (a time column and a close column; open/high/low columns
+                           give the path engine the day's candle, else it sees a straight move), one per market
   --map FILE=MARKET,...    which fund market each file prices (default: asset in the file name, else order)
   --fund FILE              fund config (default ${DEFAULT_FUND_PATH}; a built-in book if it is absent)
   --from DATE, --to DATE   first / last realised day (YYYY-MM-DD, inclusive)
+  --engine path|gap        loss engine (default: the fund's, path without a fund file)
   --confidence A           VaR/ES confidence (default ${DEFAULT_BACKTEST_SETTINGS.confidence})
-  --paths N                Monte Carlo paths per day (default ${DEFAULT_BACKTEST_SETTINGS.paths})
+  --paths N                Monte Carlo paths per day (default ${DEFAULT_PATH_BACKTEST_PATHS} path, ${DEFAULT_BACKTEST_SETTINGS.paths} gap)
   --seed S                 base seed (default ${DEFAULT_BACKTEST_SETTINGS.seed})
   --json                   print the summary and every day as JSON
   --html FILE              also write an HTML page with the exceedance chart
@@ -58,6 +68,11 @@ function confidenceOption(value: string | undefined): number {
     );
   }
   return a;
+}
+
+function engineOption(value: string | undefined): EngineName | undefined {
+  if (value === undefined || value === 'path' || value === 'gap') return value;
+  throw new InvalidInputError(`--engine: expected path or gap, got ${JSON.stringify(value)}`, 'engine');
 }
 
 async function loadBook(
@@ -94,6 +109,7 @@ export async function backtestCommand(argv: string[], io: CommandIo): Promise<nu
       fund: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      engine: { type: 'string' },
       confidence: { type: 'string' },
       paths: { type: 'string' },
       seed: { type: 'string' },
@@ -111,16 +127,23 @@ export async function backtestCommand(argv: string[], io: CommandIo): Promise<nu
     throw new InvalidInputError('backstop backtest: --prices FILE[,FILE...] is required', 'prices');
   }
   const files = values.prices.split(',').map((f) => f.trim());
+  const engineName = engineOption(values.engine);
+  const fromMs = dateOption(values.from, 'from');
+  const toMs = dateOption(values.to, 'to');
+  const loaded = await loadBook(values.fund, files, values.map, io.cwd);
+  const book = engineName === undefined ? loaded.book : { ...loaded.book, engine: engineName };
+  const { marketIds } = loaded;
   const settings = {
     ...DEFAULT_BACKTEST_SETTINGS,
     confidence: confidenceOption(values.confidence),
-    paths: intOption(values.paths, 'paths', 100) ?? DEFAULT_BACKTEST_SETTINGS.paths,
+    paths:
+      intOption(values.paths, 'paths', 100) ??
+      (book.engine === 'path' ? DEFAULT_PATH_BACKTEST_PATHS : DEFAULT_BACKTEST_SETTINGS.paths),
     seed: intOption(values.seed, 'seed', 0) ?? DEFAULT_BACKTEST_SETTINGS.seed,
   };
-  const fromMs = dateOption(values.from, 'from');
-  const toMs = dateOption(values.to, 'to');
-  const { book, marketIds } = await loadBook(values.fund, files, values.map, io.cwd);
-  const series = await Promise.all(files.map((f) => readPriceCsv(resolve(io.cwd, f), f)));
+  const series = await Promise.all(
+    files.map((f) => readPriceCsv(resolve(io.cwd, f), f, { candles: book.engine === 'path' })),
+  );
   // The first forecast needs the warm-up before it, so the range cut starts warm-up days earlier.
   const range = {
     ...(fromMs === undefined ? {} : { fromMs: fromMs - (settings.warmupDays + 1) * 86_400_000 }),
@@ -137,7 +160,8 @@ export async function backtestCommand(argv: string[], io: CommandIo): Promise<nu
         if (done === total) io.stderr('\n');
       }
     : undefined;
-  const run = runBacktest(panel, book, modelRiskEngine, settings, progress);
+  const engine = book.engine === 'path' ? pathRiskEngine : modelRiskEngine;
+  const run = runBacktest(panel, book, engine, settings, progress);
   const rng = Xoshiro128.fromSeed(settings.seed);
   const summary = summarizeBacktest(run, book.tailDof, () => rng.nextDouble());
   const text = renderBacktestText(summary, book, files);
@@ -149,7 +173,13 @@ export async function backtestCommand(argv: string[], io: CommandIo): Promise<nu
     const { worstDays, ...rest } = summary;
     const json = {
       files,
-      book: { source: book.source, fundId: book.fundId, markets: book.markets, tailDof: book.tailDof },
+      book: {
+        source: book.source,
+        fundId: book.fundId,
+        engine: book.engine,
+        markets: book.markets,
+        tailDof: book.tailDof,
+      },
       settings,
       summary: { ...rest, worstDays: worstDays.map((d) => d.date) },
       days: run.days,

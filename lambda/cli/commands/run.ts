@@ -5,11 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { FundModelSchema } from '../../config/fund-config.ts';
 import { startReplayServer } from '../../ingest/replay/replay-server.ts';
 import { RECORDED_AS_OF } from '../../ingest/replay/retime.ts';
 import { createVenueMarketSource } from '../../ingest/venue-market-source.ts';
 import { InvalidInputError } from '../../model/validation.ts';
+import { ssmSecretReader } from '../../notify/channel-secrets.ts';
+import { channelEndpointsFromEnv, channelNotifiers } from '../../notify/configured-channels.ts';
 import { ConsoleNotifier } from '../../notify/console-notifier.ts';
 import { SnsNotifier } from '../../notify/sns-notifier.ts';
 import type { MarketSource, Notifier } from '../../pipeline/ports.ts';
@@ -29,7 +32,7 @@ import { progressLine } from '../render/progress.ts';
 
 const USAGE = `usage: backstop run [--fund FILE|ID] [--source replay|live] [--store embedded|dynamodb]
                    [--endpoint URL] [--table NAME] [--notify console|sns] [--topic-arn ARN]
-                   [--as-of ISO] [--paths N] [--workers N] [--fail-on warn|breach] [--json]
+                   [--channels configured|none] [--as-of ISO] [--paths N] [--workers N] [--fail-on warn|breach] [--json]
 
 One full recalibration: ingest, recalibrate, reserve, persist, alert.
   --fund FILE|ID     fund config file (- = stdin) or fund id under config/funds/ (default ${DEFAULT_FUND_FILE})
@@ -39,6 +42,8 @@ One full recalibration: ingest, recalibrate, reserve, persist, alert.
   --table NAME       DynamoDB table (with --store dynamodb; default BACKSTOP_TABLE_NAME)
   --notify           console (default) or sns
   --topic-arn ARN    SNS topic (with --notify sns)
+  --channels         configured (default: also the fund's alerts.channels — PagerDuty, Telegram,
+                     webhooks — their secrets read from SSM) or none
   --as-of ISO        valuation time (default now, truncated to the minute)
   --paths N          Monte Carlo paths (overrides model.paths)
 ${WORKERS_USAGE.replace('--workers N      ', '--workers N        ')}
@@ -57,6 +62,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
       ...STORE_OPTIONS,
       notify: { type: 'string' },
       'topic-arn': { type: 'string' },
+      channels: { type: 'string' },
       'as-of': { type: 'string' },
       paths: { type: 'string' },
       'fail-on': { type: 'string' },
@@ -73,6 +79,8 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
   const sourceKind = oneOf(values.source ?? 'replay', ['replay', 'live'], 'source');
   const notifyKind = oneOf(values.notify ?? 'console', ['console', 'sns'], 'notify');
   const topicArn = topicArnOption(values['topic-arn'], notifyKind);
+  const channelsKind = oneOf(values.channels ?? 'configured', ['configured', 'none'], 'channels');
+  const endpoints = channelEndpointsFromEnv(io.env);
   const location = storeLocationFromOptions(values, io.cwd, io.env);
   const asOf = asOfOption(values['as-of'], new Date());
   const paths = pathsOption(values.paths);
@@ -86,6 +94,15 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
     topicArn === null
       ? new ConsoleNotifier({ write: (text) => (values.json ? io.stderr(text) : alertTexts.push(text)) })
       : new SnsNotifier({ topicArn, client: new SNSClient({}) });
+  const notifiers: Notifier[] = [
+    notifier,
+    ...(channelsKind === 'none'
+      ? []
+      : channelNotifiers(config, {
+          secrets: ssmSecretReader((region) => new SSMClient(region === undefined ? {} : { region })),
+          endpoints,
+        })),
+  ];
   const replay = sourceKind === 'replay' ? await startReplayServer({ retimeTo: asOf }) : null;
   try {
     const source: MarketSource = createVenueMarketSource({
@@ -101,7 +118,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
           runId: randomUUID(),
           source,
           store: opened.store,
-          notifiers: [notifier],
+          notifiers,
           clock: { now: () => new Date() },
           ...(io.stderrIsTty ? { onProgress: progressReporter(io) } : {}),
           ...(pathRunner === undefined ? {} : { pathRunner }),

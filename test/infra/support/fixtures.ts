@@ -41,7 +41,14 @@ export function fundInput(fundId: string, overrides: Partial<FundConfigInput> = 
   };
 }
 
-/** Two funds with different schedules, time zones and recipients (one address shared). */
+/** The customer-managed key of the fixture's PagerDuty routing key. */
+export const CHANNEL_KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+/**
+ * Two funds with different schedules, time zones and recipients (one address shared); the first
+ * also pages PagerDuty (a SecureString under a customer-managed key), posts to Telegram (a Secrets
+ * Manager secret) and calls a signed webhook.
+ */
 export const TWO_FUNDS: readonly FundFile[] = [
   {
     path: 'config/funds/alpha.json',
@@ -50,6 +57,24 @@ export const TWO_FUNDS: readonly FundFile[] = [
       notifications: {
         emails: ['risk@example.com', 'alpha-desk@example.com'],
         slack: { workspaceId: 'T0123ABCD', channelId: 'C0RISK01' },
+      },
+      alerts: {
+        channels: [
+          {
+            type: 'pagerduty',
+            routingKey: { ssmParameter: '/backstop/test/pagerduty-routing-key', kmsKeyArn: CHANNEL_KEY_ARN },
+          },
+          {
+            type: 'telegram',
+            botToken: { secretsManager: 'backstop/test/telegram-bot' },
+            chatId: '-1001234567890',
+          },
+          {
+            type: 'webhook',
+            url: 'https://risk.example.com/hooks/backstop',
+            secret: { ssmParameter: '/backstop/test/webhook-signing-key' },
+          },
+        ],
       },
     }),
   },

@@ -2,8 +2,8 @@
  * The deployed function publishes the fund's transparency site after every run: the real handler
  * (middy + Powertools) against dynalite, the venue replay server and a local S3 server that stores
  * what it is sent — the page and the feed land under `<fundId>/` with their content types and the
- * one-minute cache lifetime, the second run carries the first run's day in its history, and a
- * failing S3 never fails the run.
+ * one-minute cache lifetime, the second run carries the first run's day in its history, each run's
+ * rows land in the Parquet history (docs/EXPORT.md), and a failing S3 never fails the run.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -12,6 +12,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { parquetReadObjects } from 'hyparquet';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readHandlerEnvironment } from '../../../lambda/handlers/handler-environment.ts';
 import { createRecalibrateHandler } from '../../../lambda/handlers/recalibrate-handler.ts';
@@ -23,6 +24,7 @@ import { REPO_ROOT, TEST_PATHS, testClock } from '../pipeline/support.ts';
 
 const CONFIGS = 'backstop-test-fund-configs';
 const SITE = 'backstop-test-site';
+const HISTORY = 'backstop-test-history';
 
 function context(awsRequestId: string): Context {
   return {
@@ -91,6 +93,7 @@ describe('the recalibrate handler publishes the transparency site', () => {
       BACKSTOP_FUND_CONFIG_BUCKET: CONFIGS,
       BACKSTOP_FUND_CONFIG_VERSION: '0123456789abcdef',
       BACKSTOP_SITE_BUCKET: SITE,
+      BACKSTOP_HISTORY_BUCKET: HISTORY,
       BACKSTOP_STAGE: 'test',
       BACKSTOP_TABLE_NAME: tableName,
       BACKSTOP_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:backstop-alerts',
@@ -155,6 +158,29 @@ describe('the recalibrate handler publishes the transparency site', () => {
       `data-field="requiredReserveUsd" data-value="${second.requiredReserveUsd}"`,
     );
     expect(emfMetric('SitePublishFailures')).toEqual([0, 0]);
+
+    // Each run's row in the Parquet history, under its fund and day.
+    const rows = [];
+    for (const day of ['2026-11-21', '2026-11-22']) {
+      const bytes = s3.object(
+        HISTORY,
+        `runs/fund_id=demo-perps/date=${day}/${day}T050000.000Z.parquet`,
+      )?.bytes;
+      if (bytes === undefined) throw new Error(`no history object for ${day}`);
+      const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      rows.push(
+        ...((await parquetReadObjects({ file, columns: ['as_of', 'required_reserve_usd'] })) as object[]),
+      );
+    }
+    expect(rows.at(-1)).toEqual({
+      as_of: new Date('2026-11-22T05:00:00.000Z'),
+      required_reserve_usd: second.requiredReserveUsd,
+    });
+    expect(rows).toHaveLength(2);
+    expect(
+      s3.object(HISTORY, 'markets/fund_id=demo-perps/date=2026-11-22/2026-11-22T050000.000Z.parquet'),
+    ).toBeDefined();
+    expect(emfMetric('HistoryExportFailures')).toEqual([0, 0]);
   });
 
   it('does not fail the run when S3 refuses, and counts the failure', async () => {
@@ -180,6 +206,8 @@ describe('the recalibrate handler publishes the transparency site', () => {
     );
     expect(response).toMatchObject({ fundId: 'demo-perps', stored: true });
     expect(emfMetric('SitePublishFailures')).toEqual([1]);
+    expect(emfMetric('HistoryExportFailures')).toEqual([1]);
+    expect(output.join('')).toContain('run history not exported to S3; the table keeps the run');
     expect(output.join('')).toContain('transparency site not published; the next run publishes again');
   });
 });

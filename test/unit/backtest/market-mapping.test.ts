@@ -65,6 +65,7 @@ function daily(file: string, days: number[], stepMs = DAY_MS): PriceSeries {
     stepMs,
     gaps: [],
     wasNewestFirst: false,
+    candleColumns: null,
   };
 }
 

@@ -87,7 +87,7 @@ describe('parsePriceCsv', () => {
 
   it('names the line of a bad time and of a duplicate time', () => {
     expect(() => parsePriceCsv('date,close\n2020-03-10,100\nyesterday,1\n', 'a.csv')).toThrow(
-      'prices a.csv: line 3, column "date": expected a Unix time or an ISO-8601 date, got "yesterday"',
+      'prices a.csv: line 3, column "date": expected a Unix time or a date such as 2020-03-10, got "yesterday"',
     );
     expect(() => parsePriceCsv('date,close\n2020-03-10,100\n2020-03-10,101\n', 'b.csv')).toThrow(
       'prices b.csv: line 3, column "date": duplicate time 2020-03-10T00:00:00.000Z (also on line 2)',
@@ -153,7 +153,7 @@ describe('parsePriceCsv with a real CSV parser', () => {
 
   it('refuses a file whose header is found by no delimiter, naming the ones tried', () => {
     expect(() => parsePriceCsv('date|close\n2020-03-10|1\n', 'p.csv')).toThrow(
-      'prices p.csv: no header with a time column (unix, timestamp, open_time, opentime, time, datetime, date) and a close column in the first 6 lines (separated by commas, semicolons or tabs)',
+      'prices p.csv: no header with a time column (unix, timestamp, open_time, opentime, time_open, timeopen, time, datetime, date, snapped_at, day) and a close column in the first 6 lines (separated by commas, semicolons or tabs)',
     );
   });
 
@@ -176,5 +176,93 @@ describe('usesDecimalComma and parseNumberCell', () => {
     expect(parseNumberCell('1e-3')).toBe(0.001);
     expect(parseNumberCell('1,23')).toBeNaN();
     expect(parseNumberCell('1.5', true)).toBeNaN();
+  });
+
+  it('reads open, high and low when asked for candles, and closes only from a file without them', () => {
+    const text = [
+      'Date,Open_Price,HIGH,low,Close',
+      '2020-03-11,7900,7990,7600,7934.5',
+      '2020-03-12,7934.5,7966,4410,4800',
+    ].join('\n');
+    const s = parsePriceCsv(text, 'btc.csv', { candles: true });
+    expect(s.candleColumns).toEqual(['Open_Price', 'HIGH', 'low']);
+    expect(s.points[1]).toEqual({ timeMs: T0 + 2 * DAY, close: 4800, open: 7934.5, high: 7966, low: 4410 });
+    const closesOnly = parsePriceCsv('date,close\n2020-03-11,1\n2020-03-12,2\n', 'c.csv', { candles: true });
+    expect(closesOnly.candleColumns).toBeNull();
+    expect(closesOnly.points[0]).toEqual({ timeMs: T0 + DAY, close: 1 });
+    // Without the option the candle columns are not read.
+    expect(parsePriceCsv(text, 'btc.csv').candleColumns).toBeNull();
+  });
+
+  it('names the line and column of a bad candle cell', () => {
+    const text = ['Date,Open,High,Low,Close', '2020-03-11,1,2,1,1.5', '2020-03-12,1,2,0,1.5'].join('\n');
+    expect(() => parsePriceCsv(text, 'btc.csv', { candles: true })).toThrow(
+      'prices btc.csv: line 3, column "Low": expected a positive number, got "0"',
+    );
+  });
+
+  it('reads the layouts of other public BTC exports: CoinGecko, Investing.com, CoinDesk, CoinMarketCap, Yahoo', () => {
+    const closes = (text: string) => {
+      const series = parsePriceCsv(text, 'x.csv', { candles: true });
+      return series.points.map((p) => [
+        new Date(p.timeMs).toISOString().slice(0, 10),
+        p.close,
+        p.low ?? null,
+      ]);
+    };
+    // CoinGecko: snapped_at with a trailing UTC, price (no candle columns).
+    expect(
+      closes(
+        'snapped_at,price,market_cap,total_volume\n2020-03-11 00:00:00 UTC,7934.5,1,1\n2020-03-12 00:00:00 UTC,4800,1,1\n',
+      ),
+    ).toEqual([
+      ['2020-03-11', 7934.5, null],
+      ['2020-03-12', 4800, null],
+    ]);
+    // Investing.com: quoted, newest first, month-first dates (03/13 decides the order), thousands commas.
+    expect(
+      closes(
+        '"Date","Price","Open","High","Low","Vol.","Change %"\n"03/13/2020","5,563.7","4,800.0","5,955.0","3,858.0","1.2M","15.9%"\n"03/12/2020","4,800.0","7,934.5","7,966.0","4,410.0","1.9M","-39.5%"\n',
+      ),
+    ).toEqual([
+      ['2020-03-12', 4800, 4410],
+      ['2020-03-13', 5563.7, 3858],
+    ]);
+    // CoinDesk: units in the header, month names.
+    expect(
+      closes(
+        'Currency,Date,Closing Price (USD),24h Open (USD),24h High (USD),24h Low (USD)\nBTC,Mar 12 2020,4800,7934.5,7966,4410\nBTC,"Mar 13, 2020",5563.7,4800,5955,3858\n',
+      ),
+    ).toEqual([
+      ['2020-03-12', 4800, 4410],
+      ['2020-03-13', 5563.7, 3858],
+    ]);
+    // CoinMarketCap: ; separated, ISO timeOpen, footnote stars in the header; day-first dates elsewhere.
+    expect(
+      closes(
+        'timeOpen;Open*;High;Low;Close**\n2020-03-12T00:00:00.000Z;7934.5;7966;4410;4800\n2020-03-13T00:00:00.000Z;4800;5955;3858;5563.7\n',
+      ),
+    ).toEqual([
+      ['2020-03-12', 4800, 4410],
+      ['2020-03-13', 5563.7, 3858],
+    ]);
+    expect(closes('Date,Close\n13/03/2020,5563.7\n12/03/2020,4800\n').map((r) => r[0])).toEqual([
+      '2020-03-12',
+      '2020-03-13',
+    ]);
+    // Yahoo: Close is preferred to Adj Close.
+    expect(
+      closes(
+        'Date,Open,High,Low,Close,Adj Close,Volume\n2020-03-12,7934.5,7966,4410,4800,4799,1\n2020-03-13,4800,5955,3858,5563.7,5563,1\n',
+      )[0],
+    ).toEqual(['2020-03-12', 4800, 4410]);
+  });
+
+  it('reads numeric dates only once the file decides their order, and refuses dates that do not exist', () => {
+    expect(parseTimeCell('03/10/2020', 'mdy')).toBe(T0);
+    expect(parseTimeCell('10.03.2020', 'dmy')).toBe(T0);
+    expect(parseTimeCell('03/10/2020')).toBeUndefined();
+    expect(parseTimeCell('31 Apr 2020')).toBeUndefined();
+    expect(parseTimeCell('2020/03/10')).toBe(T0);
   });
 });

@@ -27,7 +27,7 @@ const SYNTHETIC_SETTINGS: BacktestSettings = {
 
 function backtestSynthetic(dataDof: number | null, modelDof: number | null) {
   const panel = syntheticPanel({ days: 1000, annualVol: 0.8, correlation: 0.8, tailDof: dataDof, seed: 1 });
-  const book = { ...builtInBook(panel.marketIds), tailDof: modelDof, volFloor: 0.01 };
+  const book = { ...builtInBook(panel.marketIds, 'gap'), tailDof: modelDof, volFloor: 0.01 };
   const run = runBacktest(panel, book, modelRiskEngine, SYNTHETIC_SETTINGS);
   const rng = Xoshiro128.fromSeed(9);
   return summarizeBacktest(run, modelDof, () => rng.nextDouble());
@@ -62,8 +62,8 @@ function recordingEngine(seen: MarketSnapshot[]): RiskEngine {
       const vol = snapshot.markets[0]?.impliedVol ?? 0;
       return { varUsd: vol * 1e6, esUsd: vol * 2e6 };
     },
-    realize(_snapshot, returns) {
-      return Math.abs(returns['BTC-PERP'] ?? 0) * 1e7;
+    realize(_snapshot, day) {
+      return Math.abs(day.returns['BTC-PERP'] ?? 0) * 1e7;
     },
   };
 }
@@ -88,7 +88,7 @@ describe('runBacktest bookkeeping', () => {
   it('forecasts each day from the close before it and realises the next day’s simple return', () => {
     const panel = steadyPanel(20);
     const seen: MarketSnapshot[] = [];
-    const book = { ...builtInBook(panel.marketIds), volFloor: 0 };
+    const book = { ...builtInBook(panel.marketIds, 'gap'), volFloor: 0 };
     const run = runBacktest(panel, book, recordingEngine(seen), settings);
     expect(run.days).toHaveLength(9);
     const first = run.days[0];
@@ -113,7 +113,7 @@ describe('runBacktest bookkeeping', () => {
     const panel = { ...full, days: full.days.map((d, t) => (t >= 15 ? d + 1 : d)) };
     const run = runBacktest(
       panel,
-      { ...builtInBook(panel.marketIds), volFloor: 0 },
+      { ...builtInBook(panel.marketIds, 'gap'), volFloor: 0 },
       recordingEngine([]),
       settings,
     );
@@ -129,7 +129,7 @@ describe('runBacktest bookkeeping', () => {
       ...panel,
       closes: panel.closes.map((row) => row.map((c, t) => (t > k ? c * (t % 3 === 0 ? 0.9 : 1.1) : c))),
     };
-    const book = builtInBook(panel.marketIds);
+    const book = builtInBook(panel.marketIds, 'gap');
     const settingsK = { ...DEFAULT_BACKTEST_SETTINGS, paths: 2000 };
     const seenA: MarketSnapshot[] = [];
     const seenB: MarketSnapshot[] = [];

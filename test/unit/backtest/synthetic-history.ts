@@ -1,5 +1,5 @@
 /**
- * Synthetic daily price histories drawn from the model's own shock law (DESIGN.md §4 step 1): a
+ * Synthetic daily price histories drawn from the model's own shock law (the gap model's step 1): a
  * multivariate Student-t with ν degrees of freedom, unit variance, constant annual vol, correlated by
  * a Cholesky factor, seeded. Shared by the backtest tests.
  */

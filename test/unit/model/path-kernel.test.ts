@@ -104,6 +104,19 @@ describe('path kernel limits', () => {
     expect(out.adlFired).toBe(true);
   });
 
+  it('fires ADL when the positions past bankruptcy, not all those still being liquidated, exceed the fund', () => {
+    // Margins uniform on [2%, 6%], mm 1%, an engine that cannot trade, a fund of $200M and a cap of
+    // 1×. At −2.5% the queue holds d ≤ 3.5% (37.5% of $1B) but only d ≤ 2.5% is past bankruptcy:
+    // 12.5% × $1B × 0.975 = $122M < $200M, no ADL. At −3.5%: 37.5% × $1B × 0.965 = $362M, ADL.
+    const s = oneBucket(
+      {},
+      { liquidation: { throughputMultiple: 0, permanentImpactShare: 0, adl: { inventoryCapMultiple: 1 } } },
+    );
+    s.fundBalanceUsd = 2e8;
+    expect(replay(s, steadyFall(-0.025, 60)).adlFired).toBe(false);
+    expect(replay(s, steadyFall(-0.035, 60)).adlFired).toBe(true);
+  });
+
   it('loses nothing with no open interest', () => {
     const s = oneBucket({ openInterestUsd: 0 });
     const out = replay(s, steadyFall(-0.4, 30));

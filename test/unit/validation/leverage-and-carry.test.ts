@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DESIGN_LEVERAGE_PROFILE } from '../../../lambda/backtest/backtest-book.ts';
+import { V1_LEVERAGE_PROFILE } from '../../../lambda/backtest/backtest-book.ts';
 import { DEFAULT_LEVERAGE_PROFILE } from '../../../lambda/config/leverage-profile.ts';
 import { carriedProfile, survivors } from '../../../lambda/validate/carry-over.ts';
 import { declineError, leverageFamily, liquidatedShare } from '../../../lambda/validate/leverage-fit.ts';
@@ -37,9 +37,10 @@ describe('the leverage family', () => {
       maintenanceMargin: 0.004,
       source: '',
     };
-    expect(
-      liquidatedShare([...DESIGN_LEVERAGE_PROFILE], point.adverseMove, point.maintenanceMargin),
-    ).toBeCloseTo(0.583, 3);
+    expect(liquidatedShare([...V1_LEVERAGE_PROFILE], point.adverseMove, point.maintenanceMargin)).toBeCloseTo(
+      0.583,
+      3,
+    );
     expect(declineError([point], 0.5, 2)).toBeCloseTo((0.3121 - 0.192) ** 2, 3);
   });
 

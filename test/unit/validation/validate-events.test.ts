@@ -46,17 +46,18 @@ describe('the validation events', () => {
   it('replays the six events with the calibrated defaults to these fund changes (USD) and ADL calls', () => {
     const got = rows.map((r) => [r.name, Math.round(r.predictedUsd / 1e3), r.predictedAdl]);
     expect(got).toEqual([
-      ['binance-2025-10-10', -75_081, true],
+      ['binance-2025-10-10', -96_492, false],
       ['bitmex-2020-03-12', -9_029, false],
       ['bitmex-2020-03-13', 2_049, false],
       ['deribit-2020-03-12', -1_479, true],
       ['dydx-2023-11-18-yfi', -10_935, false],
-      ['hyperliquid-2025-10-10', 67_103, true],
+      ['hyperliquid-2025-10-10', 54_485, true],
     ]);
   });
 
-  it('meets the target on BitMEX 2020-03-12, dYdX YFI and Hyperliquid and misses the three it says it misses', () => {
+  it('meets the target on Binance, BitMEX 2020-03-12, dYdX YFI and Hyperliquid and misses the two it says it misses', () => {
     expect(rows.filter((r) => r.withinTarget).map((r) => r.name)).toEqual([
+      'binance-2025-10-10',
       'bitmex-2020-03-12',
       'dydx-2023-11-18-yfi',
       'hyperliquid-2025-10-10',
@@ -81,7 +82,7 @@ describe('the validation events', () => {
       'bitmex-2020-03-12       liquidations    -$9.03M   -$10.5M  -$13.0M … -$8.10M   0.86   no',
     );
     expect(io.out).toContain(
-      '3 of 6 within target (same sign, within a factor 2, ADL as reported where reported).',
+      '4 of 6 within target (same sign, within a factor 2, ADL as reported where reported).',
     );
   });
 

@@ -18,7 +18,8 @@
  *    ∫(d − x)⁺dG ("remainder") or ∫min(f, (d − x)⁺)dG ({feeRate});
  * 5. a share π of the step's slippage moves the mid for the rest of the window (the cascade);
  * 6. the fund F_t = its balance revalued at P_t minus the net loss so far. ADL fires when, after the
- *    step's fills, F ≤ 0 or the inventory left unfilled exceeds inventoryCapMultiple·F.
+ *    step's fills, F ≤ 0 or the takeover inventory — the queued notional already past bankruptcy —
+ *    exceeds inventoryCapMultiple·F.
  * At the end, what the queues still hold is closed at the final mid.
  *
  * Two modes. `limited: false` (the requirement): the fund is unlimited, nothing is deleveraged, and
@@ -487,6 +488,20 @@ function deleverage(ws: KernelWorkspace, s: number, m: number): void {
   ws.queue[s] = 0;
 }
 
+/**
+ * The part of side s's queue already past bankruptcy at the side's current adverse move x: the
+ * positions the fund has to take over, because the engine can no longer close them above their
+ * bankruptcy price. The rest of the queue is still being liquidated in the market.
+ */
+function bankruptQueued(ws: KernelWorkspace, s: number, x: number): number {
+  const queued = ws.queue[s]!;
+  if (!(queued > 0) || !(x > ws.done[s]!)) return 0;
+  const reach = x < ws.trig[s]! ? x : ws.trig[s]!;
+  evaluate(ws.flat, s, reach, ws.doneSeg[s]!, EVAL, 0);
+  const bankrupt = ws.oi[s]! * (EVAL[0]! - ws.doneG[s]!);
+  return bankrupt <= 0 ? 0 : bankrupt > queued ? queued : bankrupt;
+}
+
 /** Moves side s's trigger boundary out to its adverse move + mm, updating G, H and the queue. */
 function trigger(ws: KernelWorkspace, s: number, m: number): void {
   const reach = ws.adverse[s]! + ws.mm[m]!;
@@ -611,7 +626,8 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
     netTotal += stepNet;
     netAbsorbed += stepNet;
     // 6. The waterfall, after the step's fills: the fund exhausted, or holding more takeover
-    // inventory (what the engine could not fill) than inventoryCapMultiple × its value.
+    // inventory — the queued positions already past bankruptcy, which the fund must take over —
+    // than inventoryCapMultiple × its value (Binance's maximum net notional of the fund).
     if (balance !== null) {
       let f = fundValue - (limited ? netAbsorbed : netTotal);
       if (f <= 0) exhausted = true;
@@ -622,7 +638,12 @@ export function runScenario(pathBook: PathBook, input: ScenarioInput, ws: Kernel
         f = 0;
       }
       let inventory = 0;
-      for (let m = 0; m < n; m++) inventory += (queue[2 * m]! + queue[2 * m + 1]!) * relative[m]!;
+      if (cap !== null) {
+        for (let m = 0; m < n; m++) {
+          const rel = relative[m]!;
+          inventory += (bankruptQueued(ws, 2 * m, 1 - rel) + bankruptQueued(ws, 2 * m + 1, rel - 1)) * rel;
+        }
+      }
       const breach = f <= 0 || (cap !== null && inventory > cap * f);
       if (!fired && breach) {
         fired = true;

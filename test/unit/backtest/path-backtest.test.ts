@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { builtInBook } from '../../../lambda/backtest/backtest-book.ts';
+import { rangeLiquidity } from '../../../lambda/backtest/candle-path.ts';
+import { pathRiskEngine, simulatedCandleLosses } from '../../../lambda/backtest/path-risk-engine.ts';
+import {
+  backtestSnapshot,
+  DEFAULT_BACKTEST_SETTINGS,
+  PATH_BACKTEST_WINDOW,
+} from '../../../lambda/backtest/run-backtest.ts';
+import { lossEngineFor } from '../../../lambda/model/engines/select-engine.ts';
+import type { MarketSnapshot } from '../../../lambda/model/schemas.ts';
+
+const IDS = ['BTC-PERP', 'ETH-PERP'];
+
+function snapshot(paths: number): MarketSnapshot {
+  const book = builtInBook(IDS, 'path');
+  return backtestSnapshot(
+    book,
+    { ...DEFAULT_BACKTEST_SETTINGS, paths },
+    [8000, 200],
+    [0.8, 0.9],
+    [
+      [1, 0.8],
+      [0.8, 1],
+    ],
+    18_332, // 2020-03-11
+    100,
+  );
+}
+
+describe('the path engine’s backtest', () => {
+  it('makes schemaVersion 2 snapshots over a one-day window', () => {
+    const s = snapshot(1000);
+    expect(s.schemaVersion).toBe(2);
+    expect(s.model).toMatchObject({ ...PATH_BACKTEST_WINDOW, horizonHours: 24, paths: 1000 });
+  });
+
+  it('realises a day as the replay of its candle path through the snapshot’s own loss engine', () => {
+    const s = snapshot(1000);
+    const candles = [
+      { open: 7950, high: 7990, low: 4410, close: 4800 },
+      { open: 195, high: 201, low: 90, close: 112 },
+    ];
+    const loss = pathRiskEngine.realize(s, { returns: {}, candles, previousCloses: [8000, 200] });
+    // Both closed down: high first, then low. λ from the range by the engine's κ (1.8).
+    const lambda = rangeLiquidity(candles, [0.8, 0.9], 1.8);
+    const explicit = lossEngineFor(s).replay({
+      name: 'by hand',
+      liquidityFactor: lambda,
+      recorded: true,
+      path: [
+        [0, { 'BTC-PERP': 7950 / 8000 - 1, 'ETH-PERP': 195 / 200 - 1 }],
+        [480, { 'BTC-PERP': 7990 / 8000 - 1, 'ETH-PERP': 201 / 200 - 1 }],
+        [960, { 'BTC-PERP': 4410 / 8000 - 1, 'ETH-PERP': 90 / 200 - 1 }],
+        [1440, { 'BTC-PERP': 4800 / 8000 - 1, 'ETH-PERP': 112 / 200 - 1 }],
+      ],
+    });
+    expect(loss).toBe(explicit.netLossUsd);
+    // Regression pin (built-in book: calibrated default profile, $1B OI per market, engine defaults of this commit): the
+    // 2020-03-12-like day (BTC −45%, ETH −55% at λ = 0.018 from its range) costs the fund $154M.
+    expect(Math.round(loss / 1e5) / 10).toBe(154.4);
+  });
+
+  it('forecasts from simulated days reduced to candles: path p is the replay of scenario p’s candle', () => {
+    const s = snapshot(128);
+    const { losses, weights } = simulatedCandleLosses(s, 128);
+    const engine = lossEngineFor(s);
+    const sampled = engine.sampleScenarios(128);
+    for (const p of [0, 17, 127]) {
+      const path = sampled[p]!.scenario.path!;
+      const candles = IDS.map((id) => {
+        const levels = path.map(([, r]) => 1 + (r[id] ?? 0));
+        return { open: 1, high: Math.max(...levels), low: Math.min(...levels), close: levels.at(-1)! };
+      });
+      const day = { returns: {}, candles, previousCloses: [1, 1] };
+      expect(losses[p]).toBe(pathRiskEngine.realize(s, day));
+      expect(weights[p]).toBe(sampled[p]!.weight);
+    }
+  });
+});
