@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderChatbot } from '../../../lambda/alert/render-chatbot.ts';
 import { renderEmail } from '../../../lambda/alert/render-email.ts';
+import { FundManagementSchema } from '../../../lambda/config/fund-config.ts';
+import { fundOutlook } from '../../../lambda/manage/fund-outlook.ts';
 import { applyPolicy } from '../../../lambda/model/policy.ts';
 import type { PolicyParams } from '../../../lambda/model/policy-schema.ts';
 import type { MarketSnapshot, ReserveResult } from '../../../lambda/model/schemas.ts';
@@ -242,5 +244,26 @@ describe('the report and the public feed', () => {
 </tbody>
 </table>
 </section>`);
+  });
+});
+
+describe('the one-year outlook', () => {
+  it('aims at the floored requirement: $2.00B with $10.0M a day and no crises reaches the $3.00B floor on day 100', () => {
+    const { s, r } = fixture({ floors: { openInterestShare: 0.5 } }, 2e9);
+    const outlook = fundOutlook({
+      snapshot: s,
+      result: r,
+      history: [],
+      management: FundManagementSchema.parse({
+        inflow: { liquidationIncomeUsdPerDay: 1e7 },
+        crisisRatePerDay: 0,
+        outlookPaths: 1000,
+      }),
+    });
+    expect(outlook?.requiredReserveUsd).toBe(3e9);
+    expect(outlook?.exhaustionProbability1y).toBe(0);
+    expect(outlook?.daysToTarget).toBe(100);
+    expect(outlook?.fundAfter1y).toEqual({ p5Usd: 5.65e9, medianUsd: 5.65e9, p95Usd: 5.65e9 });
+    expect(outlook?.recommendation.requiredReserveUsd).toBe(3e9);
   });
 });
