@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readPriceCsv } from '../lambda/backtest/price-csv.ts';
 import { computeReserve } from '../lambda/model/reserve.ts';
 import { validateSnapshot } from '../lambda/model/validate-snapshot.ts';
 import { formatPercent, formatUsd } from '../lambda/present/format.ts';
@@ -18,16 +19,16 @@ import { replayHistoricalWindows, type TimedCandle } from '../lambda/validate/hi
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HOURLY_CSV = join(root, 'fixtures/prices/binance_btcusdt_1h.csv');
 
-/** The shipped hourly file: open_time,open,high,low,close,volume. */
-function readHourly(file: string): TimedCandle[] {
-  return readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [time, open, high, low, close] = line.split(',');
-      return { time: `${time!.replace(' ', 'T')}Z`, open: +open!, high: +high!, low: +low!, close: +close! };
-    });
+/** The hourly candles of a price file, through the backtest's CSV reader. */
+async function readHourly(file: string): Promise<TimedCandle[]> {
+  const series = await readPriceCsv(file, file, { candles: true });
+  return series.points.map((p) => ({
+    time: new Date(p.timeMs).toISOString().replace('.000Z', 'Z'),
+    open: p.open ?? p.close,
+    high: p.high ?? p.close,
+    low: p.low ?? p.close,
+    close: p.close,
+  }));
 }
 
 const { values } = parseArgs({ options: { snapshot: { type: 'string' } } });
@@ -39,7 +40,7 @@ const { snapshot } = validateSnapshot(
   JSON.parse(readFileSync(resolve(values.snapshot), 'utf8')),
   `snapshot ${values.snapshot}`,
 );
-const history = replayHistoricalWindows(snapshot, readHourly(HOURLY_CSV));
+const history = replayHistoricalWindows(snapshot, await readHourly(HOURLY_CSV));
 const result = computeReserve(snapshot);
 const mc = result.monteCarlo;
 const years = (history.windows.length * history.windowHours) / 8760;
