@@ -202,12 +202,18 @@ export const FundExecutionSchema = z.strictObject({
 /** `correlationModel: "auto"` uses the factor model for funds of more markets than this. */
 export const DEFAULT_FACTOR_MODEL_ABOVE_MARKETS = 100;
 
+/**
+ * Default ν of the Student-t regime: the v1 daily backtest's calibration, and on the conservative side
+ * of the path generator's fit to the hourly history (ν̂ 3.25, docs/VALIDATION.md "Path dynamics").
+ */
+export const DEFAULT_TAIL_DOF = 3;
+
 /** Model parameters of a fund; the seed defaults to one derived from fundId + asOf. */
 export const FundModelSchema = z.strictObject({
   /** Liquidation window in hours: 2 by calibration (docs/VALIDATION.md); the design proposed 1. */
   horizonHours: z.number().positive().max(MAX_HORIZON_HOURS).default(2),
   confidence: z.number().gt(0).lt(1).default(0.999),
-  tailDof: z.number().gt(2).nullable().default(3),
+  tailDof: z.number().gt(2).nullable().default(DEFAULT_TAIL_DOF),
   /** Monte Carlo paths; absent: the path engine meets its precision target, the gap engine runs 10⁶. */
   paths: z.number().int().min(100).max(50_000_000).optional(),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
