@@ -4,6 +4,7 @@
  * replay of each day's candle. Prints the markdown table the document shows.
  *
  *   npm run backtest:full                       # the shipped histories (about 10 minutes per history)
+ *   npm run backtest:full -- --loss net         # the net loss (bad debt less liquidation income)
  *   npm run backtest:full -- --paths 1000 --prices other_btc.csv   # also (or only) another series
  *
  * `--prices FILE[,FILE]` replaces the shipped sets by one set (files mapped to the fund's markets
@@ -14,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { bookFromFund } from '../lambda/backtest/backtest-book.ts';
 import { summarizeBacktest } from '../lambda/backtest/backtest-summary.ts';
 import { mapFilesToMarkets } from '../lambda/backtest/market-mapping.ts';
-import { pathRiskEngine } from '../lambda/backtest/path-risk-engine.ts';
+import { createPathRiskEngine, type LossMeasure } from '../lambda/backtest/path-risk-engine.ts';
 import { readPriceCsv } from '../lambda/backtest/price-csv.ts';
 import { alignDaily } from '../lambda/backtest/price-panel.ts';
 import {
@@ -34,17 +35,25 @@ const SHIPPED = [
 ];
 
 const { values } = parseArgs({
-  options: { paths: { type: 'string' }, prices: { type: 'string' }, fund: { type: 'string' } },
+  options: {
+    paths: { type: 'string' },
+    prices: { type: 'string' },
+    fund: { type: 'string' },
+    loss: { type: 'string' },
+  },
 });
 const paths = values.paths === undefined ? DEFAULT_PATH_BACKTEST_PATHS : Number(values.paths);
 const sets = values.prices === undefined ? SHIPPED : [values.prices.split(',').map((f) => resolve(f))];
 const fundPath = resolve(ROOT, values.fund ?? 'config/funds/demo.json');
 const fund = await loadFundConfig(fundPath);
 const settings = { ...DEFAULT_BACKTEST_SETTINGS, paths };
+const lossMeasure: LossMeasure = values.loss === 'net' ? 'net' : 'bad-debt';
 
 const p4 = (p: number) => (p < 0.0001 ? p.toExponential(1) : p.toFixed(4));
 const musd = (x: number) => `$${(x / 1e6).toFixed(1)}M`;
-console.log(`Path-engine backtests, ${fund.fundId} book ($1B OI per market), 99%, ${paths} paths per day`);
+console.log(
+  `Path-engine backtests, ${fund.fundId} book ($1B OI per market), 99%, ${paths} paths per day, loss: ${lossMeasure}`,
+);
 console.log();
 console.log(
   '| prices | days | exceedances | expected | zone | Kupiec p | Christoffersen p | cond. coverage p | Z2 (5% crit) | mean VaR | worst day | seconds |',
@@ -53,14 +62,18 @@ console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const files of sets) {
   const started = performance.now();
   const marketIds = mapFilesToMarkets(files, fund.markets, undefined);
-  const book = { ...bookFromFund(fund, marketIds, 'config/funds/demo.json'), engine: 'path' as const };
+  const book = {
+    ...bookFromFund(fund, marketIds, 'config/funds/demo.json'),
+    engine: 'path' as const,
+    lossMeasure,
+  };
   const series = await Promise.all(files.map((f) => readPriceCsv(f, f, { candles: true })));
   const panel = alignDaily(
     series.map((s, i) => ({ marketId: marketIds[i]!, series: s })),
     {},
     settings.warmupDays + 2,
   );
-  const run = runBacktest(panel, book, pathRiskEngine, settings);
+  const run = runBacktest(panel, book, createPathRiskEngine(lossMeasure), settings);
   const rng = Xoshiro128.fromSeed(settings.seed);
   const s = summarizeBacktest(run, book.tailDof, () => rng.nextDouble());
   const worst = s.worstDays[0];

@@ -8,6 +8,7 @@ import type { FundConfig } from '../config/fund-config.ts';
 import { DEFAULT_LEVERAGE_PROFILE } from '../config/leverage-profile.ts';
 import type { EngineName } from '../model/engines/loss-engine.ts';
 import type { LeverageBucket } from '../model/schemas.ts';
+import type { LossMeasure } from './path-risk-engine.ts';
 
 /** One market of the backtest book. */
 export interface BookMarket {
@@ -27,6 +28,11 @@ export interface BacktestBook {
   readonly source: string;
   /** The loss engine: `gap` backtests schemaVersion 1 snapshots on closes, `path` v2 on candles. */
   readonly engine: EngineName;
+  /**
+   * What a day's loss is: `bad-debt` (the default) or `net` of liquidation income (path engine; the
+   * gap model has no income, so the two agree there).
+   */
+  readonly lossMeasure: LossMeasure;
   readonly markets: readonly BookMarket[];
   readonly tailDof: number | null;
   readonly impactCoefficient: number;
@@ -62,6 +68,7 @@ export function builtInBook(marketIds: readonly string[], engine: EngineName = '
     fundId: 'backtest-built-in',
     source: 'built-in',
     engine,
+    lossMeasure: 'bad-debt',
     markets: marketIds.map((id) => ({
       id,
       maintenanceMargin: 0.005,
@@ -85,6 +92,7 @@ export function bookFromFund(fund: FundConfig, marketIds: readonly string[], sou
     fundId: fund.fundId,
     source,
     engine: fund.model.engine,
+    lossMeasure: 'bad-debt',
     markets: marketIds.map((id) => {
       const m = byId.get(id);
       if (m === undefined) throw new RangeError(`market ${id} is not in fund ${fund.fundId}`);

@@ -16,6 +16,14 @@ const ENGINE_TEXT = {
   gap: 'gap — the close-to-close move through the liquidation cascade',
 } as const;
 
+/** What a day's loss is, for the report's second line. */
+export function lossMeasureText(book: BacktestBook): string {
+  if (book.engine === 'gap') return 'bad debt (the gap model has no liquidation income)';
+  return book.lossMeasure === 'net'
+    ? 'net: bad debt less liquidation income'
+    : 'bad debt (zero on most days; a day at a zero VaR counts by the randomised PIT)';
+}
+
 /**
  * The one-line verdict: the traffic-light zone decides, and a green zone is qualified when another
  * test disagrees (too few exceedances, clustering, ES too small), because a committee reads the line.
@@ -41,7 +49,7 @@ export function renderBacktestText(s: BacktestSummary, book: BacktestBook, files
   const es = s.expectedShortfall;
   const lines = [
     `Backtest ${s.from} → ${s.to}: ${s.days} one-day forecasts at ${pct(s.confidence, 1)} (book: ${book.source}, ${book.markets.map((m) => m.id).join(' + ')}, ${usd(book.markets[0]?.openInterestUsd ?? 0)} OI per market, ν = ${book.tailDof ?? 'Gaussian'})`,
-    `Engine: ${ENGINE_TEXT[book.engine]}`,
+    `Engine: ${ENGINE_TEXT[book.engine]}; loss: ${lossMeasureText(book)}`,
     `Prices: ${files.join(', ')}${s.skippedGaps > 0 ? ` (${s.skippedGaps} forecasts skipped: next day missing)` : ''}`,
     '',
     `Verdict: ${s.trafficLight.zone.toUpperCase()} — ${verdictLine(s)}`,

@@ -5,16 +5,24 @@
  * engine: the gap model (schemaVersion 1 books) takes the day's close-to-close returns, the path
  * engine (schemaVersion 2) the day's candle as an intraday path.
  */
+import { Xoshiro128 } from '../model/random/xoshiro128.ts';
 import type { MarketSnapshot } from '../model/schemas.ts';
 import type { BacktestBook } from './backtest-book.ts';
 import { type Candle, closeOnlyCandle } from './candle-path.ts';
 import { DEFAULT_EWMA_DECAYS, type EwmaDecays, EwmaEstimator } from './ewma-estimator.ts';
 import { DAY_MS, type PricePanel } from './price-panel.ts';
 
+/** Mixed into the seed of the tie stream, so it differs from every other stream of the run. */
+const TIE_STREAM = 0x7469_6573;
+
 /** The model as the backtest sees it (a port, so the loop is testable with the real engine or a closed form). */
 export interface RiskEngine {
-  /** One-horizon VaR and ES of the fund's loss (USD, positive = loss) at the snapshot's confidence. */
-  forecast(snapshot: MarketSnapshot): { varUsd: number; esUsd: number };
+  /**
+   * One-horizon VaR and ES of the fund's loss (USD, positive = loss) at the snapshot's confidence,
+   * and, when the forecast has an atom at its VaR (bad debt is zero on most days), the probability
+   * that a realised loss equal to the VaR counts as an exceedance (absent = 0).
+   */
+  forecast(snapshot: MarketSnapshot): { varUsd: number; esUsd: number; tieExceedProbability?: number };
   /** Loss of the snapshot's book over the realised day (USD). */
   realize(snapshot: MarketSnapshot, day: RealisedDay): number;
 }
@@ -152,6 +160,9 @@ export function runBacktest(
   const warmupReturns = Array.from({ length: warmup }, (_, k) => returnsAt(k + 1));
   const estimator = new EwmaEstimator(warmupReturns, settings.decays);
   const out: BacktestDay[] = [];
+  // Days whose loss equals an atom at the VaR are counted by a uniform of their own stream, so the
+  // count is the randomised PIT's (path-risk-engine.ts) and reproducible from the seed.
+  const ties = Xoshiro128.fromSeed(settings.seed ^ TIE_STREAM);
   let skippedGaps = 0;
   const total = days.length - 1 - warmup;
   // The estimator has seen returns up to day `warmup`; the forecast at t is for the move t → t+1.
@@ -165,7 +176,7 @@ export function runBacktest(
     const vols = book.markets.map((_, i) => Math.max(estimator.annualVol(i), book.volFloor));
     const closesT = book.markets.map((_, i) => closes[i]?.[t] ?? 1);
     const snapshot = backtestSnapshot(book, settings, closesT, vols, estimator.correlation(), day, t);
-    const { varUsd, esUsd } = engine.forecast(snapshot);
+    const { varUsd, esUsd, tieExceedProbability = 0 } = engine.forecast(snapshot);
     const returns: Record<string, number> = {};
     const volsById: Record<string, number> = {};
     book.markets.forEach((m, i) => {
@@ -181,7 +192,9 @@ export function runBacktest(
       varUsd,
       esUsd,
       realizedLossUsd,
-      exceeded: realizedLossUsd > varUsd,
+      exceeded:
+        realizedLossUsd > varUsd ||
+        (realizedLossUsd === varUsd && tieExceedProbability > 0 && ties.nextDouble() < tieExceedProbability),
       returns,
       vols: volsById,
     });

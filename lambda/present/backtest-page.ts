@@ -6,7 +6,7 @@
  */
 import type { BacktestBook } from '../backtest/backtest-book.ts';
 import type { BacktestSummary } from '../backtest/backtest-summary.ts';
-import { verdictLine } from '../backtest/backtest-text.ts';
+import { lossMeasureText, verdictLine } from '../backtest/backtest-text.ts';
 import type { BacktestDay } from '../backtest/run-backtest.ts';
 import { BACKTEST_CHART_STYLE, backtestChart, CLIP_QUANTILE } from './backtest-chart.ts';
 import { formatCount, formatPercent, formatUsd } from './format.ts';
@@ -118,7 +118,7 @@ export function renderBacktestPage(input: BacktestPageInput): string {
     return d.exceeded ? { cells, cls: 'worst' } : cells;
   });
   const body = `<h1>Backtest of the reserve model <span class="status status-${zone}">${zone}</span></h1>
-<p class="meta">${escapeXml(markets)} · ${escapeXml(s.from)} to ${escapeXml(s.to)} (UTC days) · ${formatCount(s.days)} one-day forecasts at ${formatPercent(s.confidence, 1)} · book: ${escapeXml(book.source)}, ${formatUsd(book.markets[0]?.openInterestUsd ?? 0)} open interest per market, ν = ${book.tailDof ?? 'Gaussian'} · prices: ${escapeXml(input.files.join(', '))}${s.skippedGaps > 0 ? ` · ${s.skippedGaps} forecasts skipped (next day missing)` : ''}</p>
+<p class="meta">${escapeXml(markets)} · ${escapeXml(s.from)} to ${escapeXml(s.to)} (UTC days) · ${formatCount(s.days)} one-day forecasts at ${formatPercent(s.confidence, 1)} · book: ${escapeXml(book.source)}, ${formatUsd(book.markets[0]?.openInterestUsd ?? 0)} open interest per market, ν = ${book.tailDof ?? 'Gaussian'} · loss: ${escapeXml(lossMeasureText(book))} · prices: ${escapeXml(input.files.join(', '))}${s.skippedGaps > 0 ? ` · ${s.skippedGaps} forecasts skipped (next day missing)` : ''}</p>
 <p class="verdict" id="verdict">${escapeXml(verdict.charAt(0).toUpperCase() + verdict.slice(1))}. ${escapeXml(exceedanceSentence(s))}</p>
 <div class="headline">
 ${figureCard('Exceedances', `${formatCount(s.exceedances)} of ${formatCount(s.days)}`, { text: `${s.expectedExceedances.toFixed(1)} expected`, caveat: false })}

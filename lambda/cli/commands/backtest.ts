@@ -10,7 +10,7 @@ import { summarizeBacktest } from '../../backtest/backtest-summary.ts';
 import { renderBacktestText } from '../../backtest/backtest-text.ts';
 import { assetOfFileName, mapFilesToMarkets, parseMapOption } from '../../backtest/market-mapping.ts';
 import { modelRiskEngine } from '../../backtest/model-risk-engine.ts';
-import { pathRiskEngine } from '../../backtest/path-risk-engine.ts';
+import { createPathRiskEngine, type LossMeasure } from '../../backtest/path-risk-engine.ts';
 import { parseTimeCell, readPriceCsv } from '../../backtest/price-csv.ts';
 import { alignDaily } from '../../backtest/price-panel.ts';
 import {
@@ -35,13 +35,16 @@ Backtests the model's one-day VaR and ES of the fund's loss on daily price histo
 snapshot from data up to that day only (EWMA vol as the IV proxy, EWMA correlation, the fund's leverage
 profile on a fixed $1B-OI-per-market book), then the realised loss of the next day through the same
 engine: the path engine replays the day's candle (open, high, low, close in the order the candle
-implies) through the book; the gap model takes the close-to-close move.
+implies) through the book; the gap model takes the close-to-close move. The day's loss is its bad
+debt (zero on most days; a day at the VaR's zero counts with the randomised PIT's probability), or with
+--loss net bad debt less liquidation income.
   --prices FILE[,FILE...]  daily price CSVs (a time column and a close column; open/high/low columns
                            give the path engine the day's candle, else it sees a straight move), one per market
   --map FILE=MARKET,...    which fund market each file prices (default: asset in the file name, else order)
   --fund FILE              fund config (default ${DEFAULT_FUND_PATH}; a built-in book if it is absent)
   --from DATE, --to DATE   first / last realised day (YYYY-MM-DD, inclusive)
   --engine path|gap        loss engine (default: the fund's, path without a fund file)
+  --loss bad-debt|net      what a day's loss is (default bad-debt; the gap model has no income)
   --confidence A           VaR/ES confidence (default ${DEFAULT_BACKTEST_SETTINGS.confidence})
   --paths N                Monte Carlo paths per day (default ${DEFAULT_PATH_BACKTEST_PATHS} path, ${DEFAULT_BACKTEST_SETTINGS.paths} gap)
   --seed S                 base seed (default ${DEFAULT_BACKTEST_SETTINGS.seed})
@@ -68,6 +71,11 @@ function confidenceOption(value: string | undefined): number {
     );
   }
   return a;
+}
+
+function lossOption(value: string | undefined): LossMeasure | undefined {
+  if (value === undefined || value === 'bad-debt' || value === 'net') return value;
+  throw new InvalidInputError(`--loss: expected bad-debt or net, got ${JSON.stringify(value)}`, 'loss');
 }
 
 function engineOption(value: string | undefined): EngineName | undefined {
@@ -110,6 +118,7 @@ export async function backtestCommand(argv: string[], io: CommandIo): Promise<nu
       from: { type: 'string' },
       to: { type: 'string' },
       engine: { type: 'string' },
+      loss: { type: 'string' },
       confidence: { type: 'string' },
       paths: { type: 'string' },
       seed: { type: 'string' },
@@ -128,10 +137,15 @@ export async function backtestCommand(argv: string[], io: CommandIo): Promise<nu
   }
   const files = values.prices.split(',').map((f) => f.trim());
   const engineName = engineOption(values.engine);
+  const lossMeasure = lossOption(values.loss);
   const fromMs = dateOption(values.from, 'from');
   const toMs = dateOption(values.to, 'to');
   const loaded = await loadBook(values.fund, files, values.map, io.cwd);
-  const book = engineName === undefined ? loaded.book : { ...loaded.book, engine: engineName };
+  const book = {
+    ...loaded.book,
+    ...(engineName === undefined ? {} : { engine: engineName }),
+    ...(lossMeasure === undefined ? {} : { lossMeasure }),
+  };
   const { marketIds } = loaded;
   const settings = {
     ...DEFAULT_BACKTEST_SETTINGS,
@@ -160,7 +174,7 @@ export async function backtestCommand(argv: string[], io: CommandIo): Promise<nu
         if (done === total) io.stderr('\n');
       }
     : undefined;
-  const engine = book.engine === 'path' ? pathRiskEngine : modelRiskEngine;
+  const engine = book.engine === 'path' ? createPathRiskEngine(book.lossMeasure) : modelRiskEngine;
   const run = runBacktest(panel, book, engine, settings, progress);
   const rng = Xoshiro128.fromSeed(settings.seed);
   const summary = summarizeBacktest(run, book.tailDof, () => rng.nextDouble());
@@ -177,6 +191,7 @@ export async function backtestCommand(argv: string[], io: CommandIo): Promise<nu
         source: book.source,
         fundId: book.fundId,
         engine: book.engine,
+        lossMeasure: book.lossMeasure,
         markets: book.markets,
         tailDof: book.tailDof,
       },

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { builtInBook } from '../../../lambda/backtest/backtest-book.ts';
 import { rangeLiquidity } from '../../../lambda/backtest/candle-path.ts';
-import { pathRiskEngine, simulatedCandleLosses } from '../../../lambda/backtest/path-risk-engine.ts';
+import {
+  createPathRiskEngine,
+  simulatedCandleLosses,
+  tieExceedProbability,
+} from '../../../lambda/backtest/path-risk-engine.ts';
 import {
   backtestSnapshot,
   DEFAULT_BACKTEST_SETTINGS,
@@ -41,7 +45,9 @@ describe('the path engine’s backtest', () => {
       { open: 7950, high: 7990, low: 4410, close: 4800 },
       { open: 195, high: 201, low: 90, close: 112 },
     ];
-    const loss = pathRiskEngine.realize(s, { returns: {}, candles, previousCloses: [8000, 200] });
+    const day = { returns: {}, candles, previousCloses: [8000, 200] };
+    const loss = createPathRiskEngine('net').realize(s, day);
+    const badDebt = createPathRiskEngine('bad-debt').realize(s, day);
     // Both closed down: high first, then low. λ from the range by the engine's κ (1.8).
     const lambda = rangeLiquidity(candles, [0.8, 0.9], 1.8);
     const explicit = lossEngineFor(s).replay({
@@ -56,6 +62,7 @@ describe('the path engine’s backtest', () => {
       ],
     });
     expect(loss).toBe(explicit.netLossUsd);
+    expect(badDebt).toBe(explicit.outcome.badDebtUsd);
     // Regression pin (built-in book: calibrated default profile, $1B OI per market, engine defaults of this commit): the
     // 2020-03-12-like day (BTC −45%, ETH −55% at λ = 0.018 from its range) costs the fund $154M.
     expect(Math.round(loss / 1e5) / 10).toBe(154.4);
@@ -63,7 +70,8 @@ describe('the path engine’s backtest', () => {
 
   it('forecasts from simulated days reduced to candles: path p is the replay of scenario p’s candle', () => {
     const s = snapshot(128);
-    const { losses, weights } = simulatedCandleLosses(s, 128);
+    const { losses, weights } = simulatedCandleLosses(s, 128, 'net');
+    const net = createPathRiskEngine('net');
     const engine = lossEngineFor(s);
     const sampled = engine.sampleScenarios(128);
     for (const p of [0, 17, 127]) {
@@ -73,8 +81,22 @@ describe('the path engine’s backtest', () => {
         return { open: 1, high: Math.max(...levels), low: Math.min(...levels), close: levels.at(-1)! };
       });
       const day = { returns: {}, candles, previousCloses: [1, 1] };
-      expect(losses[p]).toBe(pathRiskEngine.realize(s, day));
+      expect(losses[p]).toBe(net.realize(s, day));
       expect(weights[p]).toBe(sampled[p]!.weight);
     }
+  });
+
+  it('gives a day at the VaR’s atom the randomised PIT’s probability of counting: (F(v) − α)/P(L = v)', () => {
+    // Eight zeros of ten: F(0) = 0.8, P(L = 0) = 0.8; at α = 0.75 a zero exceeds with (0.8 − 0.75)/0.8.
+    const losses = Float64Array.of(0, 0, 0, 0, 0, 0, 0, 0, 1, 2);
+    const ones = new Float64Array(10).fill(1);
+    expect(tieExceedProbability(losses, ones, 0, 0.75)).toBeCloseTo(0.0625, 15);
+    // Weights count as probability: the two non-zero losses carry half the mass, F(0) = 0.5.
+    const weights = Float64Array.of(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 2, 2);
+    expect(tieExceedProbability(losses, weights, 0, 0.4)).toBeCloseTo(0.2, 15);
+    // No atom at the VaR, or the VaR above the atom's cumulative probability: 0; never above 1.
+    expect(tieExceedProbability(losses, ones, 1, 0.85)).toBeCloseTo(0.5, 15);
+    expect(tieExceedProbability(losses, ones, 0.5, 0.75)).toBe(0);
+    expect(tieExceedProbability(losses, ones, 0, 0.9)).toBe(0);
   });
 });

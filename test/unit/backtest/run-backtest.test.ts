@@ -85,6 +85,31 @@ function steadyPanel(days: number): PricePanel {
 describe('runBacktest bookkeeping', () => {
   const settings = { ...DEFAULT_BACKTEST_SETTINGS, warmupDays: 10 };
 
+  /** Forecasts VaR 0 with an atom there, and realises a loss of exactly 0 every day. */
+  const atomEngine = (tieExceedProbability: number): RiskEngine => ({
+    forecast: () => ({ varUsd: 0, esUsd: 1, tieExceedProbability }),
+    realize: () => 0,
+  });
+
+  it('counts a day at an atom of the VaR as an exceedance with the forecast’s tie probability', () => {
+    const panel = steadyPanel(2_012);
+    const book = { ...builtInBook(panel.marketIds, 'gap'), volFloor: 0 };
+    const count = (p: number) =>
+      runBacktest(panel, book, atomEngine(p), settings).days.filter((d) => d.exceeded).length;
+    expect(count(0)).toBe(0);
+    expect(count(1)).toBe(2_001);
+    // Binomial(2 001, 0.3): mean 600.3, sd 20.5; the draws are the run's own seeded stream.
+    const x = count(0.3);
+    expect(Math.abs(x - 600.3)).toBeLessThan(4 * 20.5);
+    expect(count(0.3)).toBe(x);
+    // A loss above the VaR always counts, whatever the tie probability.
+    const above: RiskEngine = {
+      forecast: () => ({ varUsd: 0, esUsd: 1, tieExceedProbability: 0 }),
+      realize: () => 1,
+    };
+    expect(runBacktest(panel, book, above, settings).days.every((d) => d.exceeded)).toBe(true);
+  });
+
   it('forecasts each day from the close before it and realises the next day’s simple return', () => {
     const panel = steadyPanel(20);
     const seen: MarketSnapshot[] = [];
