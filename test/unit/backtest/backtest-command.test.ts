@@ -8,6 +8,7 @@ import { main } from '../../../lambda/cli/main.ts';
 const PRICES = resolve(import.meta.dirname, '../../../fixtures/prices');
 const BTC = join(PRICES, 'binance_btcusdt_daily.csv');
 const ETH = join(PRICES, 'binance_ethusdt_daily.csv');
+const DEMO_FUND = resolve(import.meta.dirname, '../../../config/funds/demo.json');
 
 function captureIo(cwd: string): CommandIo & { out: string; err: string } {
   const io = {
@@ -87,6 +88,21 @@ describe('backstop backtest', () => {
     expect(Math.round(march12.varUsd / 1e6)).toBe(13);
     expect(march12.exceeded).toBe(true);
     expect(out.summary.exceedances).toBe(1);
+  });
+
+  it('counts bad debt on a calm year: the VaR sits on the atom at zero every day (2023, BTC, 300 paths)', async () => {
+    const io = captureIo(dir);
+    const args = ['--from', '2023-01-01', '--to', '2023-12-31', '--paths', '300', '--json'];
+    const code = await main(['backtest', '--prices', BTC, '--fund', DEMO_FUND, ...args], io);
+    expect(code).toBe(0);
+    const out = JSON.parse(io.out);
+    const days = out.days as { varUsd: number; realizedLossUsd: number; exceeded: boolean }[];
+    expect(days).toHaveLength(365);
+    expect(days.every((d) => d.varUsd === 0)).toBe(true);
+    // Regression pins: two days of positive bad debt, both exceedances; no zero day drew a tie.
+    expect(days.filter((d) => d.realizedLossUsd > 0)).toHaveLength(2);
+    expect(out.summary.exceedances).toBe(2);
+    expect(out.summary.kupiec.pValue).toBeCloseTo(0.3425, 4);
   });
 
   it('prints JSON whose summary agrees with its days, maps files by asset and evaluates the range', async () => {
