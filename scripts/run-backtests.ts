@@ -17,7 +17,7 @@ import { summarizeBacktest } from '../lambda/backtest/backtest-summary.ts';
 import { mapFilesToMarkets } from '../lambda/backtest/market-mapping.ts';
 import { createPathRiskEngine, type LossMeasure } from '../lambda/backtest/path-risk-engine.ts';
 import { readPriceCsv } from '../lambda/backtest/price-csv.ts';
-import { alignDaily } from '../lambda/backtest/price-panel.ts';
+import { alignDaily, intradayMarkets } from '../lambda/backtest/price-panel.ts';
 import {
   DEFAULT_BACKTEST_SETTINGS,
   DEFAULT_PATH_BACKTEST_PATHS,
@@ -73,7 +73,7 @@ for (const files of sets) {
     {},
     settings.warmupDays + 2,
   );
-  const run = runBacktest(panel, book, createPathRiskEngine(lossMeasure), settings);
+  const run = runBacktest(panel, book, createPathRiskEngine(lossMeasure, intradayMarkets(panel)), settings);
   const rng = Xoshiro128.fromSeed(settings.seed);
   const s = summarizeBacktest(run, book.tailDof, () => rng.nextDouble());
   const worst = s.worstDays[0];

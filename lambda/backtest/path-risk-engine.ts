@@ -31,7 +31,7 @@ import { prepareCorrelation } from '../model/linalg/psd-repair.ts';
 import { pathSeedWords } from '../model/random/path-streams.ts';
 import type { MarketSnapshot } from '../model/schemas.ts';
 import { validateSnapshot } from '../model/validate-snapshot.ts';
-import { type Candle, candleScenario, rangeLiquidity } from './candle-path.ts';
+import { type Candle, candleScenario, closeOnlyCandle, rangeLiquidity } from './candle-path.ts';
 import type { RealisedDay, RiskEngine } from './run-backtest.ts';
 
 /** What the backtest counts as a day's loss (see the module comment). */
@@ -72,12 +72,15 @@ export function candleLoss(
 
 /**
  * The simulated days' candle losses and weights: day p is the generator's scenario p of the
- * snapshot's seed, reduced to its candle per market.
+ * snapshot's seed, reduced to its candle per market — or, for a market whose price file has only
+ * closes (`intraday[m]` false), to the straight move from open to close a real day of that file is
+ * read as, so both sides stay the same function of what the file shows.
  */
 export function simulatedCandleLosses(
   snapshot: MarketSnapshot,
   paths: number,
   measure: LossMeasure,
+  intraday?: readonly boolean[],
 ): { losses: Float64Array; weights: Float64Array } {
   const engine = engineOf(snapshot);
   const { cholesky } = prepareCorrelation(engine.snapshot.correlation);
@@ -99,7 +102,8 @@ export function simulatedCandleLosses(
         if (level > high) high = level;
         if (level < low) low = level;
       }
-      candles[m] = { open: 1, high, low, close: 1 + buf.cumulativeReturn[(setup.steps - 1) * n + m]! };
+      const close = 1 + buf.cumulativeReturn[(setup.steps - 1) * n + m]!;
+      candles[m] = intraday?.[m] === false ? closeOnlyCandle(1, close) : { open: 1, high, low, close };
     }
     losses[p] = candleLoss(engine, 'simulated day', candles, ones, measure);
     weights[p] = buf.weight;
@@ -131,13 +135,18 @@ export function tieExceedProbability(
   return Math.min(1, Math.max(0, (atMost / total - confidence) / (at / total)));
 }
 
-/** The path engine as a {@link RiskEngine} counting `measure` (see the module comment). */
-export function createPathRiskEngine(measure: LossMeasure): RiskEngine {
+/**
+ * The path engine as a {@link RiskEngine} counting `measure` (see the module comment).
+ *
+ * @param intraday - per market, whether its price file has candles (default: all do); see
+ *   {@link simulatedCandleLosses}
+ */
+export function createPathRiskEngine(measure: LossMeasure, intraday?: readonly boolean[]): RiskEngine {
   return {
     forecast(snapshot) {
       const paths = snapshot.model.paths ?? 0;
       const { confidence } = snapshot.model;
-      const { losses, weights } = simulatedCandleLosses(snapshot, paths, measure);
+      const { losses, weights } = simulatedCandleLosses(snapshot, paths, measure, intraday);
       const tail = weightedTail(losses, weights, paths, confidence);
       return {
         varUsd: tail.varUsd,

@@ -78,3 +78,8 @@ export function alignDaily(
     ...(candles.every((c) => c === null) ? {} : { candles }),
   };
 }
+
+/** Per market of a panel, whether its file gave candles (false: closes only, each day a straight move). */
+export function intradayMarkets(panel: PricePanel): boolean[] {
+  return panel.marketIds.map((_, m) => (panel.candles?.[m] ?? null) !== null);
+}

@@ -12,7 +12,7 @@ import { assetOfFileName, mapFilesToMarkets, parseMapOption } from '../../backte
 import { modelRiskEngine } from '../../backtest/model-risk-engine.ts';
 import { createPathRiskEngine, type LossMeasure } from '../../backtest/path-risk-engine.ts';
 import { parseTimeCell, readPriceCsv } from '../../backtest/price-csv.ts';
-import { alignDaily } from '../../backtest/price-panel.ts';
+import { alignDaily, intradayMarkets } from '../../backtest/price-panel.ts';
 import {
   DEFAULT_BACKTEST_SETTINGS,
   DEFAULT_PATH_BACKTEST_PATHS,
@@ -174,7 +174,8 @@ export async function backtestCommand(argv: string[], io: CommandIo): Promise<nu
         if (done === total) io.stderr('\n');
       }
     : undefined;
-  const engine = book.engine === 'path' ? createPathRiskEngine(book.lossMeasure) : modelRiskEngine;
+  const engine =
+    book.engine === 'path' ? createPathRiskEngine(book.lossMeasure, intradayMarkets(panel)) : modelRiskEngine;
   const run = runBacktest(panel, book, engine, settings, progress);
   const rng = Xoshiro128.fromSeed(settings.seed);
   const summary = summarizeBacktest(run, book.tailDof, () => rng.nextDouble());

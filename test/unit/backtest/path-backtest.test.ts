@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtInBook } from '../../../lambda/backtest/backtest-book.ts';
-import { rangeLiquidity } from '../../../lambda/backtest/candle-path.ts';
+import { closeOnlyCandle, rangeLiquidity } from '../../../lambda/backtest/candle-path.ts';
 import {
   createPathRiskEngine,
   simulatedCandleLosses,
@@ -83,6 +83,24 @@ describe('the path engine’s backtest', () => {
       const day = { returns: {}, candles, previousCloses: [1, 1] };
       expect(losses[p]).toBe(net.realize(s, day));
       expect(weights[p]).toBe(sampled[p]!.weight);
+    }
+  });
+
+  it('reduces a simulated day to a straight open-to-close move for a market whose file has only closes', () => {
+    const s = snapshot(128);
+    const { losses } = simulatedCandleLosses(s, 128, 'net', [true, false]);
+    const net = createPathRiskEngine('net');
+    const sampled = lossEngineFor(s).sampleScenarios(128);
+    for (const p of [3, 40]) {
+      const path = sampled[p]!.scenario.path!;
+      const levels = (id: string) => path.map(([, r]) => 1 + (r[id] ?? 0));
+      const btc = levels('BTC-PERP');
+      const eth = levels('ETH-PERP').at(-1)!;
+      const candles = [
+        { open: 1, high: Math.max(...btc), low: Math.min(...btc), close: btc.at(-1)! },
+        closeOnlyCandle(1, eth),
+      ];
+      expect(losses[p]).toBe(net.realize(s, { returns: {}, candles, previousCloses: [1, 1] }));
     }
   });
 
