@@ -3,7 +3,7 @@
  * the fit did not see (lambda/validate/dynamics-fit.ts says how). Prints the markdown tables of
  * docs/MODEL.md §6 and docs/VALIDATION.md.
  *
- *   npm run validate:dynamics                 # grids at 10 000 paths per vol, final rows at 100 000 (~2 min)
+ *   npm run validate:dynamics                 # grids at 10 000 paths per vol, final rows at 100 000 (~3 min)
  *   npm run validate:dynamics -- --grid-paths 4000 --paths 20000   # quicker, noisier
  */
 import { dirname, join } from 'node:path';

@@ -380,8 +380,11 @@ export function searchDynamics(
     .sort((a, b) => a.objective - b.objective);
 }
 
-/** The forecast half-lives the fits try: 2, 5 and 11 days. */
-export const HALF_LIVES_HOURS = [48, 120, 264] as const;
+/**
+ * The forecast half-lives the fits try: 2, 5 and 11 days (the backtest's λ = 0.94) and 23 days (the
+ * production chain's realised floor, daily λ = 0.97).
+ */
+export const HALF_LIVES_HOURS = [48, 120, 264, 552] as const;
 
 /**
  * The fit of record: ν of the regime and the forecast's half-life, the jumps held at `jumps` (the
