@@ -171,7 +171,9 @@ export const FUND_CONFIG_FIELDS: Readonly<Record<string, FieldDoc>> = {
     'Liquidation window of the gap model and the conservative bound, in hours (2 by calibration).',
   ),
   'model.confidence': d('Confidence of the expected shortfall (0.999 = the worst 0.1% of windows).'),
-  'model.tailDof': d('Student-t degrees of freedom of the shocks; `null` = Gaussian.'),
+  'model.tailDof': d(
+    'Student-t degrees of freedom of the vol regime (path engine) and the shocks (gap model); `null` = Gaussian. The default 3 is the heavier-tailed side of the fit to the hourly history (ν̂ 3.25–3.5, docs/VALIDATION.md §6).',
+  ),
   'model.paths': d(
     'Monte Carlo paths; absent: the path engine adds paths until `precision` is met (the gap engine runs 10⁶).',
     200_000,
