@@ -63,7 +63,9 @@ export function renderBacktestText(s: BacktestSummary, book: BacktestBook, files
     `  mean loss on exceedance days ${musd(es.meanLossOnExceedanceUsd)} vs mean predicted ES ${musd(es.meanEsOnExceedanceUsd)}`,
     `  mean VaR ${musd(s.meanVarUsd)}, mean ES ${musd(s.meanEsUsd)}`,
     '',
-    'Worst days (realised loss of the book; negative = the fund earned on its liquidations):',
+    book.engine === 'path' && book.lossMeasure === 'net'
+      ? 'Worst days (realised net loss of the book; negative = the fund earned on its liquidations):'
+      : 'Worst days (realised bad debt of the book):',
     `  ${'date'.padEnd(10)}  ${'loss'.padStart(9)}  ${'VaR'.padStart(9)}  ${'ES'.padStart(9)}  exceed  returns`,
     ...s.worstDays.map(
       (d) =>
