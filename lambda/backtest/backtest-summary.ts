@@ -39,6 +39,19 @@ export interface BacktestSummary {
 /** Number of worst days reported. */
 export const WORST_DAYS = 10;
 
+/** The largest move of a day across its markets (absolute simple return). */
+function largestMove(day: BacktestDay): number {
+  return Math.max(0, ...Object.values(day.returns).map(Math.abs));
+}
+
+/**
+ * Worst first: by realised loss, then — bad debt is zero on most days — by the day's largest move,
+ * so a calm history lists its wildest days rather than its first ones.
+ */
+function byWorst(a: BacktestDay, b: BacktestDay): number {
+  return b.realizedLossUsd - a.realizedLossUsd || largestMove(b) - largestMove(a);
+}
+
 /**
  * Summarises a run.
  *
@@ -73,7 +86,7 @@ export function summarizeBacktest(
     conditionalCoverage: conditionalCoverage(kupiec, ind),
     trafficLight: trafficLight(x, days.length, p),
     expectedShortfall: esBacktest(days, alpha, tailDof, uniform),
-    worstDays: [...days].sort((a, b) => b.realizedLossUsd - a.realizedLossUsd).slice(0, WORST_DAYS),
+    worstDays: [...days].sort(byWorst).slice(0, WORST_DAYS),
     meanVarUsd: mean((d) => d.varUsd),
     meanEsUsd: mean((d) => d.esUsd),
     skippedGaps: run.skippedGaps,

@@ -25,6 +25,31 @@ function summary(hitDays: readonly number[], lossOnHit = 20) {
   );
 }
 
+describe('the worst days', () => {
+  it('rank by loss, then — bad debt is zero on most days — by the day’s largest move', () => {
+    const day = (date: string, lossUsd: number, btc: number, eth: number): BacktestDay => ({
+      date,
+      varUsd: 0,
+      esUsd: 1,
+      realizedLossUsd: lossUsd,
+      exceeded: lossUsd > 0,
+      returns: { 'BTC-PERP': btc, 'ETH-PERP': eth },
+      vols: { 'BTC-PERP': 0.6, 'ETH-PERP': 0.8 },
+    });
+    const days = [
+      day('2024-01-01', 0, 0.01, 0.02),
+      day('2024-01-02', 0, -0.09, 0.01),
+      day('2024-01-03', 3e6, -0.02, 0.01),
+      day('2024-01-04', 0, 0.03, -0.12),
+    ];
+    const rng = Xoshiro128.fromSeed(5);
+    const s = summarizeBacktest({ settings: DEFAULT_BACKTEST_SETTINGS, days, skippedGaps: 0 }, 3, () =>
+      rng.nextDouble(),
+    );
+    expect(s.worstDays.map((d) => d.date)).toEqual(['2024-01-03', '2024-01-04', '2024-01-02', '2024-01-01']);
+  });
+});
+
 describe('backtest verdict', () => {
   it('reads red, yellow, conservative, clustered, ES-short and accepted runs', () => {
     expect(verdictLine(summary([0, 20, 40, 60, 80, 100, 120, 140, 160, 180]))).toMatch(/^model rejected/);
