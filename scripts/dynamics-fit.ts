@@ -9,7 +9,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readPriceCsv } from '../lambda/backtest/price-csv.ts';
 import { DEFAULT_TAIL_DOF } from '../lambda/config/fund-config.ts';
 import { PATH_DEFAULTS } from '../lambda/model/engines/path/path-engine.ts';
 import {
@@ -18,14 +17,13 @@ import {
   type DynamicsCandidate,
   evaluateChecks,
   freeJumpGrid,
-  type HourlyCandle,
   isTailCheck,
   modelThresholds,
-  type RealWindow,
-  realWindows,
+  readHourlyCandles,
   searchDynamics,
   splitWindows,
   tailDofGrid,
+  windowsByHalfLife,
 } from '../lambda/validate/dynamics-fit.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,23 +36,7 @@ const { values } = parseArgs({ options: { 'grid-paths': { type: 'string' }, path
 const gridPaths = Number(values['grid-paths'] ?? 10_000);
 const finalPaths = Number(values.paths ?? 100_000);
 
-const series = await readPriceCsv(HOURLY_CSV, HOURLY_CSV, { candles: true });
-const candles: HourlyCandle[] = series.points.map((p) => ({
-  timeMs: p.timeMs,
-  open: p.open ?? p.close,
-  high: p.high ?? p.close,
-  low: p.low ?? p.close,
-  close: p.close,
-}));
-const memo = new Map<number, RealWindow[]>();
-const windowsFor = (halfLifeHours: number) => {
-  let w = memo.get(halfLifeHours);
-  if (w === undefined) {
-    w = realWindows(candles, { ...DEFAULT_FORECAST, halfLifeHours });
-    memo.set(halfLifeHours, w);
-  }
-  return w;
-};
+const windowsFor = windowsByHalfLife(await readHourlyCandles(HOURLY_CSV));
 
 const shipped = PATH_DEFAULTS.pathDynamics;
 const grid = tailDofGrid(shipped);

@@ -47,7 +47,11 @@ const sets = values.prices === undefined ? SHIPPED : [values.prices.split(',').m
 const fundPath = resolve(ROOT, values.fund ?? 'config/funds/demo.json');
 const fund = await loadFundConfig(fundPath);
 const settings = { ...DEFAULT_BACKTEST_SETTINGS, paths };
-const lossMeasure: LossMeasure = values.loss === 'net' ? 'net' : 'bad-debt';
+if (values.loss !== undefined && values.loss !== 'net' && values.loss !== 'bad-debt') {
+  console.error(`--loss: expected bad-debt or net, got ${JSON.stringify(values.loss)}`);
+  process.exit(2);
+}
+const lossMeasure: LossMeasure = values.loss ?? 'bad-debt';
 
 const p4 = (p: number) => (p < 0.0001 ? p.toExponential(1) : p.toFixed(4));
 const musd = (x: number) => `$${(x / 1e6).toFixed(1)}M`;

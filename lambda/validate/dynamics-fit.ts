@@ -18,6 +18,7 @@
  *   Kupiec's proportion-of-failures test; the fit minimises the sum of those LR statistics over the
  *   earlier part of the history and is judged on the later part.
  */
+import { readPriceCsv } from '../backtest/price-csv.ts';
 import { kupiecPof } from '../backtest/stats/coverage-tests.ts';
 import {
   createGeneratorBuffers,
@@ -164,6 +165,34 @@ export function realWindows(candles: readonly HourlyCandle[], forecast = DEFAULT
     }
   }
   return out;
+}
+
+/** The hourly candles of a price file, through the backtest's CSV reader (a close stands in for a missing extreme). */
+export async function readHourlyCandles(file: string): Promise<HourlyCandle[]> {
+  const series = await readPriceCsv(file, file, { candles: true });
+  return series.points.map((p) => ({
+    timeMs: p.timeMs,
+    open: p.open ?? p.close,
+    high: p.high ?? p.close,
+    low: p.low ?? p.close,
+    close: p.close,
+  }));
+}
+
+/** {@link realWindows} of `candles` per forecast half-life, each computed once (the fits ask many times). */
+export function windowsByHalfLife(
+  candles: readonly HourlyCandle[],
+  forecast = DEFAULT_FORECAST,
+): (halfLifeHours: number) => readonly RealWindow[] {
+  const memo = new Map<number, RealWindow[]>();
+  return (halfLifeHours) => {
+    let windows = memo.get(halfLifeHours);
+    if (windows === undefined) {
+      windows = realWindows(candles, { ...forecast, halfLifeHours });
+      memo.set(halfLifeHours, windows);
+    }
+    return windows;
+  };
 }
 
 /** The generator's sorted standardised statistics at one forecast vol. */

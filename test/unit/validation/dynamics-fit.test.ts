@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readPriceCsv } from '../../../lambda/backtest/price-csv.ts';
 import { kupiecPof } from '../../../lambda/backtest/stats/coverage-tests.ts';
 import { DEFAULT_TAIL_DOF } from '../../../lambda/config/fund-config.ts';
 import { PATH_DEFAULTS } from '../../../lambda/model/engines/path/path-engine.ts';
@@ -14,12 +13,14 @@ import {
   modelSample,
   modelThresholds,
   type RealWindow,
+  readHourlyCandles,
   realWindows,
   searchDynamics,
   sortedQuantile,
   splitWindows,
   tailDofGrid,
   thresholdAt,
+  windowsByHalfLife,
 } from '../../../lambda/validate/dynamics-fit.ts';
 
 const HOUR = 3.6e6;
@@ -125,20 +126,8 @@ describe('thresholds and exceedances', () => {
 
 describe('the fit on the shipped hourly history (CI subset: 4 000 paths per vol)', async () => {
   const file = join(import.meta.dirname, '../../../fixtures/prices/binance_btcusdt_1h.csv');
-  const series = await readPriceCsv(file, file, { candles: true });
-  const candles = series.points.map((p) => ({
-    timeMs: p.timeMs,
-    open: p.open ?? p.close,
-    high: p.high ?? p.close,
-    low: p.low ?? p.close,
-    close: p.close,
-  }));
+  const windowsFor = windowsByHalfLife(await readHourlyCandles(file));
   const split = Date.UTC(2023, 3, 1);
-  const memo = new Map<number, RealWindow[]>();
-  const windowsFor = (h: number) => {
-    if (!memo.has(h)) memo.set(h, realWindows(candles, { ...DEFAULT_FORECAST, halfLifeHours: h }));
-    return memo.get(h)!;
-  };
 
   // At 4 000 paths per vol the fit's best is ν 3.5 at the 11-day half-life; at 10 000 (npm run
   // validate:dynamics) ν 3.25 at 11 days: the objective is flat between 3.25 and 3.5.
