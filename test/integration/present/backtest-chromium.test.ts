@@ -3,17 +3,16 @@
  * ETH daily history through the 2020-03 crash, opened in headless Chromium (Debian's package, via
  * playwright-core) with every network request recorded, checked on what is rendered.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandIo } from '../../../lambda/cli/io.ts';
 import { main } from '../../../lambda/cli/main.ts';
+import { hasChromium, launchChromium, openFile } from '../../support/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const withChromium = hasChromium('backtest-chromium');
 const ROOT = resolve(import.meta.dirname, '../../..');
 const PRICES = ['binance_btcusdt_daily.csv', 'binance_ethusdt_daily.csv'].map((f) => `fixtures/prices/${f}`);
 
@@ -24,7 +23,7 @@ interface Rect {
   readonly bottom: number;
 }
 
-describe.skipIf(!hasChromium)('backstop backtest --html in headless Chromium', () => {
+describe.skipIf(!withChromium)('backstop backtest --html in headless Chromium', () => {
   let dir: string;
   let browser: Browser;
   let page: Page;
@@ -48,19 +47,8 @@ describe.skipIf(!hasChromium)('backstop backtest --html in headless Chromium', (
     const code = await main([...argv, '--paths', '2000', '--html', file], io);
     expect(code).toBe(0);
     html = await readFile(file, 'utf8');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
-    page.on('request', (request) => requests.push(request.url()));
-    await page.goto(`file://${file}`);
+    browser = await launchChromium();
+    page = await openFile(browser, file, { requests });
   });
   afterAll(async () => {
     await browser?.close();

@@ -3,29 +3,22 @@
  * file opened in headless Chromium (Debian's package, via playwright-core) with every network
  * request recorded — the report must draw its charts from the file alone.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunOutcome } from '../../../lambda/pipeline/run-outcome.ts';
+import { hasChromium, launchChromium, openFile } from '../../support/chromium.ts';
 import { type CliWorkspace, cliWorkspace } from '../cli/cli-support.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `report-chromium: SKIPPED — ${CHROMIUM} is absent (apt-get install -y chromium; .ci/run installs it)`,
-  );
-}
-
+const withChromium = hasChromium('report-chromium');
 interface Box {
   readonly width: number;
   readonly height: number;
 }
 
-describe.skipIf(!hasChromium)('backstop report in headless Chromium', () => {
+describe.skipIf(!withChromium)('backstop report in headless Chromium', () => {
   let ws: CliWorkspace;
   let browser: Browser;
   let outcomes: RunOutcome[];
@@ -79,22 +72,8 @@ describe.skipIf(!hasChromium)('backstop report in headless Chromium', () => {
     });
     const file = join(ws.cwd, '.backstop/report-demo-perps.html');
     html = await readFile(file, 'utf8');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
-    page.on('request', (request) => requests.push(request.url()));
-    await page.goto(`file://${file}`);
+    browser = await launchChromium();
+    page = await openFile(browser, file, { requests });
   });
   afterAll(async () => {
     await browser?.close();

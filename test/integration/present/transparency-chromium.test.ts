@@ -5,11 +5,10 @@
  * every request and console message recorded: it must draw its charts from the file alone and show
  * exactly the feed's figures.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunOutcome } from '../../../lambda/pipeline/run-outcome.ts';
 import { formatCoverage, formatPercent, formatTime, formatUsd } from '../../../lambda/present/format.ts';
@@ -17,13 +16,10 @@ import {
   type TransparencyFeed,
   TransparencyFeedSchema,
 } from '../../../lambda/present/transparency/feed-schema.ts';
+import { hasChromium, launchChromium, openFile } from '../../support/chromium.ts';
 import { type CliWorkspace, cliWorkspace } from '../cli/cli-support.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`transparency-chromium: SKIPPED — ${CHROMIUM} is absent (apt-get install -y chromium)`);
-}
+const withChromium = hasChromium('transparency-chromium');
 
 /** Things of the fund config and the stored runs that must never reach the public site. */
 const PRIVATE = {
@@ -39,7 +35,7 @@ interface Box {
   readonly height: number;
 }
 
-describe.skipIf(!hasChromium)('backstop publish: the transparency page in headless Chromium', () => {
+describe.skipIf(!withChromium)('backstop publish: the transparency page in headless Chromium', () => {
   let ws: CliWorkspace;
   let browser: Browser;
   let page: Page;
@@ -87,23 +83,8 @@ describe.skipIf(!hasChromium)('backstop publish: the transparency page in headle
     feed = JSON.parse(feedText);
     const file = join(ws.cwd, 'site/index.html');
     html = await readFile(file, 'utf8');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 900, height: 1000 } });
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    await page.goto(`file://${file}`);
+    browser = await launchChromium();
+    page = await openFile(browser, file, { requests, errors: consoleErrors });
   });
   afterAll(async () => {
     await browser?.close();
